@@ -1,0 +1,140 @@
+// fieldproof-gateway: MQTT -> decode -> SQLite. Wiring only; see docs/architecture.md.
+#include <CLI/CLI.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <future>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "gateway/core/topic.hpp"
+#include "gateway/ingest/ingest_pipeline.hpp"
+#include "gateway/mqtt/mqtt_source.hpp"
+#include "gateway/store/migrations.hpp"
+
+namespace {
+
+using namespace fieldproof;
+
+core::UnixMillis NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct Options {
+  std::string db_path = "fieldproof.db";
+  mqtt_adapter::MqttConfig mqtt;
+  ingest::IngestConfig ingest;
+  int stats_interval_s = 10;
+  std::string log_level = "info";
+};
+
+void LogStats(const ingest::IngestPipeline& pipeline, double seconds, const char* label) {
+  const auto& m = pipeline.metrics();
+  const auto batches = std::max<std::uint64_t>(1, m.batches);
+  spdlog::info(
+      "{}: received={} stored_taps={} stored_telemetry={} duplicates={} rejected={} "
+      "queue={} batches={} avg_commit={}us max_commit={}us rate={:.0f} msg/s",
+      label, m.received.load(), m.stored_taps.load(), m.stored_telemetry.load(),
+      m.duplicates.load(), m.rejected.load(), pipeline.queue_depth(), m.batches.load(),
+      m.commit_micros_total / batches, m.commit_micros_max.load(),
+      seconds > 0 ? m.received / seconds : 0.0);
+}
+
+void ScheduleStats(boost::asio::steady_timer& timer, const ingest::IngestPipeline& pipeline,
+                   std::chrono::seconds interval, std::chrono::steady_clock::time_point start) {
+  timer.expires_after(interval);
+  timer.async_wait([&timer, &pipeline, interval, start](boost::system::error_code ec) {
+    if (ec) return;
+    const std::chrono::duration<double> up = std::chrono::steady_clock::now() - start;
+    LogStats(pipeline, up.count(), "stats");
+    ScheduleStats(timer, pipeline, interval, start);
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"fieldproof-gateway: receives taps and telemetry over MQTT, checks them and "
+               "stores them in SQLite.\nOptions may also come from a config file "
+               "(key = value lines, see ops/gateway.conf); flags override it."};
+  app.set_config("--config", "", "Read options from this file");
+  app.add_option("--db", o.db_path, "SQLite database file")->capture_default_str();
+  app.add_option("--broker", o.mqtt.broker_uri, "MQTT broker URI")->capture_default_str();
+  app.add_option("--client-id", o.mqtt.client_id,
+                 "MQTT client id; keep it stable, the broker queues for it while we are away")
+      ->capture_default_str();
+  app.add_option("--max-payload-bytes", o.ingest.max_payload_bytes,
+                 "Larger payloads are rejected as payload_too_large")
+      ->capture_default_str();
+  app.add_option("--max-in-flight", o.ingest.max_in_flight,
+                 "Messages received but not committed before intake pauses")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-batch", o.ingest.max_batch, "Most messages per SQLite transaction")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--stats-interval", o.stats_interval_s, "Seconds between stats log lines (0: off)")
+      ->capture_default_str();
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  o.mqtt.subscriptions = {std::string(core::kIngestSubscription)};
+
+  try {
+    store::Database db(o.db_path);
+    store::Migrate(db);
+    store::EventStore event_store(db);
+    spdlog::info("store: {} (schema version {})", o.db_path, store::LatestSchemaVersion());
+
+    boost::asio::io_context io;
+    auto work = boost::asio::make_work_guard(io);
+    mqtt_adapter::MqttSource* source = nullptr;
+    ingest::IngestPipeline pipeline(
+        io, event_store, o.ingest,
+        [&source](std::string topic, std::string payload) { source->Publish(topic, payload); },
+        NowMillis);
+    mqtt_adapter::MqttSource mqtt(o.mqtt, [&pipeline](std::string topic, std::string payload) {
+      pipeline.Deliver(std::move(topic), std::move(payload));
+    });
+    source = &mqtt;
+
+    std::promise<int> stop;
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&stop](boost::system::error_code ec, int signal) {
+      if (!ec) stop.set_value(signal);
+    });
+    const auto start = std::chrono::steady_clock::now();
+    boost::asio::steady_timer stats_timer(io);
+    if (o.stats_interval_s > 0) {
+      ScheduleStats(stats_timer, pipeline, std::chrono::seconds(o.stats_interval_s), start);
+    }
+    std::thread io_thread([&io] { io.run(); });
+
+    mqtt.Start();
+    spdlog::info("gateway: listening on {} for {}", o.mqtt.broker_uri, core::kIngestSubscription);
+    const int signal = stop.get_future().get();
+    spdlog::info("gateway: signal {} received; draining", signal);
+
+    mqtt.Stop();       // No more deliveries.
+    pipeline.Close();  // Everything delivered is now committed.
+    boost::asio::post(io, [&] { stats_timer.cancel(); });
+    work.reset();
+    io_thread.join();
+    const std::chrono::duration<double> up = std::chrono::steady_clock::now() - start;
+    LogStats(pipeline, up.count(), "final");
+    spdlog::info("gateway: stopped cleanly");
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::critical("gateway: {}", e.what());
+    return 1;
+  }
+}

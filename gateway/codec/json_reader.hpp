@@ -1,0 +1,64 @@
+#pragma once
+// Strict, typed access to one JSON object, reporting the first violation as a
+// Rejection with a JSON-pointer path. Internal to the codec: failures travel as a
+// DecodeFailure exception and are turned into a Result at the Decode* boundary.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gateway/core/rejection.hpp"
+#include "gateway/core/timestamp.hpp"
+
+namespace fieldproof::codec {
+
+struct DecodeFailure {
+  core::Rejection rejection;
+};
+
+[[noreturn]] void Fail(core::RejectReason reason, std::string detail);
+
+// Parses a whole payload; malformed text -> malformed_json, non-object -> not_an_object.
+nlohmann::json ParseObject(std::string_view text);
+
+class JsonReader {
+ public:
+  using Rule = bool (*)(std::string_view);
+
+  // `object` must be a JSON object, else wrong_type at `path`.
+  JsonReader(const nlohmann::json& object, std::string path);
+
+  // Rejects members not listed (unknown_field), then absent required ones (missing_field).
+  void ExpectMembers(std::initializer_list<std::string_view> required,
+                     std::initializer_list<std::string_view> optional = {}) const;
+
+  bool Has(std::string_view key) const;
+  const nlohmann::json& At(std::string_view key) const;
+  std::string PathOf(std::string_view key) const;
+
+  std::string String(std::string_view key) const;  // Any string.
+  std::string String(std::string_view key, Rule rule, std::string_view rule_text) const;
+  std::string Text(std::string_view key, std::size_t min_chars, std::size_t max_chars) const;
+  std::int64_t Integer(std::string_view key, std::int64_t min, std::int64_t max) const;
+  double Number(std::string_view key, double min, double max) const;
+  bool Boolean(std::string_view key) const;
+  core::UnixMillis Timestamp(std::string_view key) const;
+  const nlohmann::json& Array(std::string_view key, std::size_t min_items,
+                              std::size_t max_items) const;
+
+  template <class E>
+  E Enum(std::string_view key, std::optional<E> (*parse)(std::string_view),
+         std::string_view allowed) const {
+    if (auto value = parse(String(key))) return *value;
+    Fail(core::RejectReason::kInvalidValue, PathOf(key) + ": must be one of " + std::string(allowed));
+  }
+
+ private:
+  const nlohmann::json& object_;
+  std::string path_;
+};
+
+}  // namespace fieldproof::codec

@@ -1,0 +1,418 @@
+#include "gateway/codec/message_codec.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/codec/json_reader.hpp"
+#include "gateway/core/identifiers.hpp"
+
+namespace fieldproof::codec {
+namespace {
+
+using core::RejectReason;
+using nlohmann::json;
+
+constexpr std::string_view kMsgIdRule = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$";
+constexpr std::string_view kEntityRule = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+constexpr std::string_view kSiteRule = "^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$";
+constexpr std::string_view kFirmwareRule = "^[A-Za-z0-9._+-]{1,32}$";
+constexpr std::string_view kCodeRule = "^[a-z0-9_]{1,32}$";
+
+// Runs a decoder, turning the reader's first failure into a Rejection.
+template <class T, class F>
+core::Result<T> Decode(std::string_view text, F&& decode) {
+  try {
+    const json object = ParseObject(text);
+    return decode(JsonReader(object, ""));
+  } catch (const DecodeFailure& failure) {
+    return failure.rejection;
+  }
+}
+
+bool IsHexRun(std::string_view s, std::size_t pos, std::size_t n) {
+  if (pos + n > s.size()) return false;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    const char c = s[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Consumes `prefix` at `pos`.
+bool Eat(std::string_view s, std::size_t& pos, std::string_view prefix) {
+  if (s.substr(pos, prefix.size()) != prefix) return false;
+  pos += prefix.size();
+  return true;
+}
+
+core::TagRead DecodeTag(const JsonReader& parent) {
+  const JsonReader tag(parent.At("tag"), parent.PathOf("tag"));
+  const std::string type = tag.String("type");
+  if (type == "sun") {
+    tag.ExpectMembers({"type", "url"});
+    std::string url = tag.String("url");
+    if (core::CodePointCount(url) > 512 || !IsSunUrl(url)) {
+      Fail(RejectReason::kInvalidValue,
+           tag.PathOf("url") + ": not a SUN URL (picc_data|e, optional enc, cmac|c; or uid, ctr, cmac)");
+    }
+    return {core::TagRead::Type::kSun, std::move(url)};
+  }
+  if (type == "uid") {
+    tag.ExpectMembers({"type", "uid"});
+    std::string uid = tag.String("uid", core::IsTagUid, "^[0-9A-Fa-f]{14}$");
+    for (char& c : uid) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return {core::TagRead::Type::kUid, std::move(uid)};
+  }
+  Fail(RejectReason::kInvalidValue, tag.PathOf("type") + ": must be one of sun, uid");
+}
+
+core::Defect DecodeDefect(const json& value, std::string path) {
+  const JsonReader d(value, std::move(path));
+  d.ExpectMembers({"code", "severity"}, {"note"});
+  core::Defect defect;
+  defect.code = d.String("code", core::IsSnakeCode, kCodeRule);
+  defect.severity = d.Enum("severity", core::ParseSeverity, "minor, major, critical");
+  if (d.Has("note")) defect.note = d.Text("note", 0, 500);
+  return defect;
+}
+
+core::Tap DecodeTapObject(const JsonReader& r) {
+  r.ExpectMembers({"msg_id", "device_id", "technician_id", "site", "tag", "read_at", "sent_at",
+                   "kind", "firmware"},
+                  {"checklist", "result", "defects", "work_order_id"});
+  core::Tap tap;
+  tap.msg_id = r.String("msg_id", core::IsMsgId, kMsgIdRule);
+  tap.device_id = r.String("device_id", core::IsEntityId, kEntityRule);
+  tap.technician_id = r.String("technician_id", core::IsEntityId, kEntityRule);
+  tap.site = r.String("site", core::IsSiteId, kSiteRule);
+  tap.tag = DecodeTag(r);
+  tap.read_at = r.Timestamp("read_at");
+  tap.sent_at = r.Timestamp("sent_at");
+  tap.kind = r.Enum("kind", core::ParseTapKind, "start, end");
+  tap.firmware = r.String("firmware", core::IsFirmware, kFirmwareRule);
+  if (r.Has("work_order_id")) {
+    tap.work_order_id = r.String("work_order_id", core::IsEntityId, kEntityRule);
+  }
+
+  if (tap.kind == core::TapKind::kStart) {
+    for (std::string_view key : {"checklist", "result", "defects"}) {
+      if (r.Has(key)) Fail(RejectReason::kInvalidValue, r.PathOf(key) + ": start taps carry none");
+    }
+    return tap;
+  }
+  for (std::string_view key : {"checklist", "result"}) {
+    if (!r.Has(key)) Fail(RejectReason::kMissingField, r.PathOf(key) + ": required on end taps");
+  }
+  const JsonReader checklist(r.At("checklist"), r.PathOf("checklist"));
+  if (r.At("checklist").size() > 64) {
+    Fail(RejectReason::kInvalidValue, r.PathOf("checklist") + ": at most 64 items");
+  }
+  for (const auto& [item, answer] : r.At("checklist").items()) {
+    if (!core::IsSnakeCode(item)) {
+      Fail(RejectReason::kInvalidValue, checklist.PathOf(item) + ": item id must match " +
+                                            std::string(kCodeRule));
+    }
+    tap.checklist[item] = checklist.Enum(item, core::ParseChecklistAnswer, "pass, fail, na");
+  }
+  tap.result = r.Enum("result", core::ParseInspectionResult, "pass, fail");
+  if (r.Has("defects")) {
+    const json& defects = r.Array("defects", 0, 32);
+    for (std::size_t i = 0; i < defects.size(); ++i) {
+      tap.defects.push_back(DecodeDefect(defects[i], r.PathOf("defects") + "/" + std::to_string(i)));
+    }
+  }
+  if (tap.result == core::InspectionResult::kFail) {
+    if (!r.Has("defects")) Fail(RejectReason::kMissingField, "/defects: required when result is fail");
+    if (tap.defects.empty()) Fail(RejectReason::kInvalidValue, "/defects: a failed inspection lists at least one defect");
+  }
+  return tap;
+}
+
+core::Reading DecodeReading(const json& value, const std::string& path) {
+  const JsonReader r(value, path);
+  const std::string type = r.String("type");
+  if (type == "state") {
+    r.ExpectMembers({"type", "state"});
+    return core::StateReading{r.Enum("state", core::ParseShutterState, "open, closing, closed, opening")};
+  }
+  if (type == "closing_duration") {
+    r.ExpectMembers({"type", "ms"});
+    return core::ClosingDurationReading{r.Integer("ms", 0, 600000)};
+  }
+  if (type == "motor_current") {
+    r.ExpectMembers({"type", "ma"});
+    return core::MotorCurrentReading{r.Integer("ma", 0, 100000)};
+  }
+  if (type == "battery") {
+    r.ExpectMembers({"type", "percent"});
+    return core::BatteryReading{r.Integer("percent", 0, 100)};
+  }
+  if (type == "heartbeat") {
+    r.ExpectMembers({"type", "uptime_s"});
+    return core::HeartbeatReading{r.Integer("uptime_s", 0, 4294967295LL)};
+  }
+  Fail(RejectReason::kInvalidValue,
+       r.PathOf("type") + ": must be one of state, closing_duration, motor_current, battery, heartbeat");
+}
+
+core::Telemetry DecodeTelemetryObject(const JsonReader& r) {
+  r.ExpectMembers({"msg_id", "asset_id", "site", "device_time", "readings"}, {"firmware"});
+  core::Telemetry t;
+  t.msg_id = r.String("msg_id", core::IsMsgId, kMsgIdRule);
+  t.asset_id = r.String("asset_id", core::IsEntityId, kEntityRule);
+  t.site = r.String("site", core::IsSiteId, kSiteRule);
+  t.device_time = r.Timestamp("device_time");
+  if (r.Has("firmware")) t.firmware = r.String("firmware", core::IsFirmware, kFirmwareRule);
+  const json& readings = r.Array("readings", 1, 16);
+  for (std::size_t i = 0; i < readings.size(); ++i) {
+    t.readings.push_back(DecodeReading(readings[i], r.PathOf("readings") + "/" + std::to_string(i)));
+  }
+  return t;
+}
+
+// Registry records: the reader checks shape and JSON types, core::Validate* the values,
+// so CSV and JSON imports share one set of rules.
+int SmallInteger(const JsonReader& r, std::string_view key) {
+  return static_cast<int>(r.Integer(key, -1000000, 1000000));
+}
+
+std::vector<std::string> StringList(const JsonReader& r, std::string_view key) {
+  std::vector<std::string> list;
+  const json& items = r.Array(key, 0, 1000);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].is_string()) {
+      Fail(RejectReason::kWrongType, r.PathOf(key) + "/" + std::to_string(i) + ": expected a string");
+    }
+    list.push_back(items[i].get<std::string>());
+  }
+  return list;
+}
+
+template <class T>
+T Validated(T record, std::optional<core::Rejection> (*validate)(const T&)) {
+  if (auto problem = validate(record)) throw DecodeFailure{*problem};
+  return record;
+}
+
+json ReadingToJson(const core::Reading& reading) {
+  return std::visit(
+      [](const auto& r) -> json {
+        using R = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<R, core::StateReading>) {
+          return {{"type", "state"}, {"state", core::ToString(r.state)}};
+        } else if constexpr (std::is_same_v<R, core::ClosingDurationReading>) {
+          return {{"type", "closing_duration"}, {"ms", r.ms}};
+        } else if constexpr (std::is_same_v<R, core::MotorCurrentReading>) {
+          return {{"type", "motor_current"}, {"ma", r.ma}};
+        } else if constexpr (std::is_same_v<R, core::BatteryReading>) {
+          return {{"type", "battery"}, {"percent", r.percent}};
+        } else {
+          return {{"type", "heartbeat"}, {"uptime_s", r.uptime_s}};
+        }
+      },
+      reading);
+}
+
+json ChecklistToJson(const std::map<std::string, core::ChecklistAnswer>& checklist) {
+  json out = json::object();
+  for (const auto& [item, answer] : checklist) out[item] = core::ToString(answer);
+  return out;
+}
+
+json DefectsToJson(const std::vector<core::Defect>& defects) {
+  json out = json::array();
+  for (const auto& d : defects) {
+    json item = {{"code", d.code}, {"severity", core::ToString(d.severity)}};
+    if (!d.note.empty()) item["note"] = d.note;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+}  // namespace
+
+core::Result<core::Tap> DecodeTap(std::string_view text) {
+  return Decode<core::Tap>(text, DecodeTapObject);
+}
+
+core::Result<core::Telemetry> DecodeTelemetry(std::string_view text) {
+  return Decode<core::Telemetry>(text, DecodeTelemetryObject);
+}
+
+core::Result<core::Asset> DecodeAsset(std::string_view text) {
+  return Decode<core::Asset>(text, [](const JsonReader& r) {
+    r.ExpectMembers({"asset_id", "site", "building", "floor", "location", "x_m", "y_m",
+                     "asset_type", "tag_uid", "interval_days", "owner_id", "sensor_equipped"});
+    core::Asset a;
+    a.asset_id = r.String("asset_id");
+    a.site = r.String("site");
+    a.building = r.String("building");
+    a.floor = SmallInteger(r, "floor");
+    a.location = r.String("location");
+    a.x_m = r.Number("x_m", -1e300, 1e300);
+    a.y_m = r.Number("y_m", -1e300, 1e300);
+    a.asset_type = r.String("asset_type");
+    a.tag_uid = r.String("tag_uid");
+    a.interval_days = SmallInteger(r, "interval_days");
+    a.owner_id = r.String("owner_id");
+    a.sensor_equipped = r.Boolean("sensor_equipped");
+    a = Validated(std::move(a), core::ValidateAsset);
+    for (char& c : a.tag_uid) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return a;
+  });
+}
+
+core::Result<core::Technician> DecodeTechnician(std::string_view text) {
+  return Decode<core::Technician>(text, [](const JsonReader& r) {
+    r.ExpectMembers({"technician_id", "name", "company", "qualifications", "sites"});
+    core::Technician t;
+    t.technician_id = r.String("technician_id");
+    t.name = r.Text("name", 1, 100);
+    t.company = r.String("company");
+    t.qualifications = StringList(r, "qualifications");
+    t.sites = StringList(r, "sites");
+    return Validated(std::move(t), core::ValidateTechnician);
+  });
+}
+
+core::Result<core::RejectionNotice> DecodeRejectionNotice(std::string_view text) {
+  return Decode<core::RejectionNotice>(text, [](const JsonReader& r) {
+    r.ExpectMembers({"msg_id", "topic", "reason", "detail", "rejected_at"});
+    core::RejectionNotice n;
+    if (!r.At("msg_id").is_null()) n.msg_id = r.String("msg_id", core::IsMsgId, kMsgIdRule);
+    n.topic = r.Text("topic", 0, 512);
+    n.reason = r.Enum("reason", core::ParseReasonCode, "the reasons in docs/messages.md");
+    n.detail = r.Text("detail", 0, 1000);
+    n.rejected_at = r.Timestamp("rejected_at");
+    return n;
+  });
+}
+
+std::string EncodeTap(const core::Tap& tap) {
+  json j = {{"msg_id", tap.msg_id},
+            {"device_id", tap.device_id},
+            {"technician_id", tap.technician_id},
+            {"site", tap.site},
+            {"read_at", core::FormatRfc3339(tap.read_at)},
+            {"sent_at", core::FormatRfc3339(tap.sent_at)},
+            {"kind", core::ToString(tap.kind)},
+            {"firmware", tap.firmware}};
+  j["tag"] = tap.tag.type == core::TagRead::Type::kSun
+                 ? json{{"type", "sun"}, {"url", tap.tag.value}}
+                 : json{{"type", "uid"}, {"uid", tap.tag.value}};
+  if (tap.kind == core::TapKind::kEnd) j["checklist"] = ChecklistToJson(tap.checklist);
+  if (tap.result) j["result"] = core::ToString(*tap.result);
+  if (!tap.defects.empty()) j["defects"] = DefectsToJson(tap.defects);
+  if (tap.work_order_id) j["work_order_id"] = *tap.work_order_id;
+  return j.dump();
+}
+
+std::string EncodeTelemetry(const core::Telemetry& t) {
+  json j = {{"msg_id", t.msg_id},
+            {"asset_id", t.asset_id},
+            {"site", t.site},
+            {"device_time", core::FormatRfc3339(t.device_time)}};
+  if (t.firmware) j["firmware"] = *t.firmware;
+  j["readings"] = json::parse(EncodeReadings(t.readings));
+  return j.dump();
+}
+
+std::string EncodeReadings(const std::vector<core::Reading>& readings) {
+  json out = json::array();
+  for (const auto& r : readings) out.push_back(ReadingToJson(r));
+  return out.dump();
+}
+
+std::string EncodeChecklist(const std::map<std::string, core::ChecklistAnswer>& checklist) {
+  return ChecklistToJson(checklist).dump();
+}
+
+std::string EncodeDefects(const std::vector<core::Defect>& defects) {
+  return DefectsToJson(defects).dump();
+}
+
+std::string EncodeAsset(const core::Asset& a) {
+  return json{{"asset_id", a.asset_id},       {"site", a.site},
+              {"building", a.building},       {"floor", a.floor},
+              {"location", a.location},       {"x_m", a.x_m},
+              {"y_m", a.y_m},                 {"asset_type", a.asset_type},
+              {"tag_uid", a.tag_uid},         {"interval_days", a.interval_days},
+              {"owner_id", a.owner_id},       {"sensor_equipped", a.sensor_equipped}}
+      .dump();
+}
+
+std::string EncodeTechnician(const core::Technician& t) {
+  return json{{"technician_id", t.technician_id},
+              {"name", t.name},
+              {"company", t.company},
+              {"qualifications", t.qualifications},
+              {"sites", t.sites}}
+      .dump();
+}
+
+std::string EncodeRejectionNotice(const core::RejectionNotice& n) {
+  json j = {{"topic", n.topic},
+            {"reason", core::ReasonCode(n.reason)},
+            {"detail", n.detail},
+            {"rejected_at", core::FormatRfc3339(n.rejected_at)}};
+  j["msg_id"] = n.msg_id ? json(*n.msg_id) : json(nullptr);
+  // Bytes from a rejected payload may not be valid UTF-8; never let that throw.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<std::string> PeekMsgId(std::string_view text) {
+  const json j = json::parse(text.begin(), text.end(), nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find("msg_id");
+  if (it == j.end() || !it->is_string() || !core::IsMsgId(it->get<std::string>())) {
+    return std::nullopt;
+  }
+  return it->get<std::string>();
+}
+
+bool IsSunUrl(std::string_view s) {
+  std::size_t pos = 0;
+  if (!Eat(s, pos, "https://") && !Eat(s, pos, "http://")) return false;
+  const std::size_t host_start = pos;
+  while (pos < s.size() && (std::isalnum(static_cast<unsigned char>(s[pos])) || s[pos] == '.' ||
+                            s[pos] == '-')) {
+    ++pos;
+  }
+  if (pos == host_start) return false;
+  if (pos < s.size() && s[pos] == ':') {
+    const std::size_t port_start = ++pos;
+    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
+    if (pos == port_start || pos - port_start > 5) return false;
+  }
+  if (pos < s.size() && s[pos] == '/') {
+    while (pos < s.size() && (std::isalnum(static_cast<unsigned char>(s[pos])) ||
+                              std::string_view("._~%/-").find(s[pos]) != std::string_view::npos)) {
+      ++pos;
+    }
+  }
+  if (!Eat(s, pos, "?")) return false;
+  if (Eat(s, pos, "picc_data=") || Eat(s, pos, "e=")) {
+    if (!IsHexRun(s, pos, 32)) return false;
+    pos += 32;
+    if (Eat(s, pos, "&enc=")) {
+      int blocks = 0;
+      while (IsHexRun(s, pos, 32) && blocks < 8) {
+        pos += 32;
+        ++blocks;
+      }
+      if (blocks == 0) return false;
+    }
+  } else if (Eat(s, pos, "uid=")) {
+    if (!IsHexRun(s, pos, 14)) return false;
+    pos += 14;
+    if (!Eat(s, pos, "&ctr=") || !IsHexRun(s, pos, 6)) return false;
+    pos += 6;
+  } else {
+    return false;
+  }
+  if (!Eat(s, pos, "&cmac=") && !Eat(s, pos, "&c=")) return false;
+  return IsHexRun(s, pos, 16) && pos + 16 == s.size();
+}
+
+}  // namespace fieldproof::codec

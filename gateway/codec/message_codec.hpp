@@ -1,0 +1,36 @@
+#pragma once
+// JSON <-> domain types for every MQTT payload and registry record (schemas/*.json).
+// Decoding is strict: unknown fields, wrong types and rule violations are rejected
+// with the same verdict as the JSON Schema (tests/unit/codec/schema_examples_test.cpp).
+#include <string>
+#include <string_view>
+
+#include "gateway/core/messages.hpp"
+#include "gateway/core/rejection.hpp"
+
+namespace fieldproof::codec {
+
+core::Result<core::Tap> DecodeTap(std::string_view json);
+core::Result<core::Telemetry> DecodeTelemetry(std::string_view json);
+core::Result<core::Asset> DecodeAsset(std::string_view json);
+core::Result<core::Technician> DecodeTechnician(std::string_view json);
+core::Result<core::RejectionNotice> DecodeRejectionNotice(std::string_view json);
+
+std::string EncodeTap(const core::Tap& tap);
+std::string EncodeTelemetry(const core::Telemetry& telemetry);
+std::string EncodeAsset(const core::Asset& asset);
+std::string EncodeTechnician(const core::Technician& technician);
+std::string EncodeRejectionNotice(const core::RejectionNotice& notice);
+
+// Readings as a JSON array, the form the store keeps them in.
+std::string EncodeReadings(const std::vector<core::Reading>& readings);
+std::string EncodeChecklist(const std::map<std::string, core::ChecklistAnswer>& checklist);
+std::string EncodeDefects(const std::vector<core::Defect>& defects);
+
+// Best effort, for notices about messages that failed to decode.
+std::optional<std::string> PeekMsgId(std::string_view json);
+
+// The SUN URL rule of schemas/tap.json (the tag.url pattern), without a regex engine.
+bool IsSunUrl(std::string_view url);
+
+}  // namespace fieldproof::codec

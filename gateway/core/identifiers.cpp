@@ -1,0 +1,57 @@
+#include "gateway/core/identifiers.hpp"
+
+#include <algorithm>
+
+namespace fieldproof::core {
+namespace {
+
+bool IsAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// First character alphanumeric, the rest alphanumeric or one of `extra`, length 1..max_len.
+bool IsIdentifier(std::string_view s, std::string_view extra, std::size_t max_len) {
+  if (s.empty() || s.size() > max_len || !IsAlnum(s.front())) return false;
+  return std::all_of(s.begin() + 1, s.end(),
+                     [&](char c) { return IsAlnum(c) || extra.find(c) != std::string_view::npos; });
+}
+
+}  // namespace
+
+bool IsSiteId(std::string_view s) { return IsIdentifier(s, "_-", 32); }
+bool IsEntityId(std::string_view s) { return IsIdentifier(s, "._-", 64); }
+bool IsMsgId(std::string_view s) { return IsIdentifier(s, "._:-", 64); }
+
+bool IsAssetType(std::string_view s) {
+  if (s.empty() || s.size() > 32 || !(s.front() >= 'a' && s.front() <= 'z')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+bool IsSnakeCode(std::string_view s) {
+  if (s.empty() || s.size() > 32) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+bool IsTagUid(std::string_view s) { return s.size() == 14 && std::all_of(s.begin(), s.end(), IsHex); }
+
+bool IsFirmware(std::string_view s) {
+  if (s.empty() || s.size() > 32) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return IsAlnum(c) || c == '.' || c == '_' || c == '+' || c == '-';
+  });
+}
+
+std::size_t CodePointCount(std::string_view utf8) {
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+}  // namespace fieldproof::core

@@ -1,0 +1,19 @@
+#pragma once
+// RFC 3339 timestamps at the edges; UTC milliseconds since the Unix epoch inside.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fieldproof::core {
+
+using UnixMillis = std::int64_t;
+
+// Accepts YYYY-MM-DDTHH:MM:SS[.fraction]{Z|+hh:mm|-hh:mm}; checks the calendar
+// (no 30 February) and converts to UTC. Fractions beyond milliseconds are truncated.
+std::optional<UnixMillis> ParseRfc3339(std::string_view text);
+
+// Always UTC with milliseconds: 2026-11-23T10:15:00.000Z
+std::string FormatRfc3339(UnixMillis t);
+
+}  // namespace fieldproof::core

@@ -1,0 +1,75 @@
+#pragma once
+// Threads: Deliver() runs on the MQTT client's thread and only copies, admits and posts;
+// decoding runs on the Asio executor; SQLite runs on the BatchWriter's thread; notices
+// are handed back to the Asio executor for publishing.
+#include <array>
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <functional>
+#include <semaphore>
+#include <string>
+
+#include "gateway/core/rejection.hpp"
+#include "gateway/core/timestamp.hpp"
+#include "gateway/store/batch_writer.hpp"
+#include "gateway/store/event_store.hpp"
+
+namespace fieldproof::ingest {
+
+struct IngestConfig {
+  std::size_t max_payload_bytes = 16 * 1024;
+  // Messages received but not yet committed. When reached, Deliver() blocks, the MQTT
+  // client stops reading its socket and the broker holds the backlog: intake slows,
+  // nothing is dropped.
+  std::ptrdiff_t max_in_flight = 10000;
+  std::size_t max_batch = 1000;
+};
+
+struct IngestMetrics {
+  static constexpr std::size_t kReasons = 11;
+  std::atomic<std::uint64_t> received{0};
+  std::atomic<std::uint64_t> stored_taps{0};
+  std::atomic<std::uint64_t> stored_telemetry{0};
+  std::atomic<std::uint64_t> duplicates{0};
+  std::atomic<std::uint64_t> rejected{0};
+  std::array<std::atomic<std::uint64_t>, kReasons> rejected_by_reason{};
+  std::atomic<std::uint64_t> batches{0};
+  std::atomic<std::uint64_t> commit_micros_total{0};
+  std::atomic<std::uint64_t> commit_micros_max{0};
+  std::atomic<std::uint64_t> store_errors{0};
+};
+
+class IngestPipeline {
+ public:
+  using PublishFn = std::function<void(std::string topic, std::string payload)>;
+  using ClockFn = std::function<core::UnixMillis()>;
+
+  IngestPipeline(boost::asio::io_context& io, store::EventStore& store, IngestConfig config,
+                 PublishFn publish_notice, ClockFn clock);
+
+  // Any thread. Blocks while max_in_flight messages are uncommitted.
+  void Deliver(std::string topic, std::string payload);
+
+  // After the source has stopped delivering: writes everything admitted, then stops the
+  // writer. Call from outside the Asio thread or before it runs (it waits on it).
+  void Close();
+
+  const IngestMetrics& metrics() const { return metrics_; }
+  std::size_t queue_depth() const { return writer_.Depth(); }
+
+ private:
+  void Decode(std::string topic, std::string payload, core::UnixMillis received_at);
+  void OnCommitted(std::vector<store::PendingEvent> events,
+                   std::vector<store::EventResult> results, store::BatchStats stats);
+
+  boost::asio::io_context& io_;
+  IngestConfig config_;
+  PublishFn publish_notice_;
+  ClockFn clock_;
+  IngestMetrics metrics_;
+  std::counting_semaphore<> admission_;
+  store::BatchWriter writer_;
+};
+
+}  // namespace fieldproof::ingest

@@ -1,0 +1,88 @@
+#include "gateway/mqtt/mqtt_source.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace fieldproof::mqtt_adapter {
+
+MqttSource::MqttSource(MqttConfig config, OnMessage on_message)
+    : config_(std::move(config)),
+      on_message_(std::move(on_message)),
+      client_(config_.broker_uri, config_.client_id, mqtt::create_options(MQTTVERSION_3_1_1)) {
+  options_ = mqtt::connect_options_builder()
+                 .clean_session(false)  // The broker keeps our subscriptions and queues
+                                        // QoS 1 messages while we are away.
+                 .keep_alive_interval(config_.keep_alive)
+                 .automatic_reconnect(config_.min_retry, config_.max_retry)
+                 .connect_timeout(std::chrono::seconds(10))
+                 .finalize();
+  client_.set_callback(*this);
+}
+
+MqttSource::~MqttSource() { Stop(); }
+
+void MqttSource::Start() {
+  connector_ = std::thread([this] { ConnectLoop(); });
+}
+
+void MqttSource::ConnectLoop() {
+  // Paho's automatic reconnect covers lost connections; the first connection is ours
+  // to retry (the broker may start after the gateway).
+  auto delay = config_.min_retry;
+  while (!stopping_) {
+    try {
+      client_.connect(options_)->wait();
+      return;
+    } catch (const mqtt::exception& e) {
+      spdlog::warn("mqtt: cannot connect to {}: {}; retrying in {}s", config_.broker_uri,
+                   e.what(), delay.count());
+    }
+    std::unique_lock lock(mutex_);
+    stop_requested_.wait_for(lock, delay, [this] { return stopping_.load(); });
+    delay = std::min(delay * 2, config_.max_retry);
+  }
+}
+
+void MqttSource::connected(const std::string&) {
+  spdlog::info("mqtt: connected to {} as {}", config_.broker_uri, config_.client_id);
+  // Subscribing again is harmless with a persistent session and needed without one.
+  for (const auto& topic : config_.subscriptions) {
+    try {
+      client_.subscribe(topic, 1);
+      spdlog::info("mqtt: subscribed to {} (QoS 1)", topic);
+    } catch (const mqtt::exception& e) {
+      spdlog::error("mqtt: subscribe {} failed: {}", topic, e.what());
+    }
+  }
+}
+
+void MqttSource::connection_lost(const std::string& cause) {
+  if (!stopping_) spdlog::warn("mqtt: connection lost ({}); reconnecting", cause);
+}
+
+void MqttSource::message_arrived(mqtt::const_message_ptr message) {
+  on_message_(message->get_topic(), message->get_payload_str());
+}
+
+void MqttSource::Publish(const std::string& topic, const std::string& payload) {
+  try {
+    client_.publish(topic, payload.data(), payload.size(), 1, false);
+  } catch (const mqtt::exception& e) {
+    spdlog::warn("mqtt: cannot publish to {}: {}", topic, e.what());
+  }
+}
+
+void MqttSource::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_.exchange(true)) return;
+  }
+  stop_requested_.notify_all();
+  if (connector_.joinable()) connector_.join();
+  try {
+    if (client_.is_connected()) client_.disconnect(std::chrono::seconds(5))->wait();
+  } catch (const mqtt::exception& e) {
+    spdlog::warn("mqtt: disconnect: {}", e.what());
+  }
+}
+
+}  // namespace fieldproof::mqtt_adapter

@@ -1,0 +1,59 @@
+#pragma once
+// Connects to the broker with a persistent session (clean session off) and QoS 1
+// subscriptions, reconnects with backoff, and hands each message to OnMessage on
+// Paho's callback thread. OnMessage must only copy and hand off; it may block to
+// apply backpressure (Paho then stops reading the socket and the broker queues).
+#include <mqtt/async_client.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fieldproof::mqtt_adapter {
+
+struct MqttConfig {
+  std::string broker_uri = "tcp://127.0.0.1:18830";
+  std::string client_id = "fieldproof-gateway";
+  std::vector<std::string> subscriptions;
+  std::chrono::seconds keep_alive{30};
+  std::chrono::seconds min_retry{1};
+  std::chrono::seconds max_retry{30};
+};
+
+class MqttSource : public virtual mqtt::callback {
+ public:
+  using OnMessage = std::function<void(std::string topic, std::string payload)>;
+
+  MqttSource(MqttConfig config, OnMessage on_message);
+  ~MqttSource() override;
+
+  // Returns at once; connects in the background, retrying until Stop().
+  void Start();
+  // Disconnects (waiting for in-flight callbacks to finish); no OnMessage after this returns.
+  void Stop();
+  // Best effort, QoS 1, never blocks. Failures are logged.
+  void Publish(const std::string& topic, const std::string& payload);
+  bool connected() const { return client_.is_connected(); }
+
+ private:
+  void connected(const std::string& cause) override;
+  void connection_lost(const std::string& cause) override;
+  void message_arrived(mqtt::const_message_ptr message) override;
+  void ConnectLoop();
+
+  MqttConfig config_;
+  OnMessage on_message_;
+  mqtt::async_client client_;
+  mqtt::connect_options options_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable stop_requested_;
+  std::thread connector_;
+};
+
+}  // namespace fieldproof::mqtt_adapter

@@ -1,0 +1,114 @@
+#include "gateway/store/event_store.hpp"
+
+#include "gateway/codec/message_codec.hpp"
+#include "gateway/store/migrations.hpp"
+
+namespace fieldproof::store {
+
+EventStore::EventStore(Database& db)
+    : db_(db),
+      insert_tap_(db.Prepare(
+          "INSERT INTO taps (site, device_id, msg_id, technician_id, kind, tag_type, tag_value, "
+          "read_at, sent_at, received_at, result, checklist, defects, work_order_id, firmware, "
+          "payload) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+          "ON CONFLICT (site, device_id, msg_id) DO NOTHING")),
+      insert_telemetry_(db.Prepare(
+          "INSERT INTO telemetry (site, asset_id, msg_id, device_time, received_at, payload) "
+          "VALUES (?,?,?,?,?,?) ON CONFLICT (site, asset_id, msg_id) DO NOTHING")),
+      insert_rejected_(db.Prepare(
+          "INSERT INTO rejected_messages (site, topic, msg_id, reason, detail, payload, "
+          "payload_bytes, received_at) VALUES (?,?,?,?,?,?,?,?)")),
+      tap_payload_(db.Prepare(
+          "SELECT payload FROM taps WHERE site = ? AND device_id = ? AND msg_id = ?")),
+      telemetry_payload_(db.Prepare(
+          "SELECT payload FROM telemetry WHERE site = ? AND asset_id = ? AND msg_id = ?")),
+      asset_exists_(db.Prepare("SELECT 1 FROM assets WHERE site = ? AND asset_id = ?")) {}
+
+std::vector<EventResult> EventStore::WriteBatch(std::span<const PendingEvent> events) {
+  std::vector<EventResult> results;
+  results.reserve(events.size());
+  InTransaction(db_, [&] {
+    for (const PendingEvent& event : events) {
+      results.push_back(std::visit(
+          [&](const auto& decoded) -> EventResult {
+            using T = std::decay_t<decltype(decoded)>;
+            if constexpr (std::is_same_v<T, core::Tap>) return WriteTap(event, decoded);
+            if constexpr (std::is_same_v<T, core::Telemetry>) return WriteTelemetry(event, decoded);
+            if constexpr (std::is_same_v<T, core::Rejection>) return WriteRejected(event, decoded);
+          },
+          event.decoded));
+    }
+  });
+  return results;
+}
+
+EventResult EventStore::WriteTap(const PendingEvent& event, const core::Tap& tap) {
+  Statement& s = insert_tap_;
+  s.Bind(1, tap.site).Bind(2, tap.device_id).Bind(3, tap.msg_id).Bind(4, tap.technician_id);
+  s.Bind(5, core::ToString(tap.kind));
+  s.Bind(6, std::string_view(tap.tag.type == core::TagRead::Type::kSun ? "sun" : "uid"));
+  s.Bind(7, tap.tag.value).Bind(8, tap.read_at).Bind(9, tap.sent_at).Bind(10, event.received_at);
+  if (tap.result) {
+    s.Bind(11, core::ToString(*tap.result)).Bind(12, codec::EncodeChecklist(tap.checklist));
+  } else {
+    s.BindNull(11).BindNull(12);
+  }
+  if (tap.defects.empty()) {
+    s.BindNull(13);
+  } else {
+    s.Bind(13, codec::EncodeDefects(tap.defects));
+  }
+  s.BindOptional(14, tap.work_order_id).Bind(15, tap.firmware).BindBlob(16, event.payload);
+  s.Run();
+  if (db_.Changes() == 1) return {EventOutcome::kStored, std::nullopt};
+  tap_payload_.Bind(1, tap.site).Bind(2, tap.device_id).Bind(3, tap.msg_id);
+  return Duplicate(tap_payload_, event);
+}
+
+EventResult EventStore::WriteTelemetry(const PendingEvent& event, const core::Telemetry& t) {
+  asset_exists_.Bind(1, t.site).Bind(2, t.asset_id);
+  const bool known = asset_exists_.Step();
+  asset_exists_.Reset();
+  if (!known) {
+    return WriteRejected(event, {core::RejectReason::kUnknownAsset,
+                                 "asset '" + t.asset_id + "' is not in the registry of site '" +
+                                     t.site + "'"});
+  }
+  Statement& s = insert_telemetry_;
+  s.Bind(1, t.site).Bind(2, t.asset_id).Bind(3, t.msg_id).Bind(4, t.device_time);
+  s.Bind(5, event.received_at).BindBlob(6, event.payload);
+  s.Run();
+  if (db_.Changes() == 1) return {EventOutcome::kStored, std::nullopt};
+  telemetry_payload_.Bind(1, t.site).Bind(2, t.asset_id).Bind(3, t.msg_id);
+  return Duplicate(telemetry_payload_, event);
+}
+
+EventResult EventStore::Duplicate(Statement& stored_payload, const PendingEvent& event) {
+  const std::string stored = stored_payload.Step() ? stored_payload.Text(0) : std::string();
+  stored_payload.Reset();
+  if (stored == event.payload) return {EventOutcome::kDuplicate, std::nullopt};
+  return WriteRejected(event, {core::RejectReason::kConflictingDuplicate,
+                               "this msg_id was stored before with different content"});
+}
+
+EventResult EventStore::WriteRejected(const PendingEvent& event, const core::Rejection& rejection) {
+  Statement& s = insert_rejected_;
+  if (event.site.empty()) {
+    s.BindNull(1);
+  } else {
+    s.Bind(1, event.site);
+  }
+  s.Bind(2, event.topic).BindOptional(3, codec::PeekMsgId(event.payload));
+  s.Bind(4, core::ReasonCode(rejection.reason)).Bind(5, rejection.detail);
+  s.BindBlob(6, std::string_view(event.payload).substr(0, kStoredRejectedPayloadBytes));
+  s.Bind(7, static_cast<std::int64_t>(event.payload.size())).Bind(8, event.received_at);
+  s.Run();
+  return {EventOutcome::kRejected, rejection};
+}
+
+EventCounts EventStore::Counts() {
+  return {db_.QueryInt("SELECT count(*) FROM taps"), db_.QueryInt("SELECT count(*) FROM telemetry"),
+          db_.QueryInt("SELECT count(*) FROM rejected_messages")};
+}
+
+}  // namespace fieldproof::store

@@ -1,0 +1,66 @@
+#pragma once
+// The raw event store: taps, telemetry and rejected messages. Idempotent on
+// (site, device, msg_id) for taps and (site, asset, msg_id) for telemetry, so QoS 1
+// redeliveries and handheld resends are stored once. Not thread-safe: one writer.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "gateway/core/messages.hpp"
+#include "gateway/store/sqlite_db.hpp"
+
+namespace fieldproof::store {
+
+inline constexpr std::size_t kStoredRejectedPayloadBytes = 4096;
+
+struct PendingEvent {
+  std::string topic;
+  std::string site;  // From the topic; empty when the topic named none.
+  std::string payload;
+  core::UnixMillis received_at = 0;
+  std::variant<core::Tap, core::Telemetry, core::Rejection> decoded;
+};
+
+enum class EventOutcome { kStored, kDuplicate, kRejected };
+
+struct EventResult {
+  EventOutcome outcome;
+  std::optional<core::Rejection> rejection;  // Set when kRejected.
+};
+
+struct EventCounts {
+  std::int64_t taps = 0;
+  std::int64_t telemetry = 0;
+  std::int64_t rejected = 0;
+};
+
+class EventStore {
+ public:
+  explicit EventStore(Database& db);
+
+  // Writes the whole batch in one transaction. Throws StoreError; then nothing of the
+  // batch is written and the caller may retry it as is.
+  std::vector<EventResult> WriteBatch(std::span<const PendingEvent> events);
+
+  EventCounts Counts();
+
+ private:
+  EventResult WriteTap(const PendingEvent& event, const core::Tap& tap);
+  EventResult WriteTelemetry(const PendingEvent& event, const core::Telemetry& telemetry);
+  EventResult WriteRejected(const PendingEvent& event, const core::Rejection& rejection);
+  // An identical resend is a duplicate; the same id with other bytes is refused.
+  EventResult Duplicate(Statement& stored_payload, const PendingEvent& event);
+
+  Database& db_;
+  Statement insert_tap_;
+  Statement insert_telemetry_;
+  Statement insert_rejected_;
+  Statement tap_payload_;
+  Statement telemetry_payload_;
+  Statement asset_exists_;
+};
+
+}  // namespace fieldproof::store

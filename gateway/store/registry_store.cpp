@@ -1,0 +1,127 @@
+#include "gateway/store/registry_store.hpp"
+
+namespace fieldproof::store {
+namespace {
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string joined;
+  for (const auto& item : items) joined += (joined.empty() ? "" : ";") + item;
+  return joined;
+}
+
+}  // namespace
+
+ImportReport RegistryStore::ImportAssets(
+    std::span<const codec::RegistryFile<core::Asset>::Row> rows, core::UnixMillis now) {
+  ImportReport report;
+  Statement find = db_.Prepare(
+      "SELECT building, floor, location, x_m, y_m, asset_type, tag_uid, interval_days, owner_id, "
+      "sensor_equipped FROM assets WHERE site = ? AND asset_id = ?");
+  Statement tag_owner =
+      db_.Prepare("SELECT asset_id FROM assets WHERE site = ? AND tag_uid = ? AND asset_id <> ?");
+  Statement upsert = db_.Prepare(
+      "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, "
+      "tag_uid, interval_days, owner_id, sensor_equipped, updated_at) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site, asset_id) DO UPDATE SET "
+      "building=excluded.building, floor=excluded.floor, location=excluded.location, "
+      "x_m=excluded.x_m, y_m=excluded.y_m, asset_type=excluded.asset_type, "
+      "tag_uid=excluded.tag_uid, interval_days=excluded.interval_days, "
+      "owner_id=excluded.owner_id, sensor_equipped=excluded.sensor_equipped, "
+      "updated_at=excluded.updated_at");
+  InTransaction(db_, [&] {
+    for (const auto& [line, a] : rows) {
+      tag_owner.Bind(1, a.site).Bind(2, a.tag_uid).Bind(3, a.asset_id);
+      if (tag_owner.Step()) {
+        report.errors.push_back(
+            {line, "tag_uid " + a.tag_uid + " is already on asset " + tag_owner.Text(0)});
+        tag_owner.Reset();
+        continue;
+      }
+      find.Bind(1, a.site).Bind(2, a.asset_id);
+      const bool exists = find.Step();
+      const bool same = exists && find.Text(0) == a.building && find.Int(1) == a.floor &&
+                        find.Text(2) == a.location && find.Real(3) == a.x_m &&
+                        find.Real(4) == a.y_m && find.Text(5) == a.asset_type &&
+                        find.Text(6) == a.tag_uid && find.Int(7) == a.interval_days &&
+                        find.Text(8) == a.owner_id && (find.Int(9) != 0) == a.sensor_equipped;
+      find.Reset();
+      if (same) {
+        ++report.unchanged;
+        continue;
+      }
+      upsert.Bind(1, a.site).Bind(2, a.asset_id).Bind(3, a.building).Bind(4, a.floor);
+      upsert.Bind(5, a.location).Bind(6, a.x_m).Bind(7, a.y_m).Bind(8, a.asset_type);
+      upsert.Bind(9, a.tag_uid).Bind(10, a.interval_days).Bind(11, a.owner_id);
+      upsert.Bind(12, a.sensor_equipped ? 1 : 0).Bind(13, now);
+      upsert.Run();
+      ++(exists ? report.updated : report.inserted);
+    }
+  });
+  return report;
+}
+
+ImportReport RegistryStore::ImportTechnicians(
+    std::span<const codec::RegistryFile<core::Technician>::Row> rows, core::UnixMillis now) {
+  ImportReport report;
+  Statement find = db_.Prepare(
+      "SELECT name, company, qualifications FROM technicians WHERE site = ? AND technician_id = ?");
+  Statement upsert = db_.Prepare(
+      "INSERT INTO technicians (site, technician_id, name, company, qualifications, updated_at) "
+      "VALUES (?,?,?,?,?,?) ON CONFLICT (site, technician_id) DO UPDATE SET name=excluded.name, "
+      "company=excluded.company, qualifications=excluded.qualifications, "
+      "updated_at=excluded.updated_at");
+  // A technician no longer assigned to a site loses that site's row.
+  Statement unassign = db_.Prepare(
+      "DELETE FROM technicians WHERE technician_id = ? AND instr(';' || ? || ';', ';' || site || "
+      "';') = 0");
+  InTransaction(db_, [&] {
+    for (const auto& [line, t] : rows) {
+      const std::string qualifications = JoinList(t.qualifications);
+      bool changed = false;
+      bool existed = false;
+      for (const std::string& site : t.sites) {
+        find.Bind(1, site).Bind(2, t.technician_id);
+        const bool exists = find.Step();
+        const bool same = exists && find.Text(0) == t.name && find.Text(1) == t.company &&
+                          find.Text(2) == qualifications;
+        find.Reset();
+        existed = existed || exists;
+        if (same) continue;
+        upsert.Bind(1, site).Bind(2, t.technician_id).Bind(3, t.name).Bind(4, t.company);
+        upsert.Bind(5, qualifications).Bind(6, now);
+        upsert.Run();
+        changed = true;
+      }
+      unassign.Bind(1, t.technician_id).Bind(2, JoinList(t.sites));
+      unassign.Run();
+      changed = changed || db_.Changes() > 0;
+      if (!changed) {
+        ++report.unchanged;
+      } else {
+        ++(existed ? report.updated : report.inserted);
+      }
+    }
+  });
+  return report;
+}
+
+std::vector<core::Asset> RegistryStore::Assets(const std::string& site) {
+  std::vector<core::Asset> assets;
+  Statement s = db_.Prepare(
+      "SELECT asset_id, building, floor, location, x_m, y_m, asset_type, tag_uid, interval_days, "
+      "owner_id, sensor_equipped FROM assets WHERE site = ? ORDER BY asset_id");
+  s.Bind(1, site);
+  while (s.Step()) {
+    assets.push_back({s.Text(0), site, s.Text(1), static_cast<int>(s.Int(2)), s.Text(3), s.Real(4),
+                      s.Real(5), s.Text(6), s.Text(7), static_cast<int>(s.Int(8)), s.Text(9),
+                      s.Int(10) != 0});
+  }
+  return assets;
+}
+
+std::int64_t RegistryStore::AssetCount() { return db_.QueryInt("SELECT count(*) FROM assets"); }
+std::int64_t RegistryStore::TechnicianCount() {
+  return db_.QueryInt("SELECT count(DISTINCT technician_id) FROM technicians");
+}
+
+}  // namespace fieldproof::store

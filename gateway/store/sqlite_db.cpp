@@ -1,0 +1,129 @@
+#include "gateway/store/sqlite_db.hpp"
+
+#include <utility>
+
+namespace fieldproof::store {
+namespace {
+
+[[noreturn]] void Throw(sqlite3* db, int code, std::string_view context) {
+  throw StoreError(code, std::string(context) + ": " +
+                             (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
+}
+
+void Check(sqlite3* db, int code, std::string_view context) {
+  if (code != SQLITE_OK) Throw(db, code, context);
+}
+
+}  // namespace
+
+bool StoreError::transient() const {
+  const int primary = code_ & 0xFF;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
+         primary == SQLITE_IOERR;
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), stmt_(nullptr) {
+  Check(db_, sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr),
+        "prepare");
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+
+Statement& Statement::Bind(int index, std::int64_t value) {
+  Check(db_, sqlite3_bind_int64(stmt_, index, value), "bind");
+  return *this;
+}
+
+Statement& Statement::Bind(int index, double value) {
+  Check(db_, sqlite3_bind_double(stmt_, index, value), "bind");
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  Check(db_, sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+        "bind");
+  return *this;
+}
+
+Statement& Statement::BindOptional(int index, const std::optional<std::string>& text) {
+  return text ? Bind(index, std::string_view(*text)) : BindNull(index);
+}
+
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  Check(db_, sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT),
+        "bind");
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  Check(db_, sqlite3_bind_null(stmt_, index), "bind");
+  return *this;
+}
+
+bool Statement::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  sqlite3_reset(stmt_);
+  if (rc != SQLITE_DONE) Throw(db_, rc, "step");
+  return false;
+}
+
+void Statement::Run() {
+  while (Step()) {
+  }
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+double Statement::Real(int column) const { return sqlite3_column_double(stmt_, column); }
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+std::string Statement::Text(int column) const {
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  return bytes ? std::string(bytes, sqlite3_column_bytes(stmt_, column)) : std::string();
+}
+
+Database::Database(const std::string& path) : path_(path) {
+  const int rc = sqlite3_open_v2(path.c_str(), &db_,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    throw StoreError(rc, "cannot open database " + path + ": " + message);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  // WAL lets readers (CLI, HTTP) run beside the writer; NORMAL sync survives a
+  // process crash (the WAL is in the OS page cache), trading only power-loss safety
+  // of the last transactions for commit speed.
+  Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+}
+
+Database::~Database() { sqlite3_close(db_); }
+
+void Database::Exec(std::string_view sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    const std::string message = error ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    throw StoreError(rc, message);
+  }
+}
+
+std::int64_t Database::QueryInt(std::string_view sql) {
+  Statement statement = Prepare(sql);
+  const std::int64_t value = statement.Step() ? statement.Int(0) : 0;
+  statement.Reset();
+  return value;
+}
+
+}  // namespace fieldproof::store

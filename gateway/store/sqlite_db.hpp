@@ -1,0 +1,89 @@
+#pragma once
+// A thin RAII layer over the SQLite C API. Failures throw StoreError; the store's
+// public classes catch it where a caller needs a result instead.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace fieldproof::store {
+
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }
+  // Worth retrying: the database is locked or the disk is full, not broken.
+  bool transient() const;
+
+ private:
+  int code_;
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& Bind(int index, std::int64_t value);
+  Statement& Bind(int index, int value) { return Bind(index, static_cast<std::int64_t>(value)); }
+  Statement& Bind(int index, double value);
+  Statement& Bind(int index, std::string_view text);
+  Statement& BindOptional(int index, const std::optional<std::string>& text);
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindNull(int index);
+
+  bool Step();  // true while a row is available; resets itself when done.
+  void Run();   // Step to completion, then reset.
+  void Reset();
+
+  std::int64_t Int(int column) const;
+  double Real(int column) const;
+  std::string Text(int column) const;
+  bool IsNull(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) and applies the connection settings: WAL, foreign
+  // keys, a busy timeout so the CLI and the gateway can share the file.
+  explicit Database(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void Exec(std::string_view sql);
+  Statement Prepare(std::string_view sql) { return Statement(db_, sql); }
+  std::int64_t Changes() const { return sqlite3_changes64(db_); }
+  std::int64_t QueryInt(std::string_view sql);
+  const std::string& path() const { return path_; }
+  sqlite3* handle() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+// Runs `work` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it throws.
+template <class F>
+void InTransaction(Database& db, F&& work) {
+  db.Exec("BEGIN IMMEDIATE");
+  try {
+    work();
+    db.Exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+}  // namespace fieldproof::store
