@@ -98,7 +98,7 @@ int ListRejected(const std::string& db_path, const std::string& site, int limit,
   store::Migrate(db);
   auto s = db.Prepare(
       "SELECT received_at, coalesce(site, ''), topic, coalesce(msg_id, ''), reason, detail, "
-      "payload_bytes, substr(payload, 1, 120) FROM rejected_messages "
+      "payload_bytes, substr(payload, 1, 120), times_seen FROM rejected_messages "
       "WHERE ?1 = '' OR site = ?1 ORDER BY id DESC LIMIT ?2");
   s.Bind(1, site).Bind(2, static_cast<std::int64_t>(limit));
   nlohmann::json rows = nlohmann::json::array();
@@ -110,7 +110,8 @@ int ListRejected(const std::string& db_path, const std::string& site, int limit,
                     {"reason", s.Text(4)},
                     {"detail", s.Text(5)},
                     {"payload_bytes", s.Int(6)},
-                    {"payload_start", s.Text(7)}});
+                    {"payload_start", s.Text(7)},
+                    {"times_seen", s.Int(8)}});
   }
   if (as_json) {
     std::cout << rows.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
@@ -119,7 +120,8 @@ int ListRejected(const std::string& db_path, const std::string& site, int limit,
   for (const auto& r : rows) {
     std::cout << r["received_at"].get<std::string>() << "  " << r["reason"].get<std::string>()
               << "  " << r["topic"].get<std::string>() << "  msg_id=" << r["msg_id"].get<std::string>()
-              << "  (" << r["payload_bytes"] << " bytes)\n    " << r["detail"].get<std::string>()
+              << "  (" << r["payload_bytes"] << " bytes, seen " << r["times_seen"] << "x)\n    "
+              << r["detail"].get<std::string>()
               << "\n";
   }
   std::cout << rows.size() << " rejected message(s) shown (newest first)\n";
@@ -131,6 +133,7 @@ int ListRejected(const std::string& db_path, const std::string& site, int limit,
 int main(int argc, char** argv) {
   CLI::App app{"fieldproof: administer a fieldproof gateway's database."};
   app.require_subcommand(1);
+  app.fallthrough();  // --db may come before or after the subcommand.
   std::string db_path = "fieldproof.db";
   app.add_option("--db", db_path, "SQLite database file")->capture_default_str();
 

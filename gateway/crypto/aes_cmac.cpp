@@ -17,7 +17,8 @@ Block128 Double(const Block128& in) {
     out[i] = static_cast<std::uint8_t>((in[i] << 1) | (in[i + 1] >> 7));
   }
   const auto carry_mask = static_cast<std::uint8_t>(0u - (in[0] >> 7));
-  out[kAesBlockSize - 1] = static_cast<std::uint8_t>((in[kAesBlockSize - 1] << 1) ^ (0x87 & carry_mask));
+  out[kAesBlockSize - 1] =
+      static_cast<std::uint8_t>((in[kAesBlockSize - 1] << 1) ^ (0x87 & carry_mask));
   return out;
 }
 

@@ -16,8 +16,7 @@ constexpr std::string_view kFilePrefix = "FPFILE";
 }  // namespace
 
 Key128 DiversifyAes128(const Key128& master, std::span<const std::uint8_t> diversification_input) {
-  if (diversification_input.empty() ||
-      diversification_input.size() > kMaxDiversificationInput) {
+  if (diversification_input.empty() || diversification_input.size() > kMaxDiversificationInput) {
     throw std::invalid_argument("DiversifyAes128: diversification input must be 1..31 bytes");
   }
   std::array<std::uint8_t, 1 + kMaxDiversificationInput> data;

@@ -175,8 +175,9 @@ std::optional<SunUrlParts> ParseSunUrl(std::string_view url_or_query,
     }
     FoundParam& slot = found[spec->param];
     if (slot.present) {
-      return Fail(error, "duplicate parameter " + Quoted(name) +
-                             (slot.name == name ? "" : " (already given as " + Quoted(slot.name) + ")"));
+      return Fail(error,
+                  "duplicate parameter " + Quoted(name) +
+                      (slot.name == name ? "" : " (already given as " + Quoted(slot.name) + ")"));
     }
     slot = {true, name, token.substr(equals + 1)};
   }
@@ -200,8 +201,10 @@ std::optional<SunUrlParts> ParseSunUrl(std::string_view url_or_query,
     parts.mirroring = SunMirroring::kEncryptedPiccData;
     if (!DecodeFixed(picc, parts.picc_enc_data, error)) return std::nullopt;
   } else if (uid.present || ctr.present) {
-    if (!uid.present) return Fail(error, "missing parameter 'uid' (plain mirroring needs uid and ctr)");
-    if (!ctr.present) return Fail(error, "missing parameter 'ctr' (plain mirroring needs uid and ctr)");
+    if (!uid.present)
+      return Fail(error, "missing parameter 'uid' (plain mirroring needs uid and ctr)");
+    if (!ctr.present)
+      return Fail(error, "missing parameter 'ctr' (plain mirroring needs uid and ctr)");
     parts.mirroring = SunMirroring::kPlainUidCounter;
     if (!DecodeFixed(uid, parts.uid, error)) return std::nullopt;
     std::array<std::uint8_t, 3> counter;
@@ -243,7 +246,8 @@ std::optional<SunUrlParts> ParseSunUrl(std::string_view url_or_query,
   }
   if (mac_input_start != nullptr) {
     if (cmac.value.data() < mac_input_start) {
-      return Fail(error, "parameter " + Quoted(cmac.name) + " must come after " + Quoted(start_name));
+      return Fail(error,
+                  "parameter " + Quoted(cmac.name) + " must come after " + Quoted(start_name));
     }
     parts.mac_input.assign(mac_input_start, cmac.value.data());
   }
@@ -330,7 +334,8 @@ SunVerification VerifySun(const SunUrlParts& parts, const Key128& meta_read_key,
     return fail(SunFailure::kMalformed, "read counter above 0xFFFFFF");
   }
 
-  std::optional<Key128> file_read_key = file_key_for_uid(uid);
+  std::optional<Key128> file_read_key;
+  if (file_key_for_uid) file_read_key = file_key_for_uid(uid);
   if (!file_read_key) {
     return fail(SunFailure::kUnknownTag, "no file-read key for UID " + UidHex(uid));
   }
@@ -410,10 +415,9 @@ std::string MakeSunUrl(std::string_view base_url, const Key128& meta_read_key,
     AppendHex(buffer, url);
   }
   url.append("&cmac=");
-  const std::string_view mac_input =
-      mac_input_begin == std::string::npos
-          ? std::string_view{}
-          : std::string_view(url).substr(mac_input_begin);
+  const std::string_view mac_input = mac_input_begin == std::string::npos
+                                         ? std::string_view{}
+                                         : std::string_view(url).substr(mac_input_begin);
   scratch.cmac.SetKey(session.mac);
   const SunMac mac = Truncate(scratch.cmac.Mac(AsBytes(mac_input)));
   AppendHex(mac, url);

@@ -20,7 +20,9 @@
 // personalised. In NXP's published examples (and on this project's tags) it is
 // empty when no file data is mirrored, and "<enc hex>&cmac=" when it is. Plain
 // mirroring (uid=<14 hex>&ctr=<6 hex, MSB first>&cmac=...) is also accepted;
-// its published example MACs an empty input too.
+// the published example we could verify (the sdm-backend reference server's)
+// MACs an empty input too. Tags personalised with SDMMACInputOffset at the
+// first mirrored value need SunMacInputStart::kFirstMirroredValue.
 //
 // Thread-safety: all functions are thread-safe (they use per-thread cipher
 // contexts that are re-keyed per call, so they do not allocate for crypto
@@ -77,7 +79,7 @@ struct SunUrlParts {
   std::uint32_t read_counter = 0;  // kPlainUidCounter only (unauthenticated).
   Bytes enc_file_data;             // Empty when the URL has no enc parameter.
   SunMac cmac{};
-  std::string mac_input;           // The ASCII text the SDMMAC covers.
+  std::string mac_input;  // The ASCII text the SDMMAC covers.
 };
 
 // Parses a full URL ("https://host/path?picc_data=..&cmac=..") or just its
@@ -101,10 +103,10 @@ std::optional<SunUrlParts> ParseSunUrl(std::string_view url_or_query,
 
 enum class SunFailure {
   kNone,
-  kMalformed,     // Parts that ParseSunUrl would not produce (e.g. enc not whole blocks).
-  kPiccDataTag,   // PICC data did not decrypt to 0xC7 ||...: wrong meta-read key or foreign tag.
-  kUnknownTag,    // The file-read key callback had no key for the UID.
-  kMacMismatch,   // SDMMAC does not verify: forged, altered, or wrong file-read key.
+  kMalformed,    // Parts that ParseSunUrl would not produce (e.g. enc not whole blocks).
+  kPiccDataTag,  // PICC data did not decrypt to 0xC7 ||...: wrong meta-read key or foreign tag.
+  kUnknownTag,   // The file-read key callback had no key for the UID.
+  kMacMismatch,  // SDMMAC does not verify: forged, altered, or wrong file-read key.
 };
 
 struct SunVerification {
@@ -120,7 +122,8 @@ struct SunVerification {
 };
 
 // Returns the file-read key for a (decrypted) UID, or nullopt for a tag that
-// is not known. A callable returning Key128 converts to this type too.
+// is not known (an empty function knows no tag). A callable returning Key128
+// converts to this type too.
 using FileReadKeyForUid = std::function<std::optional<Key128>(std::span<const std::uint8_t, 7>)>;
 
 // Verifies a SUN message: decrypts the PICC data with `meta_read_key` (unused

@@ -4,6 +4,20 @@
 #include "gateway/store/migrations.hpp"
 
 namespace fieldproof::store {
+namespace {
+
+// Stable across builds and platforms (std::hash is not), cheap, good enough to tell
+// a redelivery from a different payload of the same length on the same topic.
+std::uint64_t Fnv1a64(std::string_view bytes) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+}  // namespace
 
 EventStore::EventStore(Database& db)
     : db_(db),
@@ -17,7 +31,9 @@ EventStore::EventStore(Database& db)
           "VALUES (?,?,?,?,?,?) ON CONFLICT (site, asset_id, msg_id) DO NOTHING")),
       insert_rejected_(db.Prepare(
           "INSERT INTO rejected_messages (site, topic, msg_id, reason, detail, payload, "
-          "payload_bytes, received_at) VALUES (?,?,?,?,?,?,?,?)")),
+          "payload_bytes, payload_hash, received_at, last_received_at) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?9) ON CONFLICT (topic, payload_hash, payload_bytes) DO UPDATE "
+          "SET times_seen = times_seen + 1, last_received_at = excluded.last_received_at")),
       tap_payload_(db.Prepare(
           "SELECT payload FROM taps WHERE site = ? AND device_id = ? AND msg_id = ?")),
       telemetry_payload_(db.Prepare(
@@ -101,7 +117,8 @@ EventResult EventStore::WriteRejected(const PendingEvent& event, const core::Rej
   s.Bind(2, event.topic).BindOptional(3, codec::PeekMsgId(event.payload));
   s.Bind(4, core::ReasonCode(rejection.reason)).Bind(5, rejection.detail);
   s.BindBlob(6, std::string_view(event.payload).substr(0, kStoredRejectedPayloadBytes));
-  s.Bind(7, static_cast<std::int64_t>(event.payload.size())).Bind(8, event.received_at);
+  s.Bind(7, static_cast<std::int64_t>(event.payload.size()));
+  s.Bind(8, static_cast<std::int64_t>(Fnv1a64(event.payload))).Bind(9, event.received_at);
   s.Run();
   return {EventOutcome::kRejected, rejection};
 }

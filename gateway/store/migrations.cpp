@@ -81,7 +81,12 @@ CREATE TABLE rejected_messages (
   detail          TEXT NOT NULL,
   payload         BLOB NOT NULL,   -- truncated to the first 4 KiB
   payload_bytes   INTEGER NOT NULL,
-  received_at     INTEGER NOT NULL
+  payload_hash    INTEGER NOT NULL, -- FNV-1a 64 of the whole payload
+  received_at     INTEGER NOT NULL, -- first time seen
+  times_seen      INTEGER NOT NULL DEFAULT 1,
+  last_received_at INTEGER NOT NULL,
+  -- A redelivery of the same bad message is counted, not stored again.
+  UNIQUE (topic, payload_hash, payload_bytes)
 );
 CREATE INDEX rejected_by_site_time ON rejected_messages (site, received_at);
 )sql",

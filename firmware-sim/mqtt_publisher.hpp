@@ -1,0 +1,59 @@
+#pragma once
+// The handheld's outbox: every message stays on the device until the broker has
+// acknowledged it (QoS 1 PUBACK). When the link drops, what is unacknowledged is
+// sent again, with the same bytes and msg_id, once the link is back.
+#include <mqtt/async_client.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace fieldproof::sim {
+
+class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iaction_listener {
+ public:
+  OutboxPublisher(const std::string& broker_uri, const std::string& client_id, std::size_t window);
+
+  // Connects, retrying until `timeout`; false when the broker never answered.
+  bool Connect(std::chrono::seconds timeout);
+  // Puts the message in the outbox; blocks while `window` messages await acknowledgement.
+  void Send(const std::string& topic, const std::string& payload);
+  // Drops the link abruptly and reconnects, like a handheld walking out of coverage.
+  void DropConnection();
+  // Waits until the broker has acknowledged everything; false on timeout.
+  bool Flush(std::chrono::seconds timeout);
+  void Disconnect();
+
+  std::uint64_t resent() const;
+  std::size_t pending() const;
+
+ private:
+  struct Entry {
+    mqtt::const_message_ptr message;
+    bool in_flight = false;
+  };
+
+  void TakeUnsentLocked(std::vector<std::uint64_t>& seqs);
+  void PublishAll(const std::vector<std::uint64_t>& seqs);
+  void connected(const std::string& cause) override;
+  void connection_lost(const std::string& cause) override;
+  void on_success(const mqtt::token& token) override;
+  void on_failure(const mqtt::token& token) override;
+
+  mqtt::async_client client_;
+  mqtt::connect_options options_;
+  const std::size_t window_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::uint64_t, Entry> outbox_;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t resent_ = 0;
+  bool online_ = false;
+  bool resend_due_ = false;  // Set on (re)connect; the next Send or Flush resends.
+};
+
+}  // namespace fieldproof::sim

@@ -1,0 +1,87 @@
+#pragma once
+// The site at work, as a stream of MQTT messages in simulated-time order:
+// technicians walk their routes and inspect each asset (start tap, functional test,
+// checklist, end tap); sensor firmware reports the shutter cycle and heartbeats.
+// Each tag is an NTAG 424 DNA emulation with its own diversified keys and read counter.
+// Pure: no clock, no I/O; the same site and seed give the same stream.
+#include <cstdint>
+#include <map>
+#include <queue>
+#include <random>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "firmware-sim/site_generator.hpp"
+#include "gateway/crypto/bytes.hpp"
+#include "gateway/crypto/tag_emulator.hpp"
+
+namespace fieldproof::sim {
+
+struct Outbound {
+  enum class Kind { kTap, kTelemetry };
+  Kind kind;
+  std::string sender;  // Device id (taps) or asset id (telemetry).
+  std::string msg_id;
+  std::string topic;
+  std::string payload;
+  core::UnixMillis at = 0;  // Simulated time of publishing.
+};
+
+struct ScenarioSpec {
+  core::UnixMillis start = 0;
+  crypto::Key128 master_key{};
+  std::string tag_base_url = "https://tag.fieldproof.example/t";
+  double walk_speed_mps = 1.3;
+  core::UnixMillis heartbeat_interval_ms = 3600 * 1000;
+  double defect_ratio = 0.05;  // Share of inspections that find a defect.
+};
+
+// The checklist a handheld runs on a fire shutter or door (issue 3 makes it data).
+const std::vector<std::string>& ChecklistItems();
+
+class Scenario {
+ public:
+  Scenario(const Site& site, ScenarioSpec spec);
+  // The next message; the site never stops working.
+  Outbound Next();
+
+ private:
+  struct Arrival {
+    std::size_t technician;
+  };
+  struct Heartbeat {
+    std::size_t asset;
+  };
+  struct Item {
+    core::UnixMillis at;
+    std::uint64_t order;  // Ties keep insertion order.
+    std::variant<Outbound, Arrival, Heartbeat> what;
+    bool operator>(const Item& other) const {
+      return at != other.at ? at > other.at : order > other.order;
+    }
+  };
+  struct Route {
+    std::size_t first, end, next;  // Asset index range walked in a loop.
+  };
+
+  void Push(core::UnixMillis at, std::variant<Outbound, Arrival, Heartbeat> what);
+  void Inspect(std::size_t technician, core::UnixMillis arrival);
+  Outbound Tap(std::size_t technician, std::size_t asset, core::TapKind kind,
+               core::UnixMillis read_at, bool defect);
+  Outbound Telemetry(std::size_t asset, core::UnixMillis at, std::vector<core::Reading> readings);
+  crypto::TagEmulator& TagOf(std::size_t asset);
+  core::UnixMillis WalkMillis(std::size_t from, std::size_t to) const;
+
+  const Site& site_;
+  ScenarioSpec spec_;
+  std::mt19937_64 rng_;
+  crypto::Key128 meta_read_key_;
+  std::priority_queue<Item, std::vector<Item>, std::greater<>> queue_;
+  std::uint64_t order_ = 0;
+  std::vector<Route> routes_;
+  std::map<std::size_t, crypto::TagEmulator> tags_;  // Created on first read.
+  std::map<std::string, std::uint64_t> sequence_;    // Next msg sequence per sender.
+};
+
+}  // namespace fieldproof::sim

@@ -1,0 +1,193 @@
+// fieldproof-sim: generate a site, or run it against a broker.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "firmware-sim/fault_injector.hpp"
+#include "firmware-sim/mqtt_publisher.hpp"
+#include "firmware-sim/scenario.hpp"
+#include "gateway/codec/registry_csv.hpp"
+#include "gateway/crypto/hex.hpp"
+
+namespace {
+
+using namespace fieldproof;
+
+void AddSiteOptions(CLI::App* app, sim::SiteSpec& spec) {
+  app->add_option("--seed", spec.seed, "Random seed: the same seed gives the same site")->capture_default_str();
+  app->add_option("--site", spec.site, "Site code")->capture_default_str();
+  app->add_option("--assets", spec.assets, "Number of assets")->capture_default_str()->check(CLI::Range(1, 1000000));
+  app->add_option("--buildings", spec.buildings, "Buildings")->capture_default_str()->check(CLI::Range(1, 100));
+  app->add_option("--floors", spec.floors, "Floors per building")->capture_default_str()->check(CLI::Range(1, 100));
+  app->add_option("--technicians", spec.technicians, "Technicians, each with one handheld")->capture_default_str()->check(CLI::Range(1, 10000));
+  app->add_option("--sensor-ratio", spec.sensor_ratio, "Share of assets with sensors")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+}
+
+std::optional<crypto::Key128> LoadMasterKey(const std::string& hex_arg, const std::string& file) {
+  std::string hex = hex_arg;
+  if (hex.empty() && !file.empty()) {
+    std::ifstream in(file);
+    in >> hex;
+  }
+  if (hex.empty()) {
+    if (const char* env = std::getenv("FIELDPROOF_MASTER_KEY")) hex = env;
+  }
+  const auto bytes = crypto::HexDecode(hex);
+  if (!bytes || bytes->size() != 16) return std::nullopt;
+  crypto::Key128 key{};
+  std::copy(bytes->begin(), bytes->end(), key.begin());
+  return key;
+}
+
+int Generate(const sim::SiteSpec& spec, const std::string& out_dir) {
+  const sim::Site site = sim::GenerateSite(spec);
+  std::filesystem::create_directories(out_dir);
+  std::ofstream assets(out_dir + "/assets.csv");
+  assets << codec::AssetsCsvHeader();
+  for (const auto& a : site.assets) assets << codec::AssetCsvRow(a);
+  std::ofstream technicians(out_dir + "/technicians.csv");
+  technicians << codec::TechniciansCsvHeader();
+  for (const auto& t : site.technicians) technicians << codec::TechnicianCsvRow(t);
+  std::ofstream handhelds(out_dir + "/handhelds.csv");
+  handhelds << "device_id,technician_id\n";
+  for (const auto& h : site.handhelds) handhelds << h.device_id << "," << h.technician_id << "\n";
+  std::cout << "generated site " << spec.site << ": " << site.assets.size() << " assets, "
+            << site.technicians.size() << " technicians in " << out_dir << "\n";
+  return 0;
+}
+
+struct RunOptions {
+  std::string broker = "tcp://127.0.0.1:18830";
+  std::string client_id = "fieldproof-sim";
+  std::string start = "2026-11-02T06:00:00Z";
+  std::uint64_t messages = 0;  // Good messages to send; 0 = until --duration.
+  double duration_s = 0;
+  double speed = 0;            // Simulated seconds per real second; 0 = as fast as possible.
+  double rate = 0;             // Cap on messages per real second; 0 = none.
+  std::uint64_t drop_every = 0;
+  std::size_t window = 1000;
+  std::string summary_file;
+};
+
+int Run(const sim::SiteSpec& site_spec, const sim::ScenarioSpec& scenario_spec,
+        const sim::FaultSpec& faults, const RunOptions& o) {
+  const sim::Site site = sim::GenerateSite(site_spec);
+  sim::Scenario scenario(site, scenario_spec);
+  sim::FaultInjector injector(faults);
+  sim::OutboxPublisher publisher(o.broker, o.client_id, o.window);
+  if (!publisher.Connect(std::chrono::seconds(30))) return 2;
+
+  std::uint64_t taps = 0, telemetry = 0, duplicates = 0, sent = 0;
+  std::map<std::string, std::uint64_t> garbage;
+  const auto wall_start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  };
+  double last_progress = 0;
+  while ((o.messages == 0 || taps + telemetry < o.messages) &&
+         (o.duration_s <= 0 || elapsed() < o.duration_s)) {
+    const sim::Outbound message = scenario.Next();
+    if (o.speed > 0) {
+      const double due = (message.at - scenario_spec.start) / 1000.0 / o.speed;
+      if (due > elapsed()) std::this_thread::sleep_for(std::chrono::duration<double>(due - elapsed()));
+    }
+    if (o.rate > 0 && sent / o.rate > elapsed()) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(sent / o.rate - elapsed()));
+    }
+    publisher.Send(message.topic, message.payload);
+    ++sent;
+    ++(message.kind == sim::Outbound::Kind::kTap ? taps : telemetry);
+    for (const auto& extra : injector.After(message)) {
+      publisher.Send(extra.topic, extra.payload);
+      ++sent;
+      ++(extra.expected_reason.empty() ? duplicates : garbage[extra.expected_reason]);
+    }
+    if (o.drop_every > 0 && sent % o.drop_every == 0) publisher.DropConnection();
+    if (elapsed() - last_progress >= 5) {
+      last_progress = elapsed();
+      std::cerr << "sim: " << sent << " messages sent (" << taps << " taps, " << telemetry
+                << " telemetry), " << static_cast<int>(sent / elapsed()) << " msg/s\n";
+    }
+  }
+  const bool flushed = publisher.Flush(std::chrono::seconds(120));
+  const double seconds = elapsed();
+  publisher.Disconnect();
+
+  std::uint64_t garbage_total = 0;
+  for (const auto& [reason, n] : garbage) garbage_total += n;
+  const nlohmann::json summary = {
+      {"site", site_spec.site},
+      {"sent", sent},
+      {"taps", taps},
+      {"telemetry", telemetry},
+      {"duplicates", duplicates},
+      {"garbage", garbage_total},
+      {"garbage_by_reason", garbage},
+      {"sent_after_reconnect", publisher.resent()},
+      {"all_acknowledged", flushed},
+      {"seconds", seconds},
+      {"messages_per_second", seconds > 0 ? sent / seconds : 0}};
+  std::cout << summary.dump() << std::endl;
+  if (!o.summary_file.empty()) std::ofstream(o.summary_file) << summary.dump(2) << "\n";
+  return flushed ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fieldproof-sim: a simulated site — assets with NTAG 424 DNA tags, technicians "
+               "with handhelds, shutter sensors — for demos, tests and load."};
+  app.require_subcommand(1);
+  sim::SiteSpec site_spec;
+
+  std::string out_dir = "site";
+  auto* generate = app.add_subcommand("generate", "Write the site's registry CSV files");
+  AddSiteOptions(generate, site_spec);
+  generate->add_option("--out", out_dir, "Output folder")->capture_default_str();
+
+  RunOptions o;
+  sim::ScenarioSpec scenario_spec;
+  sim::FaultSpec faults;
+  std::string master_key_hex, master_key_file;
+  auto* run = app.add_subcommand("run", "Publish the site's taps and telemetry to a broker (QoS 1); "
+                                        "prints a JSON summary of what was sent");
+  AddSiteOptions(run, site_spec);
+  run->add_option("--broker", o.broker, "MQTT broker URI")->capture_default_str();
+  run->add_option("--client-id", o.client_id, "MQTT client id")->capture_default_str();
+  run->add_option("--master-key", master_key_hex, "Site master key, 32 hex digits");
+  run->add_option("--master-key-file", master_key_file, "File holding the master key (else $FIELDPROOF_MASTER_KEY)");
+  run->add_option("--start", o.start, "Simulated start time (RFC 3339)")->capture_default_str();
+  run->add_option("--messages", o.messages, "Stop after this many good messages (0: no limit)")->capture_default_str();
+  run->add_option("--duration", o.duration_s, "Stop after this many real seconds (0: no limit)")->capture_default_str();
+  run->add_option("--speed", o.speed, "Simulated seconds per real second (0: as fast as possible)")->capture_default_str();
+  run->add_option("--rate", o.rate, "At most this many messages per second (0: no cap)")->capture_default_str();
+  run->add_option("--duplicate-ratio", faults.duplicate_ratio, "Chance to resend an earlier message after each one")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  run->add_option("--garbage-ratio", faults.garbage_ratio, "Chance to send a bad message after each one")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  run->add_option("--drop-connection-every", o.drop_every, "Drop and re-establish the link every N messages")->capture_default_str();
+  run->add_option("--window", o.window, "Unacknowledged messages in flight at most")->capture_default_str()->check(CLI::Range(1, 65535));
+  run->add_option("--summary", o.summary_file, "Also write the summary JSON to this file");
+  CLI11_PARSE(app, argc, argv);
+
+  if (*generate) return Generate(site_spec, out_dir);
+
+  const auto key = LoadMasterKey(master_key_hex, master_key_file);
+  if (!key) {
+    std::cerr << "error: a master key (32 hex digits) is required: --master-key, "
+                 "--master-key-file or FIELDPROOF_MASTER_KEY\n";
+    return 2;
+  }
+  const auto start = core::ParseRfc3339(o.start);
+  if (!start) {
+    std::cerr << "error: --start is not an RFC 3339 time\n";
+    return 2;
+  }
+  scenario_spec.master_key = *key;
+  scenario_spec.start = *start;
+  faults.seed = site_spec.seed;
+  return Run(site_spec, scenario_spec, faults, o);
+}

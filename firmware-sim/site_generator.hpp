@@ -1,0 +1,35 @@
+#pragma once
+// A deterministic site: the same seed gives the same buildings, assets, tags and people.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gateway/core/messages.hpp"
+
+namespace fieldproof::sim {
+
+struct SiteSpec {
+  std::uint64_t seed = 1;
+  std::string site = "FRA";
+  int assets = 1000;
+  int buildings = 3;
+  int floors = 4;
+  int technicians = 8;
+  double sensor_ratio = 0.2;  // Share of assets with shutter sensors.
+};
+
+struct Handheld {
+  std::string device_id;
+  std::string technician_id;
+};
+
+struct Site {
+  SiteSpec spec;
+  std::vector<core::Asset> assets;  // Ordered by building, floor, walking route.
+  std::vector<core::Technician> technicians;
+  std::vector<Handheld> handhelds;  // One per technician.
+};
+
+Site GenerateSite(const SiteSpec& spec);
+
+}  // namespace fieldproof::sim
