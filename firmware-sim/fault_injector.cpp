@@ -27,8 +27,12 @@ Injected FaultInjector::Garbage(const Outbound& good) {
   const bool tap = good.kind == Outbound::Kind::kTap;
   switch (rng_() % 8) {
     case 0: {
+      // Cut short mid-object; the id up front keeps each one distinct.
       const std::string text = j.dump();
-      return {good.topic, text.substr(0, text.size() / 2), "malformed_json"};
+      return {good.topic,
+              R"({"msg_id":")" + j["msg_id"].get<std::string>() + "\"," +
+                  text.substr(1, text.size() / 2),
+              "malformed_json"};
     }
     case 1:
       j["padding"] = std::string(20000, 'x');

@@ -100,7 +100,9 @@ int main(int argc, char** argv) {
     mqtt_adapter::MqttSource* source = nullptr;
     ingest::IngestPipeline pipeline(
         io, event_store, o.ingest,
-        [&source](std::string topic, std::string payload) { source->Publish(topic, payload); },
+        [&source](std::string topic, std::string payload) {
+          source->Publish(std::move(topic), std::move(payload));
+        },
         NowMillis);
     mqtt_adapter::MqttSource mqtt(o.mqtt, [&pipeline](std::string topic, std::string payload) {
       pipeline.Deliver(std::move(topic), std::move(payload));

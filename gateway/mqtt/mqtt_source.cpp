@@ -22,6 +22,7 @@ MqttSource::~MqttSource() { Stop(); }
 
 void MqttSource::Start() {
   connector_ = std::thread([this] { ConnectLoop(); });
+  publisher_ = std::thread([this] { PublishLoop(); });
 }
 
 void MqttSource::ConnectLoop() {
@@ -63,11 +64,34 @@ void MqttSource::message_arrived(mqtt::const_message_ptr message) {
   on_message_(message->get_topic(), message->get_payload_str());
 }
 
-void MqttSource::Publish(const std::string& topic, const std::string& payload) {
-  try {
-    client_.publish(topic, payload.data(), payload.size(), 1, false);
-  } catch (const mqtt::exception& e) {
-    spdlog::warn("mqtt: cannot publish to {}: {}", topic, e.what());
+void MqttSource::Publish(std::string topic, std::string payload) {
+  {
+    std::lock_guard lock(mutex_);
+    if (outgoing_.size() >= kMaxQueuedPublishes) {
+      if (dropped_publishes_++ % 1000 == 0) {
+        spdlog::warn("mqtt: publish queue full; dropped a message to {}", topic);
+      }
+      return;
+    }
+    outgoing_.emplace_back(std::move(topic), std::move(payload));
+  }
+  outgoing_ready_.notify_one();
+}
+
+void MqttSource::PublishLoop() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    outgoing_ready_.wait(lock, [this] { return stopping_ || !outgoing_.empty(); });
+    if (outgoing_.empty()) return;
+    auto [topic, payload] = std::move(outgoing_.front());
+    outgoing_.pop_front();
+    lock.unlock();
+    try {
+      client_.publish(topic, payload.data(), payload.size(), 1, false);
+    } catch (const mqtt::exception& e) {
+      spdlog::warn("mqtt: cannot publish to {}: {}", topic, e.what());
+    }
+    lock.lock();
   }
 }
 
@@ -77,7 +101,9 @@ void MqttSource::Stop() {
     if (stopping_.exchange(true)) return;
   }
   stop_requested_.notify_all();
+  outgoing_ready_.notify_all();
   if (connector_.joinable()) connector_.join();
+  if (publisher_.joinable()) publisher_.join();  // Sends what is queued first.
   try {
     if (client_.is_connected()) client_.disconnect(std::chrono::seconds(5))->wait();
   } catch (const mqtt::exception& e) {

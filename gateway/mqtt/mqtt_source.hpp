@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -36,8 +38,12 @@ class MqttSource : public virtual mqtt::callback {
   void Start();
   // Disconnects (waiting for in-flight callbacks to finish); no OnMessage after this returns.
   void Stop();
-  // Best effort, QoS 1, never blocks. Failures are logged.
-  void Publish(const std::string& topic, const std::string& payload);
+  // Best effort, QoS 1, never blocks: queued for a thread of its own, because Paho
+  // holds its lock while OnMessage waits for admission, and the caller (the Asio
+  // thread) must keep running to free that admission. When more than
+  // kMaxQueuedPublishes wait, the newest is dropped and counted.
+  void Publish(std::string topic, std::string payload);
+  std::uint64_t dropped_publishes() const { return dropped_publishes_; }
   bool connected() const { return client_.is_connected(); }
 
  private:
@@ -45,6 +51,9 @@ class MqttSource : public virtual mqtt::callback {
   void connection_lost(const std::string& cause) override;
   void message_arrived(mqtt::const_message_ptr message) override;
   void ConnectLoop();
+  void PublishLoop();
+
+  static constexpr std::size_t kMaxQueuedPublishes = 10000;
 
   MqttConfig config_;
   OnMessage on_message_;
@@ -54,6 +63,10 @@ class MqttSource : public virtual mqtt::callback {
   std::mutex mutex_;
   std::condition_variable stop_requested_;
   std::thread connector_;
+  std::deque<std::pair<std::string, std::string>> outgoing_;
+  std::condition_variable outgoing_ready_;
+  std::atomic<std::uint64_t> dropped_publishes_{0};
+  std::thread publisher_;
 };
 
 }  // namespace fieldproof::mqtt_adapter

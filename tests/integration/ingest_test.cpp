@@ -1,0 +1,130 @@
+// The ingest spine end to end: simulator -> mosquitto -> gateway -> SQLite, with exact
+// counts. The simulator's summary says what it sent; the database must hold exactly
+// the good messages once each and every bad one with its reason.
+#include <gtest/gtest.h>
+#include <mqtt/async_client.h>
+#include <signal.h>
+
+#include <thread>
+
+#include "gateway/codec/message_codec.hpp"
+#include "tests/integration/test_harness.hpp"
+
+namespace fieldproof::testing {
+namespace {
+
+void ExpectExactly(const nlohmann::json& sent, DbCounts stored) {
+  EXPECT_EQ(stored.taps, sent["taps"].get<std::int64_t>());
+  EXPECT_EQ(stored.telemetry, sent["telemetry"].get<std::int64_t>());
+  EXPECT_EQ(stored.rejected, sent["garbage"].get<std::int64_t>());
+  for (const auto& [reason, count] : sent["garbage_by_reason"].items()) {
+    EXPECT_EQ(stored.rejected_by_reason[reason], count.get<std::int64_t>()) << reason;
+  }
+  EXPECT_TRUE(sent["all_acknowledged"].get<bool>());
+}
+
+class IngestTest : public ::testing::Test {
+ protected:
+  ScratchDir dir;
+  Broker broker{dir};
+  std::string db = dir / "fieldproof.db";
+  void SetUp() override { ImportSite(dir, db); }
+};
+
+TEST_F(IngestTest, StoresEveryGoodMessageOnce) {
+  Gateway gateway(dir, broker);
+  const auto sent = RunSim(dir, broker, {"--messages", "3000"});
+  ASSERT_EQ(gateway.Stop(), 0);
+  ASSERT_EQ(sent["taps"].get<int>() + sent["telemetry"].get<int>(), 3000);
+  EXPECT_GT(sent["taps"].get<int>(), 100);
+  EXPECT_GT(sent["telemetry"].get<int>(), 100);
+  ExpectExactly(sent, CountRows(db));
+}
+
+TEST_F(IngestTest, DuplicatesAndGarbageInterleavedGiveExactCounts) {
+  Gateway gateway(dir, broker);
+  const auto sent = RunSim(
+      dir, broker, {"--messages", "4000", "--duplicate-ratio", "0.25", "--garbage-ratio", "0.1"});
+  ASSERT_EQ(gateway.Stop(), 0);
+  EXPECT_GT(sent["duplicates"].get<int>(), 500);
+  // Every kind of garbage the simulator makes was exercised.
+  EXPECT_EQ(sent["garbage_by_reason"].size(), 8u);
+  ExpectExactly(sent, CountRows(db));
+}
+
+TEST_F(IngestTest, DroppedHandheldLinksResendWithoutDoubleStoring) {
+  Gateway gateway(dir, broker);
+  const auto sent = RunSim(dir, broker,
+                           {"--messages", "4000", "--drop-connection-every", "700",
+                            "--garbage-ratio", "0.05"});
+  ASSERT_EQ(gateway.Stop(), 0);
+  EXPECT_GT(sent["sent_after_reconnect"].get<int>(), 0);
+  ExpectExactly(sent, CountRows(db));
+}
+
+TEST_F(IngestTest, GatewayRestartMidStreamLosesNothing) {
+  Gateway gateway(dir, broker);
+  std::thread restarter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    EXPECT_EQ(gateway.Stop(), 0);  // Drains what it has; the broker queues the rest.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    gateway.Start();
+  });
+  const auto sent = RunSim(dir, broker, {"--messages", "5000", "--rate", "2500",
+                                         "--duplicate-ratio", "0.1", "--garbage-ratio", "0.05"});
+  restarter.join();
+  // Let the restarted gateway take the broker's backlog before stopping it.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ASSERT_EQ(gateway.Stop(), 0);
+  ExpectExactly(sent, CountRows(db));
+}
+
+TEST_F(IngestTest, BrokerRestartMidStreamLosesNothing) {
+  Gateway gateway(dir, broker);
+  std::thread restarter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    broker.Restart();  // Persistence on: queued messages survive; both clients reconnect.
+  });
+  const auto sent = RunSim(dir, broker, {"--messages", "5000", "--rate", "2500",
+                                         "--garbage-ratio", "0.05"});
+  restarter.join();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ASSERT_EQ(gateway.Stop(), 0);
+  ExpectExactly(sent, CountRows(db));
+}
+
+TEST_F(IngestTest, IntakeSlowsButDropsNothingWithATinyInFlightWindow) {
+  Gateway gateway(dir, broker, {"--max-in-flight", "4", "--max-batch", "2"});
+  const auto sent =
+      RunSim(dir, broker, {"--messages", "2000", "--garbage-ratio", "0.05"});
+  ASSERT_EQ(gateway.Stop(), 0);
+  ExpectExactly(sent, CountRows(db));
+}
+
+TEST_F(IngestTest, RejectedSenderReceivesANoticeWithTheReason) {
+  Gateway gateway(dir, broker);
+  mqtt::async_client handheld(broker.uri(), "HH-9999");
+  handheld.connect()->wait();
+  const std::string topic = "fieldproof/v1/FRA/tap/HH-9999";
+  handheld.start_consuming();
+  handheld.subscribe(topic + "/notice", 1)->wait();
+  handheld.publish(topic, std::string(R"({"msg_id":"m-1","device_id":"HH-9999",)"), 1, false)
+      ->wait();
+
+  mqtt::const_message_ptr notice;
+  ASSERT_TRUE(handheld.try_consume_message_for(&notice, std::chrono::seconds(10)));
+  const auto decoded = codec::DecodeRejectionNotice(notice->get_payload_str());
+  ASSERT_TRUE(decoded.ok()) << notice->get_payload_str();
+  EXPECT_EQ(decoded.value().reason, core::RejectReason::kMalformedJson);
+  EXPECT_EQ(decoded.value().topic, topic);
+  EXPECT_FALSE(decoded.value().msg_id.has_value());  // Unreadable JSON has no readable id.
+  handheld.disconnect()->wait();
+  ASSERT_EQ(gateway.Stop(), 0);
+
+  DbCounts stored = CountRows(db);
+  EXPECT_EQ(stored.rejected, 1);
+  EXPECT_EQ(stored.rejected_by_reason["malformed_json"], 1);
+}
+
+}  // namespace
+}  // namespace fieldproof::testing

@@ -1,0 +1,217 @@
+#include "tests/integration/test_harness.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "gateway/store/sqlite_db.hpp"
+
+extern char** environ;
+
+namespace fieldproof::testing {
+
+ScratchDir::ScratchDir() {
+  std::random_device random;
+  path_ = std::filesystem::temp_directory_path() /
+          ("fieldproof-it-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+  std::filesystem::create_directories(path_);
+}
+
+ScratchDir::~ScratchDir() {
+  if (!std::getenv("FIELDPROOF_KEEP_TEST_DIRS")) {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+}
+
+int FreeLoopbackPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof address;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(fd);
+    throw std::runtime_error("cannot find a free port");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+Process::Process(std::vector<std::string> argv, std::string log_file)
+    : log_file_(std::move(log_file)) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_file_.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  std::vector<char*> args;
+  for (auto& arg : argv) args.push_back(arg.data());
+  args.push_back(nullptr);
+  const int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+}
+
+Process::~Process() {
+  if (!status_) {
+    Signal(SIGKILL);
+    Wait(std::chrono::seconds(10));
+  }
+}
+
+void Process::Signal(int signal) const {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
+std::optional<int> Process::Wait(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!status_) {
+    int status = 0;
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return status_;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+bool WaitForText(const std::string& path, const std::string& needle,
+                 std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ReadText(path).find(needle) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return false;
+}
+
+RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir) {
+  static int runs = 0;
+  const std::string log = dir / ("run-" + std::to_string(++runs) + ".out");
+  Process process(std::move(argv), log);
+  const auto code = process.Wait(std::chrono::minutes(4));
+  if (!code) throw std::runtime_error("timed out: see " + log);
+  return {*code, ReadText(log)};
+}
+
+Broker::Broker(const ScratchDir& dir) : dir_(dir), port_(FreeLoopbackPort()) {
+  std::ofstream conf(dir_ / "mosquitto.conf");
+  conf << "listener " << port_ << " 127.0.0.1\n"
+       << "allow_anonymous true\n"
+       << "persistence true\n"
+       << "persistence_location " << dir_.path().string() << "/\n"
+       << "max_queued_messages 1000000\n"
+       << "max_inflight_messages 1000\n";
+  conf.close();
+  Start();
+}
+
+void Broker::Start() {
+  process_ = std::make_unique<Process>(
+      std::vector<std::string>{MOSQUITTO_BIN, "-c", dir_ / "mosquitto.conf"}, dir_ / "mosquitto.log");
+  if (!WaitForText(dir_ / "mosquitto.log", "listen socket on port " + std::to_string(port_),
+                   std::chrono::seconds(10))) {
+    throw std::runtime_error("mosquitto did not start: " + ReadText(dir_ / "mosquitto.log"));
+  }
+}
+
+void Broker::Restart() {
+  process_->Signal(SIGTERM);  // Mosquitto saves its persistence file on a clean stop.
+  process_->Wait(std::chrono::seconds(10));
+  Start();
+}
+
+Gateway::Gateway(const ScratchDir& dir, const Broker& broker, std::vector<std::string> extra_args)
+    : dir_(dir), broker_(broker), extra_args_(std::move(extra_args)), db_(dir / "fieldproof.db") {
+  Start();
+}
+
+void Gateway::Start() {
+  std::vector<std::string> argv = {FIELDPROOF_GATEWAY_BIN, "--db", db_, "--broker", broker_.uri(),
+                                   "--client-id", "gateway-under-test", "--stats-interval", "0"};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  const std::string log = dir_ / ("gateway-" + std::to_string(++starts_) + ".log");
+  process_ = std::make_unique<Process>(std::move(argv), log);
+  if (!WaitForText(log, "subscribed to", std::chrono::seconds(20))) {
+    throw std::runtime_error("gateway did not subscribe: " + ReadText(log));
+  }
+}
+
+int Gateway::Stop() {
+  process_->Signal(SIGTERM);
+  const auto code = process_->Wait(std::chrono::seconds(60));
+  return code.value_or(-1000);
+}
+
+std::vector<std::string> SiteArgs() {
+  return {"--seed", "7", "--site", "FRA", "--assets", "300", "--buildings", "2",
+          "--floors", "3", "--technicians", "6", "--sensor-ratio", "0.3"};
+}
+
+void ImportSite(const ScratchDir& dir, const std::string& db) {
+  std::vector<std::string> generate = {FIELDPROOF_SIM_BIN, "generate", "--out", dir / "site"};
+  auto site = SiteArgs();
+  generate.insert(generate.end(), site.begin(), site.end());
+  if (RunToCompletion(generate, dir).exit_code != 0) throw std::runtime_error("generate failed");
+  for (const char* what : {"assets", "technicians"}) {
+    const auto result = RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "import", what,
+                             dir / ("site/" + std::string(what) + ".csv")},
+                            dir);
+    if (result.exit_code != 0) throw std::runtime_error("import failed: " + result.out);
+  }
+}
+
+nlohmann::json RunSim(const ScratchDir& dir, const Broker& broker, std::vector<std::string> args) {
+  std::vector<std::string> argv = {FIELDPROOF_SIM_BIN, "run", "--broker", broker.uri(),
+                                   "--master-key", kMasterKey};
+  auto site = SiteArgs();
+  argv.insert(argv.end(), site.begin(), site.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  const RunResult result = RunToCompletion(argv, dir);
+  if (result.exit_code != 0) throw std::runtime_error("sim failed: " + result.out);
+  // The summary is the last line that parses as a JSON object.
+  std::istringstream lines(result.out);
+  nlohmann::json summary;
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line[0] == '{') summary = nlohmann::json::parse(line);
+  }
+  return summary;
+}
+
+DbCounts CountRows(const std::string& db_path) {
+  store::Database db(db_path);
+  DbCounts counts;
+  counts.taps = db.QueryInt("SELECT count(*) FROM taps");
+  counts.telemetry = db.QueryInt("SELECT count(*) FROM telemetry");
+  counts.rejected = db.QueryInt("SELECT count(*) FROM rejected_messages");
+  auto s = db.Prepare("SELECT reason, count(*) FROM rejected_messages GROUP BY reason");
+  while (s.Step()) counts.rejected_by_reason[s.Text(0)] = s.Int(1);
+  return counts;
+}
+
+}  // namespace fieldproof::testing

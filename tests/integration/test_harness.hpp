@@ -1,0 +1,107 @@
+#pragma once
+// Real processes for end-to-end tests: a mosquitto broker on a free loopback port,
+// the gateway, the simulator and the CLI, each in a scratch folder that is removed
+// afterwards (kept when FIELDPROOF_KEEP_TEST_DIRS is set, for post-mortems).
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace fieldproof::testing {
+
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+int FreeLoopbackPort();
+
+class Process {
+ public:
+  // Starts argv[0] with stdout and stderr appended to `log_file`.
+  Process(std::vector<std::string> argv, std::string log_file);
+  ~Process();  // Kills the process if it is still running.
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  void Signal(int signal) const;
+  // Exit code, or -signal when killed; nullopt on timeout.
+  std::optional<int> Wait(std::chrono::milliseconds timeout);
+  const std::string& log_file() const { return log_file_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+  std::string log_file_;
+};
+
+std::string ReadText(const std::string& path);
+// Polls `path` until it contains `needle`.
+bool WaitForText(const std::string& path, const std::string& needle,
+                 std::chrono::milliseconds timeout);
+
+// Runs to completion; returns exit code and captured stdout.
+struct RunResult {
+  int exit_code;
+  std::string out;
+};
+RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir);
+
+class Broker {
+ public:
+  explicit Broker(const ScratchDir& dir);
+  std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+  void Restart();
+
+ private:
+  void Start();
+  const ScratchDir& dir_;
+  int port_;
+  std::unique_ptr<Process> process_;
+};
+
+// A gateway on its own database, connected to `broker`; started and ready (subscribed).
+class Gateway {
+ public:
+  Gateway(const ScratchDir& dir, const Broker& broker, std::vector<std::string> extra_args = {});
+  void Start();
+  // SIGTERM, and the exit code of the clean shutdown.
+  int Stop();
+  std::string db() const { return db_; }
+
+ private:
+  const ScratchDir& dir_;
+  const Broker& broker_;
+  std::vector<std::string> extra_args_;
+  std::string db_;
+  std::unique_ptr<Process> process_;
+  int starts_ = 0;
+};
+
+inline constexpr const char* kMasterKey = "000102030405060708090A0B0C0D0E0F";
+
+// The site every test uses: small and fast. Also imported into `db`.
+std::vector<std::string> SiteArgs();
+void ImportSite(const ScratchDir& dir, const std::string& db);
+
+// Runs the simulator; returns its JSON summary.
+nlohmann::json RunSim(const ScratchDir& dir, const Broker& broker, std::vector<std::string> args);
+
+// What the database holds, read with plain SQLite.
+struct DbCounts {
+  std::int64_t taps = 0, telemetry = 0, rejected = 0;
+  std::map<std::string, std::int64_t> rejected_by_reason;
+};
+DbCounts CountRows(const std::string& db);
+
+}  // namespace fieldproof::testing
