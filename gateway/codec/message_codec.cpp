@@ -13,7 +13,7 @@ using nlohmann::json;
 
 constexpr std::string_view kMsgIdRule = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$";
 constexpr std::string_view kEntityRule = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
-constexpr std::string_view kSiteRule = "^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$";
+constexpr std::string_view kSiteRule = "^[A-Za-z0-9][A-Za-z0-9_-]{0,24}$";
 constexpr std::string_view kFirmwareRule = "^[A-Za-z0-9._+-]{1,32}$";
 constexpr std::string_view kCodeRule = "^[a-z0-9_]{1,32}$";
 
@@ -195,6 +195,17 @@ T Validated(T record, std::optional<core::Rejection> (*validate)(const T&)) {
   return record;
 }
 
+// The first `max_chars` code points of UTF-8 text, never splitting a character.
+std::string TruncateChars(const std::string& text, std::size_t max_chars) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && chars++ == max_chars) {
+      return text.substr(0, i);
+    }
+  }
+  return text;
+}
+
 json ReadingToJson(const core::Reading& reading) {
   return std::visit(
       [](const auto& r) -> json {
@@ -352,9 +363,10 @@ std::string EncodeTechnician(const core::Technician& t) {
 }
 
 std::string EncodeRejectionNotice(const core::RejectionNotice& n) {
-  json j = {{"topic", n.topic},
+  // Topics and details echo what the sender sent and can be long; the contract caps them.
+  json j = {{"topic", TruncateChars(n.topic, 512)},
             {"reason", core::ReasonCode(n.reason)},
-            {"detail", n.detail},
+            {"detail", TruncateChars(n.detail, 1000)},
             {"rejected_at", core::FormatRfc3339(n.rejected_at)}};
   j["msg_id"] = n.msg_id ? json(*n.msg_id) : json(nullptr);
   // Bytes from a rejected payload may not be valid UTF-8; never let that throw.

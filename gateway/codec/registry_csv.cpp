@@ -4,7 +4,6 @@
 #include <charconv>
 #include <map>
 #include <set>
-#include <sstream>
 
 namespace fieldproof::codec {
 namespace {
@@ -164,11 +163,11 @@ std::string Join(const std::vector<std::string>& items, char separator) {
   return joined;
 }
 
+// Shortest text that reads back as the same double, so export -> import is exact.
 std::string FormatNumber(double value) {
-  std::ostringstream out;
-  out.precision(10);
-  out << value;
-  return out.str();
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, end);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ bool IsIdentifier(std::string_view s, std::string_view extra, std::size_t max_le
 
 }  // namespace
 
-bool IsSiteId(std::string_view s) { return IsIdentifier(s, "_-", 32); }
+bool IsSiteId(std::string_view s) { return IsIdentifier(s, "_-", 25); }
 bool IsEntityId(std::string_view s) { return IsIdentifier(s, "._-", 64); }
 bool IsMsgId(std::string_view s) { return IsIdentifier(s, "._:-", 64); }
 

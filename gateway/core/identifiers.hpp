@@ -4,7 +4,7 @@
 
 namespace fieldproof::core {
 
-bool IsSiteId(std::string_view s);     // ^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$
+bool IsSiteId(std::string_view s);     // ^[A-Za-z0-9][A-Za-z0-9_-]{0,24}$
 bool IsEntityId(std::string_view s);   // ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$
 bool IsMsgId(std::string_view s);      // ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
 bool IsAssetType(std::string_view s);  // ^[a-z][a-z0-9_]{0,31}$

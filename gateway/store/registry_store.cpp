@@ -74,18 +74,20 @@ ImportReport RegistryStore::ImportTechnicians(
   Statement unassign = db_.Prepare(
       "DELETE FROM technicians WHERE technician_id = ? AND instr(';' || ? || ';', ';' || site || "
       "';') = 0");
+  Statement known = db_.Prepare("SELECT 1 FROM technicians WHERE technician_id = ? LIMIT 1");
   InTransaction(db_, [&] {
     for (const auto& [line, t] : rows) {
       const std::string qualifications = JoinList(t.qualifications);
       bool changed = false;
-      bool existed = false;
+      known.Bind(1, t.technician_id);
+      const bool existed = known.Step();  // At any site, also one being left.
+      known.Reset();
       for (const std::string& site : t.sites) {
         find.Bind(1, site).Bind(2, t.technician_id);
         const bool exists = find.Step();
         const bool same = exists && find.Text(0) == t.name && find.Text(1) == t.company &&
                           find.Text(2) == qualifications;
         find.Reset();
-        existed = existed || exists;
         if (same) continue;
         upsert.Bind(1, site).Bind(2, t.technician_id).Bind(3, t.name).Bind(4, t.company);
         upsert.Bind(5, qualifications).Bind(6, now);
