@@ -18,23 +18,10 @@ site_args=(--seed 42 --site FRA --assets 30000 --buildings 4 --floors 5 --techni
 echo "quickstart: building"
 "$root/ops/build.sh" fieldproof-gateway fieldproof fieldproof-sim
 
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
-  echo "quickstart: port $port is taken; set FIELDPROOF_MQTT_PORT to a free port" >&2
-  exit 1
-fi
-
+source "$root/ops/lib.sh"
+trap stop_started EXIT
 rm -rf "$run" && mkdir -p "$run"
-sed -e "s|@RUN_DIR@|$run|" -e "s|@PORT@|$port|" "$root/ops/mosquitto.conf" > "$run/mosquitto.conf"
-mosquitto -c "$run/mosquitto.conf" > "$run/mosquitto.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
+start_broker "$port"
 echo "quickstart: mosquitto on 127.0.0.1:$port"
 
 # The site master key never goes into the database: the tags' keys derive from it.
@@ -42,15 +29,8 @@ openssl rand -hex 16 > "$run/master.key"
 chmod 600 "$run/master.key"
 
 db=$run/fieldproof.db
-"$build/firmware-sim/fieldproof-sim" generate "${site_args[@]}" --out "$run/site"
-"$build/gateway/app/fieldproof" --db "$db" import assets "$run/site/assets.csv"
-"$build/gateway/app/fieldproof" --db "$db" import technicians "$run/site/technicians.csv"
-
-"$build/gateway/app/fieldproof-gateway" --config "$root/ops/gateway.conf" --db "$db" \
-  --broker "tcp://127.0.0.1:$port" --stats-interval 10 > "$run/gateway.log" 2>&1 &
-gateway=$!
-pids=("$gateway" "${pids[@]}")  # Stopped first, so it drains before the broker goes.
-for _ in $(seq 100); do grep -q "subscribed to" "$run/gateway.log" && break; sleep 0.1; done
+import_site "$db" "${site_args[@]}"
+start_gateway "$db" "$port" --stats-interval 10
 echo "quickstart: gateway up (log: $run/gateway.log)"
 
 echo "quickstart: the site at work for ${seconds}s (${speed}x real time, 2% resends, 1% garbage)"
@@ -59,18 +39,14 @@ echo "quickstart: the site at work for ${seconds}s (${speed}x real time, 2% rese
   --duplicate-ratio 0.02 --garbage-ratio 0.01 --summary "$run/sim-summary.json" > /dev/null
 
 sleep 1
-kill -TERM "$gateway"
-wait "$gateway" || true
-pids=("${pids[@]:1}")
+stop_gateway
 
 "$build/gateway/app/fieldproof" --db "$db" stats --json > "$run/stats.json"
-# Reads one number from a flat JSON file or a log line, without needing jq or python.
-field() { grep -o "\"$1\": *[0-9.]*" "$2" | head -1 | sed 's/.*: *//'; }
 sent=$(field sent "$run/sim-summary.json")
 received=$(grep -o 'final: received=[0-9]*' "$run/gateway.log" | sed 's/.*=//')
 rate=$(field messages_per_second "$run/sim-summary.json")
 if [ "$received" = "$sent" ]; then
-  kept_up="the gateway received every one as it came"
+  kept_up="the gateway received all of them"
 else
   kept_up="the gateway received $received of $sent; see $run/gateway.log"
 fi

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
                "stores them in SQLite.\nOptions may also come from a config file "
                "(key = value lines, see ops/gateway.conf); flags override it."};
   app.set_config("--config", "", "Read options from this file");
+  app.allow_config_extras(CLI::config_extras_mode::error);  // A misspelt key is an error, not a default.
   app.add_option("--db", o.db_path, "SQLite database file")->capture_default_str();
   app.add_option("--broker", o.mqtt.broker_uri, "MQTT broker URI")->capture_default_str();
   app.add_option("--client-id", o.mqtt.client_id,

@@ -126,7 +126,8 @@ Broker::Broker(const ScratchDir& dir) : dir_(dir), port_(FreeLoopbackPort()) {
        << "persistence true\n"
        << "persistence_location " << dir_.path().string() << "/\n"
        << "max_queued_messages 1000000\n"
-       << "max_inflight_messages 1000\n";
+       << "max_inflight_messages 1000\n"
+       << "max_packet_size 1048576\n";
   conf.close();
   Start();
 }
