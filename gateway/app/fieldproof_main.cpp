@@ -8,18 +8,14 @@
 
 #include "gateway/codec/registry_csv.hpp"
 #include "gateway/store/event_store.hpp"
+#include "gateway/app/system_clock.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/store/registry_store.hpp"
 
 namespace {
 
 using namespace fieldproof;
-
-core::UnixMillis NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using app::NowMillis;
 
 std::optional<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

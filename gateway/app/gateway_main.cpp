@@ -13,17 +13,13 @@
 #include "gateway/core/topic.hpp"
 #include "gateway/ingest/ingest_pipeline.hpp"
 #include "gateway/mqtt/mqtt_source.hpp"
+#include "gateway/app/system_clock.hpp"
 #include "gateway/store/migrations.hpp"
 
 namespace {
 
 using namespace fieldproof;
-
-core::UnixMillis NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using app::NowMillis;
 
 struct Options {
   std::string db_path = "fieldproof.db";

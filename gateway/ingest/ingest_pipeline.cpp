@@ -35,13 +35,18 @@ void IngestPipeline::Deliver(std::string topic, std::string payload) {
 void IngestPipeline::Decode(std::string topic, std::string payload, core::UnixMillis received_at) {
   ++metrics_.received;
   store::PendingEvent event;
-  auto parsed_topic = core::ParseTopic(topic);
-  if (parsed_topic.ok()) event.site = parsed_topic.value().site;
   auto decoded = codec::DecodeInbound(topic, payload, config_.max_payload_bytes);
   if (decoded.ok()) {
-    std::visit([&](auto&& message) { event.decoded = std::move(message); },
-               std::move(decoded).value());
+    std::visit(
+        [&](auto&& message) {
+          event.site = message.site;  // Equal to the topic's: DecodeInbound checked.
+          event.decoded = std::move(message);
+        },
+        std::move(decoded).value());
   } else {
+    // Only the rejection path reads the topic again, for the site it names (if any).
+    auto parsed_topic = core::ParseTopic(topic);
+    if (parsed_topic.ok()) event.site = parsed_topic.value().site;
     event.decoded = decoded.error();
   }
   event.topic = std::move(topic);
