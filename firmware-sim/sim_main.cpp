@@ -66,6 +66,7 @@ struct RunOptions {
   std::string client_id = "fieldproof-sim";
   std::string start = "2026-11-02T06:00:00Z";
   std::uint64_t messages = 0;  // Good messages to send; 0 = until --duration.
+  std::uint64_t skip = 0;      // Good messages to generate but not send first (resume a run).
   double duration_s = 0;
   double speed = 0;            // Simulated seconds per real second; 0 = as fast as possible.
   double rate = 0;             // Cap on messages per real second; 0 = none.
@@ -82,6 +83,7 @@ int Run(const sim::SiteSpec& site_spec, const sim::ScenarioSpec& scenario_spec,
   sim::OutboxPublisher publisher(o.broker, o.client_id, o.window);
   if (!publisher.Connect(std::chrono::seconds(30))) return 2;
 
+  for (std::uint64_t i = 0; i < o.skip; ++i) injector.After(scenario.Next());
   std::uint64_t taps = 0, telemetry = 0, duplicates = 0, sent = 0;
   std::map<std::string, std::uint64_t> garbage;
   const auto wall_start = std::chrono::steady_clock::now();
@@ -163,6 +165,8 @@ int main(int argc, char** argv) {
   run->add_option("--master-key-file", master_key_file, "File holding the master key (else $FIELDPROOF_MASTER_KEY)");
   run->add_option("--start", o.start, "Simulated start time (RFC 3339)")->capture_default_str();
   run->add_option("--messages", o.messages, "Stop after this many good messages (0: no limit)")->capture_default_str();
+  run->add_option("--skip", o.skip, "Generate this many good messages without sending them: "
+                                    "continues an earlier run with the same options")->capture_default_str();
   run->add_option("--duration", o.duration_s, "Stop after this many real seconds (0: no limit)")->capture_default_str();
   run->add_option("--speed", o.speed, "Simulated seconds per real second (0: as fast as possible)")->capture_default_str();
   run->add_option("--rate", o.rate, "At most this many messages per second (0: no cap)")->capture_default_str();

@@ -18,6 +18,9 @@ start_broker() {
     exit 1
   fi
   sed -e "s|@RUN_DIR@|$run|" -e "s|@PORT@|$port|" "$root/ops/mosquitto.conf" > "$run/mosquitto.conf"
+  # Started as root, mosquitto would switch to user "mosquitto", which cannot write its
+  # persistence file into $run; keep it as the user who owns $run.
+  echo "user $(id -un)" >> "$run/mosquitto.conf"
   mosquitto -c "$run/mosquitto.conf" > "$run/mosquitto.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 50); do port_in_use "$port" && return 0; sleep 0.1; done

@@ -79,6 +79,22 @@ TEST_F(IngestTest, GatewayRestartMidStreamLosesNothing) {
   ExpectExactly(sent, CountRows(db));
 }
 
+TEST_F(IngestTest, BrokerRestartKeepsWhatItQueuedForTheStoppedGateway) {
+  Gateway gateway(dir, broker);
+  const auto first = RunSim(dir, broker, {"--messages", "1500"});
+  ASSERT_EQ(gateway.Stop(), 0);
+  // The gateway is away: the broker queues the next 1500 for its persistent session...
+  const auto second = RunSim(dir, broker, {"--messages", "1500", "--skip", "1500"});
+  broker.Restart();  // ...and must still have them after a restart (persistence on).
+  gateway.Start();
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  ASSERT_EQ(gateway.Stop(), 0);
+  const DbCounts stored = CountRows(db);
+  EXPECT_EQ(stored.taps, first["taps"].get<int>() + second["taps"].get<int>());
+  EXPECT_EQ(stored.telemetry, first["telemetry"].get<int>() + second["telemetry"].get<int>());
+  EXPECT_EQ(stored.rejected, 0);
+}
+
 TEST_F(IngestTest, BrokerRestartMidStreamLosesNothing) {
   Gateway gateway(dir, broker);
   std::thread restarter([&] {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -121,7 +122,11 @@ RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir) 
 
 Broker::Broker(const ScratchDir& dir) : dir_(dir), port_(FreeLoopbackPort()) {
   std::ofstream conf(dir_ / "mosquitto.conf");
-  conf << "listener " << port_ << " 127.0.0.1\n"
+  // Started as root, mosquitto drops to user "mosquitto", which cannot write its
+  // persistence file here; run it as whoever runs the tests (a no-op when not root).
+  const passwd* me = ::getpwuid(::geteuid());
+  conf << "user " << (me ? me->pw_name : "root") << "\n"
+       << "listener " << port_ << " 127.0.0.1\n"
        << "allow_anonymous true\n"
        << "persistence true\n"
        << "persistence_location " << dir_.path().string() << "/\n"
