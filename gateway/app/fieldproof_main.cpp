@@ -7,6 +7,9 @@
 #include <sstream>
 
 #include "gateway/codec/registry_csv.hpp"
+#include "gateway/crypto/hex.hpp"
+#include "gateway/crypto/key_diversification.hpp"
+#include "gateway/crypto/sun_message.hpp"
 #include "gateway/store/event_store.hpp"
 #include "gateway/app/system_clock.hpp"
 #include "gateway/store/migrations.hpp"
@@ -124,6 +127,58 @@ int ListRejected(const std::string& db_path, const std::string& site, int limit,
   return 0;
 }
 
+std::optional<crypto::Key128> ParseKey(const std::string& hex) {
+  crypto::Key128 key{};
+  if (hex.size() != 32 || !crypto::HexDecodeInto(hex, key)) return std::nullopt;
+  return key;
+}
+
+struct TagVerifyOptions {
+  std::string input;
+  std::string meta_key, file_key;   // Explicit keys...
+  std::string master_key_file, site;  // ...or derived from the site master key.
+};
+
+// Prints one JSON object. Exit: 0 valid, 1 not valid, 2 unusable input.
+int VerifyTag(const TagVerifyOptions& o) {
+  auto fail_input = [](const std::string& why) {
+    std::cout << nlohmann::json{{"valid", false}, {"reason", why}}.dump() << "\n";
+    return 2;
+  };
+  std::optional<crypto::Key128> meta, file, master;
+  if (!o.master_key_file.empty()) {
+    std::string hex = ReadFile(o.master_key_file).value_or("");
+    hex.erase(hex.find_last_not_of(" \r\n\t") + 1);
+    master = ParseKey(hex);
+    if (!master) return fail_input("master key file must hold 32 hex digits");
+    if (o.site.empty()) return fail_input("--site is required with --master-key-file");
+    meta = crypto::SiteMetaReadKey(*master, o.site);
+  } else {
+    meta = ParseKey(o.meta_key);
+    file = ParseKey(o.file_key);
+    if (!meta || !file) return fail_input("--meta-key and --file-key must be 32 hex digits each");
+  }
+  std::string error;
+  const auto parts = crypto::ParseSunUrl(o.input, &error);
+  if (!parts) return fail_input("not a SUN message: " + error);
+  const crypto::SunVerification result =
+      master ? crypto::VerifySun(*parts, *meta,
+                                 [&](std::span<const std::uint8_t, 7> uid) {
+                                   return std::optional(crypto::TagFileReadKey(*master, uid));
+                                 })
+             : crypto::VerifySun(*parts, *meta, *file);
+  nlohmann::json out = {{"valid", result.valid}};
+  if (result.valid) {
+    out["uid"] = crypto::HexEncode(result.uid);
+    out["counter"] = result.read_counter;
+    if (result.file_data) out["file_data"] = crypto::HexEncode(*result.file_data);
+  } else {
+    out["reason"] = result.reason;
+  }
+  std::cout << out.dump() << "\n";
+  return result.valid ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -155,8 +210,30 @@ int main(int argc, char** argv) {
   rejected->add_option("--limit", limit, "Most rows to show")->capture_default_str();
   rejected->add_flag("--json", as_json, "Print JSON");
 
+  TagVerifyOptions tag_options;
+  auto* tag = app.add_subcommand("tag", "NFC tag tools");
+  tag->require_subcommand(1);
+  auto* tag_verify = tag->add_subcommand(
+      "verify",
+      "Check an NTAG 424 DNA SUN message (AN12196). Prints JSON {valid, uid, counter, file_data | "
+      "reason}; exit 0 valid, 1 not valid, 2 unusable input");
+  tag_verify->add_option("url", tag_options.input,
+                         "The URL or query string as the tag produced it (picc_data/e, enc, "
+                         "cmac/c; or uid, ctr, cmac)")
+      ->required();
+  auto* meta_key = tag_verify->add_option("--meta-key", tag_options.meta_key,
+                                          "SDM meta-read key, 32 hex digits");
+  auto* file_key = tag_verify->add_option("--file-key", tag_options.file_key,
+                                          "SDM file-read key, 32 hex digits");
+  auto* master_key = tag_verify->add_option(
+      "--master-key-file", tag_options.master_key_file,
+      "Derive both keys from the site master key in this file (with --site)");
+  tag_verify->add_option("--site", tag_options.site, "Site code, with --master-key-file");
+  master_key->excludes(meta_key)->excludes(file_key);
+
   CLI11_PARSE(app, argc, argv);
   try {
+    if (*tag_verify) return VerifyTag(tag_options);
     if (*import_assets) {
       return ImportRegistry<core::Asset>(db_path, assets_file, "assets", codec::ParseAssetsCsv,
                                          [](store::RegistryStore& r, const auto& rows) {
