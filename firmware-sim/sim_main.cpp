@@ -53,11 +53,14 @@ int Generate(const sim::SiteSpec& spec, const std::string& out_dir) {
   std::ofstream technicians(out_dir + "/technicians.csv");
   technicians << codec::TechniciansCsvHeader();
   for (const auto& t : site.technicians) technicians << codec::TechnicianCsvRow(t);
-  std::ofstream handhelds(out_dir + "/handhelds.csv");
-  handhelds << "device_id,technician_id\n";
-  for (const auto& h : site.handhelds) handhelds << h.device_id << "," << h.technician_id << "\n";
+  std::ofstream devices(out_dir + "/devices.csv");
+  devices << codec::DevicesCsvHeader();
+  for (const auto& h : site.handhelds) {
+    devices << codec::DeviceCsvRow({h.device_id, spec.site, site.technicians.front().company});
+  }
   std::cout << "generated site " << spec.site << ": " << site.assets.size() << " assets, "
-            << site.technicians.size() << " technicians in " << out_dir << "\n";
+            << site.technicians.size() << " technicians, " << site.handhelds.size()
+            << " handhelds in " << out_dir << "\n";
   return 0;
 }
 

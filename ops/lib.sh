@@ -34,6 +34,7 @@ import_site() {
   "$build/firmware-sim/fieldproof-sim" generate "$@" --out "$run/site"
   "$build/gateway/app/fieldproof" --db "$db" import assets "$run/site/assets.csv"
   "$build/gateway/app/fieldproof" --db "$db" import technicians "$run/site/technicians.csv"
+  "$build/gateway/app/fieldproof" --db "$db" import devices "$run/site/devices.csv"
 }
 
 # start_gateway DB PORT [FLAGS...]: sets $gateway to its pid once it has subscribed.

@@ -68,6 +68,7 @@ int PrintStats(const std::string& db_path, bool as_json) {
   nlohmann::json j = {{"database", db_path},
                       {"assets", registry.AssetCount()},
                       {"technicians", registry.TechnicianCount()},
+                      {"devices", registry.DeviceCount()},
                       {"taps", counts.taps},
                       {"telemetry", counts.telemetry},
                       {"rejected", counts.rejected}};
@@ -82,6 +83,7 @@ int PrintStats(const std::string& db_path, bool as_json) {
   std::cout << "database     " << db_path << "\n"
             << "assets       " << j["assets"] << "\n"
             << "technicians  " << j["technicians"] << "\n"
+            << "devices      " << j["devices"] << "\n"
             << "taps         " << counts.taps << "\n"
             << "telemetry    " << counts.telemetry << "\n"
             << "rejected     " << counts.rejected << "\n";
@@ -198,6 +200,11 @@ int main(int argc, char** argv) {
       "technicians", "Technicians CSV with header: " + std::string(codec::kTechnicianColumns) +
                          " (qualifications and sites separated by ';')");
   import_technicians->add_option("file", technicians_file, "CSV file")->required();
+  std::string devices_file;
+  auto* import_devices = import->add_subcommand(
+      "devices", "Handhelds CSV with header: " + std::string(codec::kDeviceColumns) +
+                     " (the company whose technicians may use the handheld)");
+  import_devices->add_option("file", devices_file, "CSV file")->required();
 
   bool as_json = false;
   auto* stats = app.add_subcommand("stats", "Count what the database holds");
@@ -246,6 +253,12 @@ int main(int argc, char** argv) {
           [](store::RegistryStore& r, const auto& rows) {
             return r.ImportTechnicians(rows, NowMillis());
           });
+    }
+    if (*import_devices) {
+      return ImportRegistry<core::Device>(db_path, devices_file, "devices", codec::ParseDevicesCsv,
+                                          [](store::RegistryStore& r, const auto& rows) {
+                                            return r.ImportDevices(rows, NowMillis());
+                                          });
     }
     if (*stats) return PrintStats(db_path, as_json);
     if (*rejected) return ListRejected(db_path, site, limit, as_json);

@@ -287,6 +287,14 @@ core::Result<core::Technician> DecodeTechnician(std::string_view text) {
   });
 }
 
+core::Result<core::Device> DecodeDevice(std::string_view text) {
+  return Decode<core::Device>(text, [](const JsonReader& r) {
+    r.ExpectMembers({"device_id", "site", "company"});
+    return Validated(core::Device{r.String("device_id"), r.String("site"), r.String("company")},
+                     core::ValidateDevice);
+  });
+}
+
 core::Result<core::RejectionNotice> DecodeRejectionNotice(std::string_view text) {
   return Decode<core::RejectionNotice>(text, [](const JsonReader& r) {
     r.ExpectMembers({"msg_id", "topic", "reason", "detail", "rejected_at"});
@@ -360,6 +368,10 @@ std::string EncodeTechnician(const core::Technician& t) {
               {"qualifications", t.qualifications},
               {"sites", t.sites}}
       .dump();
+}
+
+std::string EncodeDevice(const core::Device& d) {
+  return json{{"device_id", d.device_id}, {"site", d.site}, {"company", d.company}}.dump();
 }
 
 std::string EncodeRejectionNotice(const core::RejectionNotice& n) {

@@ -14,12 +14,14 @@ core::Result<core::Tap> DecodeTap(std::string_view json);
 core::Result<core::Telemetry> DecodeTelemetry(std::string_view json);
 core::Result<core::Asset> DecodeAsset(std::string_view json);
 core::Result<core::Technician> DecodeTechnician(std::string_view json);
+core::Result<core::Device> DecodeDevice(std::string_view json);
 core::Result<core::RejectionNotice> DecodeRejectionNotice(std::string_view json);
 
 std::string EncodeTap(const core::Tap& tap);
 std::string EncodeTelemetry(const core::Telemetry& telemetry);
 std::string EncodeAsset(const core::Asset& asset);
 std::string EncodeTechnician(const core::Technician& technician);
+std::string EncodeDevice(const core::Device& device);
 std::string EncodeRejectionNotice(const core::RejectionNotice& notice);
 
 // Readings as a JSON array, the form the store keeps them in.

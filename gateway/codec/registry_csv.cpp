@@ -216,6 +216,16 @@ RegistryFile<core::Technician> ParseTechniciansCsv(std::string_view text) {
       });
 }
 
+RegistryFile<core::Device> ParseDevicesCsv(std::string_view text) {
+  return ParseRegistry<core::Device>(
+      text, kDeviceColumns,
+      [](const Row& row) {
+        return core::Device{row.Text("device_id"), row.Text("site"), row.Text("company")};
+      },
+      core::ValidateDevice,
+      [](const core::Device& d) { return std::vector<std::string>{"device " + d.site + "/" + d.device_id}; });
+}
+
 std::string AssetsCsvHeader() { return std::string(kAssetColumns) + "\n"; }
 
 std::string AssetCsvRow(const core::Asset& a) {
@@ -235,6 +245,12 @@ std::string TechnicianCsvRow(const core::Technician& t) {
                CsvField(Join(t.qualifications, ';')), CsvField(Join(t.sites, ';'))},
               ',') +
          "\n";
+}
+
+std::string DevicesCsvHeader() { return std::string(kDeviceColumns) + "\n"; }
+
+std::string DeviceCsvRow(const core::Device& d) {
+  return Join({CsvField(d.device_id), CsvField(d.site), CsvField(d.company)}, ',') + "\n";
 }
 
 }  // namespace fieldproof::codec

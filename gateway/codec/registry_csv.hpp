@@ -16,6 +16,7 @@ inline constexpr std::string_view kAssetColumns =
     "sensor_equipped";
 inline constexpr std::string_view kTechnicianColumns =
     "technician_id,name,company,qualifications,sites";
+inline constexpr std::string_view kDeviceColumns = "device_id,site,company";
 
 template <class Record>
 struct RegistryFile {
@@ -32,10 +33,13 @@ struct RegistryFile {
 // qualifications and sites are lists separated by ';'.
 RegistryFile<core::Asset> ParseAssetsCsv(std::string_view text);
 RegistryFile<core::Technician> ParseTechniciansCsv(std::string_view text);
+RegistryFile<core::Device> ParseDevicesCsv(std::string_view text);
 
 std::string AssetsCsvHeader();
 std::string AssetCsvRow(const core::Asset& asset);
 std::string TechniciansCsvHeader();
 std::string TechnicianCsvRow(const core::Technician& technician);
+std::string DevicesCsvHeader();
+std::string DeviceCsvRow(const core::Device& device);
 
 }  // namespace fieldproof::codec

@@ -103,4 +103,11 @@ std::optional<Rejection> ValidateTechnician(const Technician& t) {
   return std::nullopt;
 }
 
+std::optional<Rejection> ValidateDevice(const Device& d) {
+  if (!IsEntityId(d.device_id)) return Invalid("device_id: not a valid identifier");
+  if (!IsSiteId(d.site)) return Invalid("site: not a valid site code");
+  if (!IsEntityId(d.company)) return Invalid("company: not a valid identifier");
+  return std::nullopt;
+}
+
 }  // namespace fieldproof::core

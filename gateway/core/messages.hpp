@@ -99,6 +99,13 @@ struct Technician {
   std::vector<std::string> sites;
 };
 
+// A handheld, registered to the company whose technicians may use it.
+struct Device {
+  std::string device_id;
+  std::string site;
+  std::string company;
+};
+
 // What the gateway sends back to a sender whose message it rejected.
 struct RejectionNotice {
   std::optional<std::string> msg_id;
@@ -123,5 +130,6 @@ std::optional<ShutterState> ParseShutterState(std::string_view s);
 // Checks the rules a registry record must satisfy, whatever format it came in.
 std::optional<Rejection> ValidateAsset(const Asset& asset);
 std::optional<Rejection> ValidateTechnician(const Technician& technician);
+std::optional<Rejection> ValidateDevice(const Device& device);
 
 }  // namespace fieldproof::core

@@ -7,7 +7,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -89,6 +89,16 @@ CREATE TABLE rejected_messages (
   UNIQUE (topic, payload_hash, payload_bytes)
 );
 CREATE INDEX rejected_by_site_time ON rejected_messages (site, received_at);
+)sql",
+    // 2: the handheld registry (a handheld belongs to a company).
+    R"sql(
+CREATE TABLE devices (
+  site            TEXT NOT NULL,
+  device_id       TEXT NOT NULL,
+  company         TEXT NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  PRIMARY KEY (site, device_id)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -107,6 +107,32 @@ ImportReport RegistryStore::ImportTechnicians(
   return report;
 }
 
+ImportReport RegistryStore::ImportDevices(
+    std::span<const codec::RegistryFile<core::Device>::Row> rows, core::UnixMillis now) {
+  ImportReport report;
+  Statement find = db_.Prepare("SELECT company FROM devices WHERE site = ? AND device_id = ?");
+  Statement upsert = db_.Prepare(
+      "INSERT INTO devices (site, device_id, company, updated_at) VALUES (?,?,?,?) "
+      "ON CONFLICT (site, device_id) DO UPDATE SET company=excluded.company, "
+      "updated_at=excluded.updated_at");
+  InTransaction(db_, [&] {
+    for (const auto& [line, d] : rows) {
+      find.Bind(1, d.site).Bind(2, d.device_id);
+      const bool exists = find.Step();
+      const bool same = exists && find.Text(0) == d.company;
+      find.Reset();
+      if (same) {
+        ++report.unchanged;
+        continue;
+      }
+      upsert.Bind(1, d.site).Bind(2, d.device_id).Bind(3, d.company).Bind(4, now);
+      upsert.Run();
+      ++(exists ? report.updated : report.inserted);
+    }
+  });
+  return report;
+}
+
 std::vector<core::Asset> RegistryStore::Assets(const std::string& site) {
   std::vector<core::Asset> assets;
   Statement s = db_.Prepare(
@@ -122,6 +148,7 @@ std::vector<core::Asset> RegistryStore::Assets(const std::string& site) {
 }
 
 std::int64_t RegistryStore::AssetCount() { return db_.QueryInt("SELECT count(*) FROM assets"); }
+std::int64_t RegistryStore::DeviceCount() { return db_.QueryInt("SELECT count(*) FROM devices"); }
 std::int64_t RegistryStore::TechnicianCount() {
   return db_.QueryInt("SELECT count(DISTINCT technician_id) FROM technicians");
 }

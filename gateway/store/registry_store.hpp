@@ -30,9 +30,13 @@ class RegistryStore {
   ImportReport ImportTechnicians(std::span<const codec::RegistryFile<core::Technician>::Row> rows,
                                  core::UnixMillis now);
 
+  ImportReport ImportDevices(std::span<const codec::RegistryFile<core::Device>::Row> rows,
+                             core::UnixMillis now);
+
   std::vector<core::Asset> Assets(const std::string& site);
   std::int64_t AssetCount();
   std::int64_t TechnicianCount();
+  std::int64_t DeviceCount();
 
  private:
   Database& db_;

@@ -184,7 +184,7 @@ void ImportSite(const ScratchDir& dir, const std::string& db) {
   auto site = SiteArgs();
   generate.insert(generate.end(), site.begin(), site.end());
   if (RunToCompletion(generate, dir).exit_code != 0) throw std::runtime_error("generate failed");
-  for (const char* what : {"assets", "technicians"}) {
+  for (const char* what : {"assets", "technicians", "devices"}) {
     const auto result = RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "import", what,
                              dir / ("site/" + std::string(what) + ".csv")},
                             dir);

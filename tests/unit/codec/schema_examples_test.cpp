@@ -49,6 +49,7 @@ const std::map<std::string, Decoder>& Decoders() {
       {"telemetry", [](std::string_view json) { return ToVerdict(DecodeTelemetry(json)); }},
       {"asset", [](std::string_view json) { return ToVerdict(DecodeAsset(json)); }},
       {"technician", [](std::string_view json) { return ToVerdict(DecodeTechnician(json)); }},
+      {"device", [](std::string_view json) { return ToVerdict(DecodeDevice(json)); }},
       {"rejection-notice",
        [](std::string_view json) { return ToVerdict(DecodeRejectionNotice(json)); }},
   };

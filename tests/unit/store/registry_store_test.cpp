@@ -303,3 +303,55 @@ TEST_F(RegistryStoreTest, MovingToEntirelyNewSitesIsAnUpdate) {
 
 }  // namespace
 }  // namespace fieldproof::store
+
+namespace fieldproof::store {
+namespace {
+
+using DeviceRows = std::vector<codec::RegistryFile<core::Device>::Row>;
+
+class DeviceRegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<Database>(dir_.File("devices.db"));
+    Migrate(*db_);
+    registry_ = std::make_unique<RegistryStore>(*db_);
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<RegistryStore> registry_;
+};
+
+TEST_F(DeviceRegistryTest, ImportIsAnUpsertKeyedBySiteAndDevice) {
+  const DeviceRows first = {{2, {"HH-1", "FRA", "ACME"}}, {3, {"HH-1", "MUC", "ACME"}}};
+  auto report = registry_->ImportDevices(first, testing::kNow);
+  EXPECT_EQ(report.inserted, 2);
+  report = registry_->ImportDevices(first, testing::kNow);
+  EXPECT_EQ(report.unchanged, 2);
+  EXPECT_EQ(report.inserted + report.updated, 0);
+  const DeviceRows moved = {{2, {"HH-1", "FRA", "OTHER-CO"}}};
+  report = registry_->ImportDevices(moved, testing::kNow);
+  EXPECT_EQ(report.updated, 1);
+  EXPECT_EQ(registry_->DeviceCount(), 2);
+  EXPECT_EQ(db_->QueryInt("SELECT count(*) FROM devices WHERE company = 'OTHER-CO'"), 1);
+}
+
+TEST(DeviceCsvTest, ParsesRowsAndReportsBadOnesByLine) {
+  const auto file = codec::ParseDevicesCsv(
+      "company,device_id,site\nACME,HH-1,FRA\nACME,HH 2,FRA\nACME,HH-1,FRA\n");
+  ASSERT_TRUE(file.fatal.empty());
+  ASSERT_EQ(file.rows.size(), 1u);
+  EXPECT_EQ(file.rows[0].record.company, "ACME");
+  ASSERT_EQ(file.errors.size(), 2u);
+  EXPECT_EQ(file.errors[0].line, 3u);
+  EXPECT_NE(file.errors[0].reason.find("device_id"), std::string::npos);
+  EXPECT_EQ(file.errors[1].line, 4u);
+  EXPECT_NE(file.errors[1].reason.find("repeats line 2"), std::string::npos);
+  // The writer's output reads back the same.
+  const core::Device device{"HH-7", "FRA", "ACME"};
+  const auto again = codec::ParseDevicesCsv(codec::DevicesCsvHeader() + codec::DeviceCsvRow(device));
+  ASSERT_EQ(again.rows.size(), 1u);
+  EXPECT_EQ(again.rows[0].record.device_id, "HH-7");
+}
+
+}  // namespace
+}  // namespace fieldproof::store

@@ -1,0 +1,102 @@
+#pragma once
+// Did this inspection happen? The pure decision: every fact arrives as data (tag crypto
+// results, registry records, telemetry, the technician's previous visit), and the answer
+// is a verdict with one recorded check per rule — the evidence a facility owner sees.
+//
+//   rejected            a hard rule failed: forged or replayed tag, unqualified or
+//                       unassigned technician, unregistered handheld, legacy tag not allowed
+//   needs review        nothing proves fraud, but something a person must look at: dwell
+//                       too short, no functional test in the telemetry, an implausible walk,
+//                       an incomplete checklist
+//   verified (with defects)  every rule passed; defects open follow-up work
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/core/freshness.hpp"
+#include "gateway/core/messages.hpp"
+
+namespace fieldproof::core {
+
+enum class Verdict { kVerified, kVerifiedWithDefects, kNeedsReview, kRejected };
+enum class CheckStatus { kPass, kReview, kFail, kNotApplicable };
+enum class EvidenceStrength { kStrong, kWeak };  // SUN message vs. plain legacy UID.
+
+std::string_view ToString(Verdict v);
+std::string_view ToString(CheckStatus v);
+std::string_view ToString(EvidenceStrength v);
+
+struct Check {
+  std::string name;  // Stable id, e.g. "tag_authentic", "dwell".
+  CheckStatus status;
+  std::string detail;
+};
+
+// One tap after the adapters have run the tag crypto and the freshness lookup.
+struct TapEvidence {
+  std::string msg_id;
+  UnixMillis read_at = 0;  // Clock-corrected.
+  bool legacy_uid = false;   // A plain-UID tag: no cryptographic proof of presence.
+  bool authentic = false;    // SUN MAC verified (always false for legacy tags).
+  std::string tag_detail;    // Why not authentic, or what was read.
+  std::string uid;
+  FreshnessCheck freshness{Freshness::kFresh, ""};
+};
+
+struct AssetTypePolicy {
+  std::string asset_type;
+  UnixMillis min_dwell = 0;
+  std::vector<std::string> checklist;  // Items every end tap must answer.
+  std::int64_t min_closing_ms = 0;     // Plausible closing time in the functional test.
+  std::int64_t max_closing_ms = 0;
+};
+
+struct SitePolicy {
+  bool allow_legacy_tags = false;
+  // A brisk walker, so that only the impossible is flagged.
+  double walking_speed_mps = 2.0;
+  UnixMillis per_floor = 15'000;
+  UnixMillis between_buildings = 120'000;
+};
+
+struct TimedReading {
+  UnixMillis at;  // Sensor clock, corrected.
+  Reading reading;
+};
+
+struct PreviousVisit {
+  Asset asset;
+  UnixMillis left_at;
+};
+
+struct InspectionFacts {
+  std::string site;
+  std::string device_id;
+  std::string technician_id;
+  Asset asset;  // Resolved from the start tap's tag.
+  TapEvidence start;
+  TapEvidence end;
+  std::string end_tag_uid;  // The end tap must read the same tag.
+  std::map<std::string, ChecklistAnswer> checklist;
+  std::optional<InspectionResult> result;
+  std::vector<Defect> defects;
+  std::optional<Technician> technician;          // Registry record at this site, if any.
+  std::optional<std::string> device_company;     // Company the handheld is registered to.
+  std::vector<TimedReading> telemetry;           // The asset's readings around the session.
+  std::optional<PreviousVisit> previous;         // The technician's previous inspection.
+};
+
+struct Assessment {
+  Verdict verdict;
+  EvidenceStrength strength;
+  std::vector<Check> checks;
+};
+
+Assessment AssessInspection(const InspectionFacts& facts, const AssetTypePolicy& type_policy,
+                            const SitePolicy& site_policy);
+
+// Least time to walk from one asset to another under the site policy.
+UnixMillis MinimumTravelTime(const Asset& from, const Asset& to, const SitePolicy& policy);
+
+}  // namespace fieldproof::core
