@@ -5,9 +5,12 @@
 #include <mqtt/async_client.h>
 #include <signal.h>
 
+#include <random>
+#include <set>
 #include <thread>
 
 #include "gateway/codec/message_codec.hpp"
+#include "gateway/store/sqlite_db.hpp"
 #include "tests/integration/test_harness.hpp"
 
 namespace fieldproof::testing {
@@ -140,6 +143,50 @@ TEST_F(IngestTest, RejectedSenderReceivesANoticeWithTheReason) {
   DbCounts stored = CountRows(db);
   EXPECT_EQ(stored.rejected, 1);
   EXPECT_EQ(stored.rejected_by_reason["malformed_json"], 1);
+}
+
+}  // namespace
+}  // namespace fieldproof::testing
+
+namespace fieldproof::testing {
+namespace {
+
+// Random bytes of random sizes on valid and invalid topics: the gateway stays up, keeps
+// every one with a reason, and the good messages around them are stored.
+TEST_F(IngestTest, SurvivesRandomBytesAndKeepsTheGoodMessagesAroundThem) {
+  Gateway gateway(dir, broker);
+  mqtt::async_client attacker(broker.uri(), "HH-6666");
+  attacker.connect()->wait();
+  std::mt19937 rng(1234);
+  const std::vector<std::string> topics = {
+      "fieldproof/v1/FRA/tap/HH-6666", "fieldproof/v1/FRA/telemetry/FRA-T1-F0-FS-00001",
+      "fieldproof/v1/FRA/taps/HH-6666", "fieldproof/v1/%%%/tap/HH-6666",
+      "fieldproof/v1/FRA/tap/HH-6666/extra/levels"};  // Last: not subscribed, never seen.
+  int sent_to_subscribed = 0;
+  std::set<std::pair<std::string, std::string>> distinct;
+  for (int i = 0; i < 300; ++i) {
+    std::string payload(rng() % (i % 10 == 0 ? 40000 : 300), '\0');
+    for (char& c : payload) c = static_cast<char>(rng());
+    if (i % 7 == 0) payload = "{\"msg_id\":" + std::to_string(i);  // Truncated JSON.
+    const std::string& topic = topics[rng() % topics.size()];
+    attacker.publish(topic, payload, 1, false)->wait();
+    if (topic.find("/extra/") == std::string::npos) {
+      ++sent_to_subscribed;
+      distinct.emplace(topic, payload);
+    }
+  }
+  attacker.disconnect()->wait();
+  const auto good = RunSim(dir, broker, {"--messages", "500"});
+  ASSERT_EQ(gateway.Stop(), 0);  // Still alive, and shuts down cleanly.
+
+  DbCounts stored = CountRows(db);
+  EXPECT_EQ(stored.taps, good["taps"].get<int>());
+  EXPECT_EQ(stored.telemetry, good["telemetry"].get<int>());
+  EXPECT_EQ(stored.rejected, static_cast<std::int64_t>(distinct.size()));
+  store::Database database(db);
+  EXPECT_EQ(database.QueryInt("SELECT sum(times_seen) FROM rejected_messages"), sent_to_subscribed);
+  EXPECT_EQ(database.QueryInt("SELECT count(*) FROM rejected_messages WHERE length(payload) > 4096"),
+            0);
 }
 
 }  // namespace
