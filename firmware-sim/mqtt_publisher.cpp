@@ -1,12 +1,13 @@
 #include "firmware-sim/mqtt_publisher.hpp"
 
+#include <cstdio>
 #include <iostream>
 #include <thread>
 
 namespace fieldproof::sim {
 
 OutboxPublisher::OutboxPublisher(const std::string& broker_uri, const std::string& client_id,
-                                 std::size_t window)
+                                 std::size_t window, const std::string& journal)
     // Paho queues publishes while a (re)connect completes; room for a whole window.
     : client_(broker_uri, client_id,
               mqtt::create_options(MQTTVERSION_3_1_1, static_cast<int>(window) * 2 + 16)),
@@ -19,6 +20,42 @@ OutboxPublisher::OutboxPublisher(const std::string& broker_uri, const std::strin
 
                  .finalize();
   client_.set_callback(*this);
+  if (!journal.empty()) LoadJournal(journal);
+}
+
+void OutboxPublisher::LoadJournal(const std::string& path) {
+  std::map<std::uint64_t, std::pair<std::string, std::string>> pending;
+  {
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) {
+      if (line.size() < 2) continue;
+      const std::uint64_t seq = std::stoull(line.substr(1));
+      if (line[0] == '-') {
+        pending.erase(seq);
+        continue;
+      }
+      const auto topic_at = line.find(' ');
+      const auto payload_at = line.find(' ', topic_at + 1);
+      if (line[0] != '+' || payload_at == std::string::npos) continue;  // A torn last line.
+      pending[seq] = {line.substr(topic_at + 1, payload_at - topic_at - 1),
+                      line.substr(payload_at + 1)};
+    }
+  }
+  // Start a compact journal holding only what is still unacknowledged.
+  const std::string fresh = path + ".new";
+  {
+    std::ofstream out(fresh, std::ios::trunc);
+    for (const auto& [seq, message] : pending) {
+      out << '+' << seq << ' ' << message.first << ' ' << message.second << '\n';
+    }
+  }
+  std::rename(fresh.c_str(), path.c_str());
+  for (auto& [seq, message] : pending) {
+    outbox_[seq] = Entry{mqtt::make_message(message.first, message.second, 1, false), false};
+    next_seq_ = std::max(next_seq_, seq + 1);
+  }
+  recovered_ = pending.size();
+  journal_.open(path, std::ios::app);
 }
 
 bool OutboxPublisher::Connect(std::chrono::seconds timeout) {
@@ -57,6 +94,7 @@ void OutboxPublisher::Send(const std::string& topic, const std::string& payload)
     }
     const std::uint64_t seq = next_seq_++;
     outbox_[seq] = Entry{mqtt::make_message(topic, payload, 1, false), online_};
+    if (journal_.is_open()) journal_ << '+' << seq << ' ' << topic << ' ' << payload << std::endl;
     if (online_) to_publish.push_back(seq);
   }
   PublishAll(to_publish);
@@ -109,7 +147,8 @@ void OutboxPublisher::connection_lost(const std::string&) {
 
 void OutboxPublisher::on_success(const mqtt::token& token) {
   std::lock_guard lock(mutex_);
-  outbox_.erase(reinterpret_cast<std::uint64_t>(token.get_user_context()));
+  const auto seq = reinterpret_cast<std::uint64_t>(token.get_user_context());
+  if (outbox_.erase(seq) && journal_.is_open()) journal_ << '-' << seq << '\n';
   changed_.notify_all();
 }
 

@@ -1,12 +1,16 @@
 #pragma once
 // The handheld's outbox: every message stays on the device until the broker has
 // acknowledged it (QoS 1 PUBACK). When the link drops, what is unacknowledged is
-// sent again, with the same bytes and msg_id, once the link is back.
+// sent again, with the same bytes and msg_id, once the link is back. With a journal
+// file (the device's own storage) the outbox also survives the app being killed:
+// "+<seq> <topic> <payload>" when a message is queued, "-<seq>" when acknowledged;
+// on start the unacknowledged ones are loaded and sent first.
 #include <mqtt/async_client.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <string>
@@ -16,7 +20,9 @@ namespace fieldproof::sim {
 
 class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iaction_listener {
  public:
-  OutboxPublisher(const std::string& broker_uri, const std::string& client_id, std::size_t window);
+  // `journal` may be empty: then the outbox lives in memory only.
+  OutboxPublisher(const std::string& broker_uri, const std::string& client_id, std::size_t window,
+                  const std::string& journal = "");
 
   // Connects, retrying until `timeout`; false when the broker never answered.
   bool Connect(std::chrono::seconds timeout);
@@ -29,6 +35,7 @@ class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iact
   void Disconnect();
 
   std::uint64_t resent() const;
+  std::size_t recovered() const { return recovered_; }  // Loaded from the journal at start.
   std::size_t pending() const;
 
  private:
@@ -38,6 +45,7 @@ class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iact
   };
 
   void TakeUnsentLocked(std::vector<std::uint64_t>& seqs);
+  void LoadJournal(const std::string& path);
   void PublishAll(const std::vector<std::uint64_t>& seqs);
   void connected(const std::string& cause) override;
   void connection_lost(const std::string& cause) override;
@@ -53,7 +61,9 @@ class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iact
   std::uint64_t next_seq_ = 1;
   std::uint64_t resent_ = 0;
   bool online_ = false;
-  bool resend_due_ = false;  // Set on (re)connect; the next Send or Flush resends.
+  bool resend_due_ = false;
+  std::ofstream journal_;
+  std::size_t recovered_ = 0;  // Set on (re)connect; the next Send or Flush resends.
 };
 
 }  // namespace fieldproof::sim

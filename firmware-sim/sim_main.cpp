@@ -76,6 +76,7 @@ struct RunOptions {
   std::uint64_t drop_every = 0;
   std::size_t window = 1000;
   std::string summary_file;
+  std::string outbox_file;
 };
 
 int Run(const sim::SiteSpec& site_spec, const sim::ScenarioSpec& scenario_spec,
@@ -83,7 +84,11 @@ int Run(const sim::SiteSpec& site_spec, const sim::ScenarioSpec& scenario_spec,
   const sim::Site site = sim::GenerateSite(site_spec);
   sim::Scenario scenario(site, scenario_spec);
   sim::FaultInjector injector(faults);
-  sim::OutboxPublisher publisher(o.broker, o.client_id, o.window);
+  sim::OutboxPublisher publisher(o.broker, o.client_id, o.window, o.outbox_file);
+  if (publisher.recovered() > 0) {
+    std::cerr << "sim: " << publisher.recovered() << " unacknowledged messages recovered from "
+              << o.outbox_file << "\n";
+  }
   if (!publisher.Connect(std::chrono::seconds(30))) return 2;
 
   for (std::uint64_t i = 0; i < o.skip; ++i) injector.After(scenario.Next());
@@ -134,6 +139,7 @@ int Run(const sim::SiteSpec& site_spec, const sim::ScenarioSpec& scenario_spec,
       {"garbage", garbage_total},
       {"garbage_by_reason", garbage},
       {"sent_after_reconnect", publisher.resent()},
+      {"recovered_from_outbox", publisher.recovered()},
       {"all_acknowledged", flushed},
       {"seconds", seconds},
       {"messages_per_second", seconds > 0 ? sent / seconds : 0}};
@@ -178,6 +184,9 @@ int main(int argc, char** argv) {
   run->add_option("--drop-connection-every", o.drop_every, "Drop and re-establish the link every N messages")->capture_default_str();
   run->add_option("--window", o.window, "Unacknowledged messages in flight at most")->capture_default_str()->check(CLI::Range(1, 65535));
   run->add_option("--summary", o.summary_file, "Also write the summary JSON to this file");
+  run->add_option("--outbox", o.outbox_file,
+                  "Journal file for the outbox (the handheld's own storage): unacknowledged "
+                  "messages survive a restart and are sent first");
   CLI11_PARSE(app, argc, argv);
 
   if (*generate) return Generate(site_spec, out_dir);

@@ -36,6 +36,11 @@ Check Authorisation(const InspectionFacts& f) {
     return {"technician_authorised", CheckStatus::kFail,
             "technician " + f.technician_id + " is not registered at site " + f.site};
   }
+  const auto& sites = f.technician->sites;
+  if (std::find(sites.begin(), sites.end(), f.site) == sites.end()) {
+    return {"technician_authorised", CheckStatus::kFail,
+            "technician " + f.technician_id + " is not assigned to site " + f.site};
+  }
   const auto& q = f.technician->qualifications;
   if (std::find(q.begin(), q.end(), f.asset.asset_type) == q.end()) {
     return {"technician_authorised", CheckStatus::kFail,
@@ -69,6 +74,7 @@ Check Checklist(const InspectionFacts& f, const AssetTypePolicy& p) {
     if (!f.checklist.contains(item)) missing += (missing.empty() ? "" : ", ") + item;
   }
   if (!missing.empty()) return {"checklist_complete", CheckStatus::kReview, "unanswered: " + missing};
+  if (!f.result) return {"checklist_complete", CheckStatus::kReview, "no overall result"};
   const bool any_fail = std::any_of(f.checklist.begin(), f.checklist.end(), [](const auto& item) {
     return item.second == ChecklistAnswer::kFail;
   });
@@ -86,8 +92,12 @@ Check FunctionalTest(const InspectionFacts& f, const AssetTypePolicy& p) {
   if (!f.asset.sensor_equipped) {
     return {"functional_test", CheckStatus::kNotApplicable, "asset has no sensor"};
   }
+  // Sensor messages may arrive out of order; the cycle is judged in time order.
+  std::vector<TimedReading> readings = f.telemetry;
+  std::stable_sort(readings.begin(), readings.end(),
+                   [](const TimedReading& a, const TimedReading& b) { return a.at < b.at; });
   bool closing_seen = false;
-  for (const TimedReading& r : f.telemetry) {
+  for (const TimedReading& r : readings) {
     if (r.at < f.start.read_at || r.at > f.end.read_at) continue;
     if (const auto* state = std::get_if<StateReading>(&r.reading)) {
       if (state->state == ShutterState::kClosing) closing_seen = true;

@@ -81,9 +81,9 @@ struct InspectionFacts {
   std::map<std::string, ChecklistAnswer> checklist;
   std::optional<InspectionResult> result;
   std::vector<Defect> defects;
-  std::optional<Technician> technician;          // Registry record at this site, if any.
+  std::optional<Technician> technician;          // Registry record, if any (its sites are checked).
   std::optional<std::string> device_company;     // Company the handheld is registered to.
-  std::vector<TimedReading> telemetry;           // The asset's readings around the session.
+  std::vector<TimedReading> telemetry;           // The asset's readings around the session, any order.
   std::optional<PreviousVisit> previous;         // The technician's previous inspection.
 };
 
