@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <random>
+#include <sstream>
 #include <set>
 #include <thread>
 
@@ -187,6 +188,43 @@ TEST_F(IngestTest, SurvivesRandomBytesAndKeepsTheGoodMessagesAroundThem) {
   EXPECT_EQ(database.QueryInt("SELECT sum(times_seen) FROM rejected_messages"), sent_to_subscribed);
   EXPECT_EQ(database.QueryInt("SELECT count(*) FROM rejected_messages WHERE length(payload) > 4096"),
             0);
+}
+
+}  // namespace
+}  // namespace fieldproof::testing
+
+namespace fieldproof::testing {
+namespace {
+
+// A handheld app killed while the broker is not answering: what it had queued but not
+// seen acknowledged is in its outbox journal and is delivered after it restarts.
+TEST_F(IngestTest, KilledHandheldDeliversItsOutboxAfterRestart) {
+  Gateway gateway(dir, broker);
+  const std::string outbox = dir / "outbox.journal";
+  Process sim(SimArgv(broker, {"--messages", "3000", "--rate", "1500", "--outbox", outbox}),
+              dir / "sim-killed.log");
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  broker.Signal(SIGSTOP);  // Stops acknowledging; the outbox fills.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  sim.Signal(SIGKILL);
+  sim.Wait(std::chrono::seconds(10));
+  broker.Signal(SIGCONT);
+
+  // Every message the app generated was journaled before it was sent.
+  std::int64_t generated = 0;
+  {
+    std::istringstream journal(ReadText(outbox));
+    for (std::string line; std::getline(journal, line);) generated += !line.empty() && line[0] == '+';
+  }
+  ASSERT_GT(generated, 0);
+  const auto resumed = RunSim(dir, broker, {"--messages", "1", "--skip", std::to_string(generated),
+                                            "--outbox", outbox});
+  EXPECT_GT(resumed["recovered_from_outbox"].get<int>(), 0);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_EQ(gateway.Stop(), 0);
+  const DbCounts stored = CountRows(db);
+  EXPECT_EQ(stored.taps + stored.telemetry, generated + 1);
+  EXPECT_EQ(stored.rejected, 0);
 }
 
 }  // namespace

@@ -192,13 +192,17 @@ void ImportSite(const ScratchDir& dir, const std::string& db) {
   }
 }
 
-nlohmann::json RunSim(const ScratchDir& dir, const Broker& broker, std::vector<std::string> args) {
+std::vector<std::string> SimArgv(const Broker& broker, std::vector<std::string> args) {
   std::vector<std::string> argv = {FIELDPROOF_SIM_BIN, "run", "--broker", broker.uri(),
                                    "--master-key", kMasterKey};
   auto site = SiteArgs();
   argv.insert(argv.end(), site.begin(), site.end());
   argv.insert(argv.end(), args.begin(), args.end());
-  const RunResult result = RunToCompletion(argv, dir);
+  return argv;
+}
+
+nlohmann::json RunSim(const ScratchDir& dir, const Broker& broker, std::vector<std::string> args) {
+  const RunResult result = RunToCompletion(SimArgv(broker, std::move(args)), dir);
   if (result.exit_code != 0) throw std::runtime_error("sim failed: " + result.out);
   // The summary is the last line that parses as a JSON object.
   std::istringstream lines(result.out);

@@ -62,6 +62,7 @@ class Broker {
   explicit Broker(const ScratchDir& dir);
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   void Restart();
+  void Signal(int signal) const { process_->Signal(signal); }  // SIGSTOP/SIGCONT: a hung broker.
 
  private:
   void Start();
@@ -94,6 +95,8 @@ inline constexpr const char* kMasterKey = "000102030405060708090A0B0C0D0E0F";
 std::vector<std::string> SiteArgs();
 void ImportSite(const ScratchDir& dir, const std::string& db);
 
+// The simulator's command line for `args` against `broker`.
+std::vector<std::string> SimArgv(const Broker& broker, std::vector<std::string> args);
 // Runs the simulator; returns its JSON summary.
 nlohmann::json RunSim(const ScratchDir& dir, const Broker& broker, std::vector<std::string> args);
 
