@@ -6,7 +6,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <fstream>
 #include <future>
+#include <sstream>
 #include <spdlog/spdlog.h>
 #include <thread>
 
@@ -14,7 +16,10 @@
 #include "gateway/ingest/ingest_pipeline.hpp"
 #include "gateway/mqtt/mqtt_source.hpp"
 #include "gateway/app/system_clock.hpp"
+#include "gateway/codec/message_codec.hpp"
+#include "gateway/crypto/hex.hpp"
 #include "gateway/store/migrations.hpp"
+#include "gateway/verify/verification_worker.hpp"
 
 namespace {
 
@@ -25,9 +30,43 @@ struct Options {
   std::string db_path = "fieldproof.db";
   mqtt_adapter::MqttConfig mqtt;
   ingest::IngestConfig ingest;
+  std::string master_key_file;  // Verification runs only when set.
+  std::string asset_types_file;
+  bool allow_legacy_tags = false;
+  bool clock_correction = true;
   int stats_interval_s = 10;
   std::string log_level = "info";
 };
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Verification needs the master key and the asset-type policies; both come from files
+// the operator names, never from the database.
+std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
+  if (o.master_key_file.empty()) return std::nullopt;
+  std::string hex = ReadText(o.master_key_file);
+  hex.erase(hex.find_last_not_of(" \r\n\t") + 1);
+  verify::VerifierConfig config;
+  if (hex.size() != 32 || !crypto::HexDecodeInto(hex, config.master_key)) {
+    throw std::runtime_error(o.master_key_file + ": must hold the master key as 32 hex digits");
+  }
+  if (o.asset_types_file.empty()) {
+    throw std::runtime_error("--asset-types is required with --master-key-file");
+  }
+  auto policies = codec::DecodeAssetTypePolicies(ReadText(o.asset_types_file));
+  if (!policies.ok()) {
+    throw std::runtime_error(o.asset_types_file + ": " + policies.error().detail);
+  }
+  config.asset_types = std::move(policies).value();
+  config.site_policy.allow_legacy_tags = o.allow_legacy_tags;
+  config.correct_device_clocks = o.clock_correction;
+  return config;
+}
 
 void LogStats(const ingest::IngestPipeline& pipeline, double seconds, const char* label) {
   const auto& m = pipeline.metrics();
@@ -76,6 +115,18 @@ int main(int argc, char** argv) {
   app.add_option("--max-batch", o.ingest.max_batch, "Most messages per SQLite transaction")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--master-key-file", o.master_key_file,
+                 "Site master key (32 hex digits) the tag keys derive from; enables verification")
+      ->check(CLI::ExistingFile);
+  app.add_option("--asset-types", o.asset_types_file,
+                 "Asset-type policies: dwell, closing time, checklist (ops/asset-types.json)")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--allow-legacy-tags", o.allow_legacy_tags,
+               "Accept plain-UID tags (evidence strength weak)");
+  app.add_flag("--clock-correction,!--no-clock-correction", o.clock_correction,
+               "Correct read times for each handheld's clock offset (off only for simulations "
+               "faster than real time)")
+      ->capture_default_str();
   app.add_option("--stats-interval", o.stats_interval_s, "Seconds between stats log lines (0: off)")
       ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
@@ -106,6 +157,21 @@ int main(int argc, char** argv) {
     });
     source = &mqtt;
 
+    std::unique_ptr<verify::VerificationWorker> verifier;
+    if (auto config = LoadVerifierConfig(o)) {
+      verifier = std::make_unique<verify::VerificationWorker>(
+          o.db_path, std::move(*config),
+          [&source](std::string topic, std::string payload) {
+            source->Publish(std::move(topic), std::move(payload));
+          },
+          NowMillis);
+      pipeline.SetOnTapsStored([&verifier] { verifier->Wake(); });
+      spdlog::info("verify: on (legacy tags {}, clock correction {})",
+                   o.allow_legacy_tags ? "allowed" : "refused", o.clock_correction ? "on" : "off");
+    } else {
+      spdlog::warn("verify: off (no --master-key-file): taps are stored but not assessed");
+    }
+
     std::promise<int> stop;
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&stop](boost::system::error_code ec, int signal) {
@@ -125,6 +191,13 @@ int main(int argc, char** argv) {
 
     mqtt.Stop();       // No more deliveries.
     pipeline.Close();  // Everything delivered is now committed.
+    if (verifier) {
+      verifier->Stop();  // Assesses what was committed.
+      const auto& v = verifier->metrics();
+      spdlog::info("verify: taps={} verified={} verified_with_defects={} needs_review={} rejected={}",
+                   v.taps_assessed.load(), v.verdicts[0].load(), v.verdicts[1].load(),
+                   v.verdicts[2].load(), v.verdicts[3].load());
+    }
     boost::asio::post(io, [&] { stats_timer.cancel(); });
     work.reset();
     io_thread.join();

@@ -308,6 +308,34 @@ core::Result<core::RejectionNotice> DecodeRejectionNotice(std::string_view text)
   });
 }
 
+core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::string_view text) {
+  return Decode<std::vector<core::AssetTypePolicy>>(text, [](const JsonReader& root) {
+    root.ExpectMembers({"asset_types"});
+    std::vector<core::AssetTypePolicy> policies;
+    const json& types = root.Array("asset_types", 1, 100);
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      const JsonReader t(types[i], "/asset_types/" + std::to_string(i));
+      t.ExpectMembers({"asset_type", "min_dwell_s", "closing_ms", "checklist"});
+      core::AssetTypePolicy policy;
+      policy.asset_type = t.String("asset_type", core::IsAssetType, "^[a-z][a-z0-9_]{0,31}$");
+      policy.min_dwell = t.Integer("min_dwell_s", 0, 86400) * 1000;
+      const JsonReader closing(t.At("closing_ms"), t.PathOf("closing_ms"));
+      closing.ExpectMembers({"min", "max"});
+      policy.min_closing_ms = closing.Integer("min", 0, 600000);
+      policy.max_closing_ms = closing.Integer("max", policy.min_closing_ms, 600000);
+      const json& items = t.Array("checklist", 1, 64);
+      for (std::size_t j = 0; j < items.size(); ++j) {
+        const JsonReader item(items[j], t.PathOf("checklist") + "/" + std::to_string(j));
+        item.ExpectMembers({"id", "text"});
+        policy.checklist.push_back(item.String("id", core::IsSnakeCode, kCodeRule));
+        item.Text("text", 1, 200);
+      }
+      policies.push_back(std::move(policy));
+    }
+    return policies;
+  });
+}
+
 std::string EncodeTap(const core::Tap& tap) {
   json j = {{"msg_id", tap.msg_id},
             {"device_id", tap.device_id},

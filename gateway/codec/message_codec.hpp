@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/core/inspection.hpp"
 #include "gateway/core/messages.hpp"
 #include "gateway/core/rejection.hpp"
 
@@ -28,6 +29,10 @@ std::string EncodeRejectionNotice(const core::RejectionNotice& notice);
 std::string EncodeReadings(const std::vector<core::Reading>& readings);
 std::string EncodeChecklist(const std::map<std::string, core::ChecklistAnswer>& checklist);
 std::string EncodeDefects(const std::vector<core::Defect>& defects);
+
+// The asset-type policies file (ops/asset-types.json): minimum dwell, plausible closing
+// time and the checklist per asset type.
+core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::string_view json);
 
 // Best effort, for notices about messages that failed to decode.
 std::optional<std::string> PeekMsgId(std::string_view json);

@@ -2,6 +2,22 @@
 
 namespace fieldproof::core {
 
+std::string_view ToString(Freshness v) {
+  switch (v) {
+    case Freshness::kFresh: return "fresh";
+    case Freshness::kReplay: return "replay";
+    case Freshness::kRollback: return "rollback";
+  }
+  return "?";
+}
+
+std::optional<Freshness> ParseFreshness(std::string_view s) {
+  for (Freshness f : {Freshness::kFresh, Freshness::kReplay, Freshness::kRollback}) {
+    if (ToString(f) == s) return f;
+  }
+  return std::nullopt;
+}
+
 FreshnessCheck CheckFreshness(std::span<const SeenRead> earlier, std::uint32_t counter,
                               UnixMillis read_at, UnixMillis tolerance) {
   for (const SeenRead& seen : earlier) {

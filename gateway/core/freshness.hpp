@@ -10,6 +10,7 @@
 // Read times are the handhelds' clock-corrected times; `tolerance` absorbs what is left
 // of clock error between two handhelds.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -23,6 +24,8 @@ struct SeenRead {
 };
 
 enum class Freshness { kFresh, kReplay, kRollback };
+std::string_view ToString(Freshness v);
+std::optional<Freshness> ParseFreshness(std::string_view s);
 
 struct FreshnessCheck {
   Freshness outcome;

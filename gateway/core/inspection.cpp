@@ -152,6 +152,11 @@ std::string_view ToString(EvidenceStrength v) {
   return v == EvidenceStrength::kStrong ? "strong" : "weak";
 }
 
+Assessment UnidentifiedAsset(std::string detail) {
+  return {Verdict::kRejected, EvidenceStrength::kWeak,
+          {Check{"asset_identified", CheckStatus::kFail, std::move(detail)}}};
+}
+
 UnixMillis MinimumTravelTime(const Asset& from, const Asset& to, const SitePolicy& policy) {
   const double metres = std::hypot(from.x_m - to.x_m, from.y_m - to.y_m);
   UnixMillis ms = static_cast<UnixMillis>(metres / policy.walking_speed_mps * 1000.0);

@@ -96,6 +96,10 @@ struct Assessment {
 Assessment AssessInspection(const InspectionFacts& facts, const AssetTypePolicy& type_policy,
                             const SitePolicy& site_policy);
 
+// When neither tap's tag identifies a registered asset there is nothing to assess
+// against: the inspection is rejected with that single check.
+Assessment UnidentifiedAsset(std::string detail);
+
 // Least time to walk from one asset to another under the site policy.
 UnixMillis MinimumTravelTime(const Asset& from, const Asset& to, const SitePolicy& policy);
 

@@ -67,12 +67,15 @@ void IngestPipeline::OnCommitted(std::vector<store::PendingEvent> events,
   }
 
   std::vector<std::pair<std::string, std::string>> notices;
+  bool taps_stored = false;
   for (std::size_t i = 0; i < events.size(); ++i) {
     switch (results[i].outcome) {
-      case store::EventOutcome::kStored:
-        ++(std::holds_alternative<core::Tap>(events[i].decoded) ? metrics_.stored_taps
-                                                                 : metrics_.stored_telemetry);
+      case store::EventOutcome::kStored: {
+        const bool tap = std::holds_alternative<core::Tap>(events[i].decoded);
+        taps_stored = taps_stored || tap;
+        ++(tap ? metrics_.stored_taps : metrics_.stored_telemetry);
         break;
+      }
       case store::EventOutcome::kDuplicate:
         ++metrics_.duplicates;
         break;
@@ -88,6 +91,7 @@ void IngestPipeline::OnCommitted(std::vector<store::PendingEvent> events,
       }
     }
   }
+  if (taps_stored && on_taps_stored_) on_taps_stored_();
   if (!notices.empty()) {
     boost::asio::post(io_, [this, notices = std::move(notices)] {
       for (const auto& [topic, payload] : notices) publish_notice_(topic, payload);

@@ -55,6 +55,9 @@ class IngestPipeline {
   // writer. Call from outside the Asio thread or before it runs (it waits on it).
   void Close();
 
+  // Called on the writer thread after a commit that stored taps (wakes the verifier).
+  void SetOnTapsStored(std::function<void()> callback) { on_taps_stored_ = std::move(callback); }
+
   const IngestMetrics& metrics() const { return metrics_; }
   std::size_t queue_depth() const { return writer_.Depth(); }
 
@@ -68,6 +71,7 @@ class IngestPipeline {
   PublishFn publish_notice_;
   ClockFn clock_;
   IngestMetrics metrics_;
+  std::function<void()> on_taps_stored_;
   std::counting_semaphore<> admission_;
   store::BatchWriter writer_;
 };

@@ -7,7 +7,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -98,6 +98,72 @@ CREATE TABLE devices (
   company         TEXT NOT NULL,
   updated_at      INTEGER NOT NULL,
   PRIMARY KEY (site, device_id)
+) WITHOUT ROWID;
+)sql",
+    // 3: verification. The verifier works through taps not yet assessed, in id order; what
+    // it found about each tap, each inspection and each check is kept as evidence.
+    R"sql(
+ALTER TABLE taps ADD COLUMN assessed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX taps_to_assess ON taps (id) WHERE assessed = 0;
+CREATE INDEX taps_by_device ON taps (site, device_id, id);
+
+CREATE TABLE tap_evidence (
+  tap_id           INTEGER PRIMARY KEY REFERENCES taps (id),
+  site             TEXT NOT NULL,
+  device_id        TEXT NOT NULL,
+  kind             TEXT NOT NULL,
+  asset_id         TEXT,            -- NULL when the tag is not in the registry or unreadable
+  tag_uid          TEXT,
+  read_counter     INTEGER,
+  read_at          INTEGER NOT NULL, -- corrected for the handheld's clock offset
+  clock_offset_ms  INTEGER NOT NULL,
+  legacy           INTEGER NOT NULL,
+  authentic        INTEGER NOT NULL,
+  tag_detail       TEXT NOT NULL,
+  freshness        TEXT NOT NULL,
+  freshness_detail TEXT NOT NULL,
+  inspection_id    INTEGER
+);
+CREATE INDEX tap_evidence_open_starts ON tap_evidence (site, device_id, read_at)
+  WHERE kind = 'start' AND inspection_id IS NULL;
+
+-- Every authentic counter value seen per tag: the freshness rule's memory.
+CREATE TABLE tag_reads (
+  site          TEXT NOT NULL,
+  tag_uid       TEXT NOT NULL,
+  read_counter  INTEGER NOT NULL,
+  read_at       INTEGER NOT NULL,
+  tap_id        INTEGER NOT NULL,
+  PRIMARY KEY (site, tag_uid, read_counter)
+) WITHOUT ROWID;
+
+CREATE TABLE inspections (
+  id             INTEGER PRIMARY KEY,
+  site           TEXT NOT NULL,
+  asset_id       TEXT,
+  technician_id  TEXT NOT NULL,
+  device_id      TEXT NOT NULL,
+  start_tap_id   INTEGER NOT NULL,
+  end_tap_id     INTEGER NOT NULL UNIQUE,
+  started_at     INTEGER NOT NULL,
+  ended_at       INTEGER NOT NULL,
+  verdict        TEXT NOT NULL,
+  strength       TEXT NOT NULL,
+  result         TEXT,
+  checklist      TEXT,
+  defects        TEXT,
+  assessed_at    INTEGER NOT NULL
+);
+CREATE INDEX inspections_by_technician ON inspections (site, technician_id, ended_at);
+CREATE INDEX inspections_by_asset ON inspections (site, asset_id, ended_at);
+
+CREATE TABLE inspection_checks (
+  inspection_id  INTEGER NOT NULL REFERENCES inspections (id),
+  seq            INTEGER NOT NULL,
+  name           TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  detail         TEXT NOT NULL,
+  PRIMARY KEY (inspection_id, seq)
 ) WITHOUT ROWID;
 )sql",
 };

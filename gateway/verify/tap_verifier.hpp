@@ -1,0 +1,66 @@
+#pragma once
+// Works through the taps the ingest path stored and has not assessed yet, oldest first:
+// verifies each tag (SUN crypto, keys derived from the site master key), applies the
+// freshness rule against the tag's earlier reads, corrects read times for the handheld's
+// clock, pairs an end tap with its device's open start tap and records the inspection's
+// verdict with one row per check. Driven by the database, so a restart resumes where
+// it stopped. Not thread-safe: one verifier per connection.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/core/inspection.hpp"
+#include "gateway/crypto/bytes.hpp"
+#include "gateway/store/sqlite_db.hpp"
+
+namespace fieldproof::verify {
+
+struct VerifierConfig {
+  crypto::Key128 master_key{};
+  core::SitePolicy site_policy;
+  std::vector<core::AssetTypePolicy> asset_types;
+  // Off only for simulations whose clocks run faster than real time.
+  bool correct_device_clocks = true;
+  core::UnixMillis freshness_tolerance = 120'000;
+};
+
+struct VerdictNotice {
+  std::string topic;    // <tap topic>/verdict
+  std::string payload;  // JSON: schemas/verdict-notice.json
+  core::Verdict verdict;
+};
+
+struct AssessReport {
+  std::size_t taps = 0;
+  std::vector<VerdictNotice> notices;
+};
+
+class TapVerifier {
+ public:
+  TapVerifier(store::Database& db, VerifierConfig config);
+
+  // Assesses up to `max_taps` taps in one transaction. Throws store::StoreError.
+  AssessReport AssessPending(std::size_t max_taps, core::UnixMillis now);
+
+ private:
+  struct PendingTap;
+  core::TapEvidence Examine(const PendingTap& tap, std::optional<std::uint32_t>& counter,
+                            std::optional<core::Asset>& asset, core::UnixMillis& offset);
+  std::optional<VerdictNotice> CloseSession(const PendingTap& end, const core::TapEvidence& end_ev,
+                                            const std::optional<core::Asset>& end_asset,
+                                            core::UnixMillis now);
+  core::UnixMillis DeviceClockOffset(const std::string& site, const std::string& device_id,
+                                     std::int64_t up_to_tap);
+  core::UnixMillis SensorClockOffset(const std::string& site, const std::string& asset_id);
+  std::optional<core::Asset> AssetByTag(const std::string& site, const std::string& uid);
+  std::optional<core::Asset> AssetById(const std::string& site, const std::string& asset_id);
+  const crypto::Key128& MetaKey(const std::string& site);
+  core::AssetTypePolicy PolicyFor(const std::string& asset_type) const;
+
+  store::Database& db_;
+  VerifierConfig config_;
+  std::vector<std::pair<std::string, crypto::Key128>> meta_keys_;  // Per site, derived once.
+};
+
+}  // namespace fieldproof::verify

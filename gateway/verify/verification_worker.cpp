@@ -1,0 +1,65 @@
+#include "gateway/verify/verification_worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace fieldproof::verify {
+
+constexpr std::size_t kTapsPerTransaction = 500;
+
+VerificationWorker::VerificationWorker(std::string db_path, VerifierConfig config,
+                                       PublishFn publish, ClockFn clock)
+    : db_path_(std::move(db_path)),
+      config_(std::move(config)),
+      publish_(std::move(publish)),
+      clock_(std::move(clock)),
+      thread_([this] { Run(); }) {}
+
+VerificationWorker::~VerificationWorker() { Stop(); }
+
+void VerificationWorker::Wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_one();
+}
+
+void VerificationWorker::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void VerificationWorker::Run() {
+  store::Database db(db_path_);
+  TapVerifier verifier(db, config_);
+  while (true) {
+    bool last_round;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return woken_ || stopping_; });
+      woken_ = false;
+      last_round = stopping_;
+    }
+    try {
+      for (;;) {
+        AssessReport report = verifier.AssessPending(kTapsPerTransaction, clock_());
+        metrics_.taps_assessed += report.taps;
+        for (auto& notice : report.notices) {
+          ++metrics_.verdicts[static_cast<std::size_t>(notice.verdict)];
+          publish_(std::move(notice.topic), std::move(notice.payload));
+        }
+        if (report.taps < kTapsPerTransaction) break;
+      }
+    } catch (const store::StoreError& e) {
+      ++metrics_.errors;
+      spdlog::error("verify: {}; retrying", e.what());
+    }
+    if (last_round) return;
+  }
+}
+
+}  // namespace fieldproof::verify

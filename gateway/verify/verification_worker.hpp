@@ -1,0 +1,51 @@
+#pragma once
+// Runs the TapVerifier on a thread and a SQLite connection of its own, so verification
+// never slows intake: the ingest path only wakes it after a commit. It also polls once
+// a second, and at start it finishes whatever a previous run left unassessed.
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "gateway/verify/tap_verifier.hpp"
+
+namespace fieldproof::verify {
+
+struct VerificationMetrics {
+  std::atomic<std::uint64_t> taps_assessed{0};
+  std::array<std::atomic<std::uint64_t>, 4> verdicts{};  // Indexed by core::Verdict.
+  std::atomic<std::uint64_t> errors{0};
+};
+
+class VerificationWorker {
+ public:
+  using PublishFn = std::function<void(std::string topic, std::string payload)>;
+  using ClockFn = std::function<core::UnixMillis()>;
+
+  VerificationWorker(std::string db_path, VerifierConfig config, PublishFn publish, ClockFn clock);
+  ~VerificationWorker();  // Stop().
+
+  void Wake();  // Any thread.
+  // Assesses what is pending, then stops.
+  void Stop();
+  const VerificationMetrics& metrics() const { return metrics_; }
+
+ private:
+  void Run();
+
+  std::string db_path_;
+  VerifierConfig config_;
+  PublishFn publish_;
+  ClockFn clock_;
+  VerificationMetrics metrics_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool woken_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace fieldproof::verify

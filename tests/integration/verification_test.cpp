@@ -1,0 +1,115 @@
+// Verification end to end: simulated site -> broker -> gateway (with the master key and
+// the asset-type policies) -> inspections with verdicts and evidence in SQLite, and the
+// verdict on the handheld's topic.
+#include <gtest/gtest.h>
+#include <mqtt/async_client.h>
+
+#include <fstream>
+
+#include "gateway/codec/message_codec.hpp"
+#include "gateway/core/topic.hpp"
+#include "gateway/store/sqlite_db.hpp"
+#include "tests/integration/test_harness.hpp"
+
+namespace fieldproof::testing {
+namespace {
+
+class VerificationTest : public ::testing::Test {
+ protected:
+  ScratchDir dir;
+  Broker broker{dir};
+  std::string db = dir / "fieldproof.db";
+  void SetUp() override {
+    ImportSite(dir, db);
+    std::ofstream(dir / "master.key") << kMasterKey << "\n";
+  }
+  std::vector<std::string> VerifyingGateway() {
+    // The simulator runs far faster than real time, so device clocks cannot be corrected.
+    return {"--master-key-file", dir / "master.key", "--asset-types",
+            std::string(FIELDPROOF_SOURCE_DIR) + "/ops/asset-types.json", "--no-clock-correction"};
+  }
+  std::int64_t Count(const std::string& sql) { return store::Database(db).QueryInt(sql); }
+};
+
+TEST_F(VerificationTest, EveryHonestInspectionIsVerifiedWithItsEvidence) {
+  Gateway gateway(dir, broker, VerifyingGateway());
+  RunSim(dir, broker, {"--messages", "3000"});
+  ASSERT_EQ(gateway.Stop(), 0);
+
+  const auto end_taps = Count("SELECT count(*) FROM taps WHERE kind = 'end'");
+  ASSERT_GT(end_taps, 100);
+  EXPECT_EQ(Count("SELECT count(*) FROM taps WHERE assessed = 0"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM inspections"), end_taps);
+  EXPECT_EQ(Count("SELECT count(*) FROM inspections WHERE verdict IN ('rejected', 'needs_review')"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM inspections WHERE verdict = 'verified_with_defects'"),
+            Count("SELECT count(*) FROM taps WHERE kind = 'end' AND result = 'fail'"));
+  EXPECT_EQ(Count("SELECT count(*) FROM inspections WHERE strength <> 'strong'"), 0);
+  // Eleven checks per inspection, and the sensor assets' functional tests were seen.
+  EXPECT_EQ(Count("SELECT count(*) FROM inspection_checks"), 11 * end_taps);
+  EXPECT_GT(Count("SELECT count(*) FROM inspection_checks WHERE name = 'functional_test' "
+                  "AND status = 'pass'"), 0);
+  // Every authentic read's counter is remembered for the freshness rule.
+  EXPECT_EQ(Count("SELECT count(*) FROM tag_reads"), Count("SELECT count(*) FROM taps"));
+}
+
+TEST_F(VerificationTest, ReplayedAndForgedTagsAreRejectedAndTheHandheldIsTold) {
+  Gateway gateway(dir, broker, VerifyingGateway());
+  RunSim(dir, broker, {"--messages", "400"});
+  std::string replayed_url;
+  {
+    store::Database database(db);
+    auto s = database.Prepare("SELECT tag_value FROM taps WHERE kind = 'start' ORDER BY id LIMIT 1");
+    ASSERT_TRUE(s.Step());
+    replayed_url = s.Text(0);
+  }
+
+  mqtt::async_client handheld(broker.uri(), "HH-0001-replayer");
+  handheld.connect()->wait();
+  handheld.start_consuming();
+  const std::string topic = core::TapTopic("FRA", "HH-0001");
+  handheld.subscribe(topic + "/verdict", 1)->wait();
+
+  core::Tap tap;
+  tap.msg_id = "replay-1";
+  tap.device_id = "HH-0001";
+  tap.technician_id = "T-0001";
+  tap.site = "FRA";
+  tap.tag = {core::TagRead::Type::kSun, replayed_url};  // A copied, already used SUN URL.
+  tap.read_at = *core::ParseRfc3339("2026-11-03T09:00:00Z");
+  tap.sent_at = tap.read_at + 200;
+  tap.kind = core::TapKind::kStart;
+  tap.firmware = "hh-2.4.1";
+  handheld.publish(topic, codec::EncodeTap(tap), 1, false)->wait();
+  tap.msg_id = "replay-2";
+  tap.kind = core::TapKind::kEnd;
+  tap.read_at += 10 * 60 * 1000;
+  tap.sent_at = tap.read_at + 200;
+  // Forged: a well-formed SUN URL whose MAC is wrong.
+  tap.tag.value = "https://tag.fieldproof.example/t?picc_data=00112233445566778899AABBCCDDEEFF"
+                  "&cmac=0011223344556677";
+  tap.checklist = {{"labels_legible", core::ChecklistAnswer::kPass}};
+  tap.result = core::InspectionResult::kPass;
+  handheld.publish(topic, codec::EncodeTap(tap), 1, false)->wait();
+
+  mqtt::const_message_ptr verdict;
+  ASSERT_TRUE(handheld.try_consume_message_for(&verdict, std::chrono::seconds(10)));
+  const auto notice = nlohmann::json::parse(verdict->get_payload_str());
+  EXPECT_EQ(notice["verdict"], "rejected");
+  EXPECT_EQ(notice["end_msg_id"], "replay-2");
+  std::map<std::string, std::string> status;
+  for (const auto& check : notice["checks"]) status[check["name"]] = check["status"];
+  EXPECT_EQ(status["start_tag_fresh"], "fail");
+  EXPECT_EQ(status["end_tag_authentic"], "fail");
+  handheld.disconnect()->wait();
+  ASSERT_EQ(gateway.Stop(), 0);
+
+  store::Database database(db);
+  auto s = database.Prepare(
+      "SELECT c.detail FROM inspection_checks c JOIN inspections i ON i.id = c.inspection_id "
+      "JOIN taps t ON t.id = i.end_tap_id WHERE t.msg_id = 'replay-2' AND c.name = 'start_tag_fresh'");
+  ASSERT_TRUE(s.Step());
+  EXPECT_NE(s.Text(0).find("replayed"), std::string::npos) << s.Text(0);
+}
+
+}  // namespace
+}  // namespace fieldproof::testing
