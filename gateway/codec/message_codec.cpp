@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 #include "gateway/codec/json_reader.hpp"
 #include "gateway/core/identifiers.hpp"
 
@@ -304,6 +306,49 @@ core::Result<core::RejectionNotice> DecodeRejectionNotice(std::string_view text)
     n.reason = r.Enum("reason", core::ParseReasonCode, "the reasons in docs/messages.md");
     n.detail = r.Text("detail", 0, 1000);
     n.rejected_at = r.Timestamp("rejected_at");
+    return n;
+  });
+}
+
+std::string EncodeVerdictNotice(const core::VerdictNotice& n) {
+  json checks = json::array();
+  for (const auto& c : n.assessment.checks) {
+    checks.push_back({{"name", c.name},
+                      {"status", core::ToString(c.status)},
+                      {"detail", TruncateChars(c.detail, 1000)}});
+  }
+  return json{{"inspection_id", n.inspection_id ? json(*n.inspection_id) : json(nullptr)},
+              {"end_msg_id", n.end_msg_id},
+              {"asset_id", n.asset_id ? json(*n.asset_id) : json(nullptr)},
+              {"verdict", core::ToString(n.assessment.verdict)},
+              {"strength", core::ToString(n.assessment.strength)},
+              {"checks", checks},
+              {"assessed_at", core::FormatRfc3339(n.assessed_at)}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+core::Result<core::VerdictNotice> DecodeVerdictNotice(std::string_view text) {
+  return Decode<core::VerdictNotice>(text, [](const JsonReader& r) {
+    r.ExpectMembers(
+        {"inspection_id", "end_msg_id", "asset_id", "verdict", "strength", "checks", "assessed_at"});
+    core::VerdictNotice n;
+    if (!r.At("inspection_id").is_null()) {
+      n.inspection_id = r.Integer("inspection_id", 1, std::numeric_limits<std::int64_t>::max());
+    }
+    n.end_msg_id = r.String("end_msg_id", core::IsMsgId, kMsgIdRule);
+    if (!r.At("asset_id").is_null()) n.asset_id = r.String("asset_id", core::IsEntityId, kEntityRule);
+    n.assessment.verdict = r.Enum("verdict", core::ParseVerdict,
+                                  "verified, verified_with_defects, needs_review, rejected");
+    n.assessment.strength = r.Enum("strength", core::ParseEvidenceStrength, "strong, weak");
+    const json& checks = r.Array("checks", 1, 32);
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+      const JsonReader c(checks[i], r.PathOf("checks") + "/" + std::to_string(i));
+      c.ExpectMembers({"name", "status", "detail"});
+      n.assessment.checks.push_back({c.String("name", core::IsSnakeCode, kCodeRule),
+                                     c.Enum("status", core::ParseCheckStatus, "pass, review, fail, n/a"),
+                                     c.Text("detail", 0, 1000)});
+    }
+    n.assessed_at = r.Timestamp("assessed_at");
     return n;
   });
 }

@@ -30,6 +30,9 @@ std::string EncodeReadings(const std::vector<core::Reading>& readings);
 std::string EncodeChecklist(const std::map<std::string, core::ChecklistAnswer>& checklist);
 std::string EncodeDefects(const std::vector<core::Defect>& defects);
 
+std::string EncodeVerdictNotice(const core::VerdictNotice& notice);
+core::Result<core::VerdictNotice> DecodeVerdictNotice(std::string_view json);
+
 // The asset-type policies file (ops/asset-types.json): minimum dwell, plausible closing
 // time and the checklist per asset type.
 core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::string_view json);

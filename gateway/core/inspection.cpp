@@ -157,6 +157,28 @@ Assessment UnidentifiedAsset(std::string detail) {
           {Check{"asset_identified", CheckStatus::kFail, std::move(detail)}}};
 }
 
+namespace {
+template <class E>
+std::optional<E> ParseByName(std::string_view s, std::initializer_list<E> values) {
+  for (E v : values) {
+    if (ToString(v) == s) return v;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<Verdict> ParseVerdict(std::string_view s) {
+  return ParseByName(s, {Verdict::kVerified, Verdict::kVerifiedWithDefects, Verdict::kNeedsReview,
+                         Verdict::kRejected});
+}
+std::optional<CheckStatus> ParseCheckStatus(std::string_view s) {
+  return ParseByName(s, {CheckStatus::kPass, CheckStatus::kReview, CheckStatus::kFail,
+                         CheckStatus::kNotApplicable});
+}
+std::optional<EvidenceStrength> ParseEvidenceStrength(std::string_view s) {
+  return ParseByName(s, {EvidenceStrength::kStrong, EvidenceStrength::kWeak});
+}
+
 UnixMillis MinimumTravelTime(const Asset& from, const Asset& to, const SitePolicy& policy) {
   const double metres = std::hypot(from.x_m - to.x_m, from.y_m - to.y_m);
   UnixMillis ms = static_cast<UnixMillis>(metres / policy.walking_speed_mps * 1000.0);

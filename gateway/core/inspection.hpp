@@ -26,6 +26,9 @@ enum class EvidenceStrength { kStrong, kWeak };  // SUN message vs. plain legacy
 std::string_view ToString(Verdict v);
 std::string_view ToString(CheckStatus v);
 std::string_view ToString(EvidenceStrength v);
+std::optional<Verdict> ParseVerdict(std::string_view s);
+std::optional<CheckStatus> ParseCheckStatus(std::string_view s);
+std::optional<EvidenceStrength> ParseEvidenceStrength(std::string_view s);
 
 struct Check {
   std::string name;  // Stable id, e.g. "tag_authentic", "dwell".
@@ -95,6 +98,15 @@ struct Assessment {
 
 Assessment AssessInspection(const InspectionFacts& facts, const AssetTypePolicy& type_policy,
                             const SitePolicy& site_policy);
+
+// What the handheld is told when its end tap closes (or fails to close) an inspection.
+struct VerdictNotice {
+  std::optional<std::int64_t> inspection_id;  // None when no inspection could be formed.
+  std::string end_msg_id;
+  std::optional<std::string> asset_id;
+  Assessment assessment;
+  UnixMillis assessed_at = 0;
+};
 
 // When neither tap's tag identifies a registered asset there is nothing to assess
 // against: the inspection is rejected with that single check.

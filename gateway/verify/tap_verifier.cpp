@@ -1,7 +1,5 @@
 #include "gateway/verify/tap_verifier.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/core/clock_skew.hpp"
 #include "gateway/core/topic.hpp"
@@ -33,24 +31,6 @@ constexpr std::string_view kAssetColumns =
 core::Asset AssetFromRow(const store::Statement& s) {
   return {s.Text(0), s.Text(1), s.Text(2), static_cast<int>(s.Int(3)), s.Text(4), s.Real(5),
           s.Real(6), s.Text(7), s.Text(8), static_cast<int>(s.Int(9)), s.Text(10), s.Int(11) != 0};
-}
-
-std::string NoticeJson(const std::optional<std::int64_t>& inspection_id, const core::Tap& end,
-                       const std::optional<core::Asset>& asset, const core::Assessment& a,
-                       core::UnixMillis now) {
-  nlohmann::json checks = nlohmann::json::array();
-  for (const auto& c : a.checks) {
-    checks.push_back({{"name", c.name}, {"status", core::ToString(c.status)}, {"detail", c.detail}});
-  }
-  return nlohmann::json{
-      {"inspection_id", inspection_id ? nlohmann::json(*inspection_id) : nlohmann::json(nullptr)},
-      {"end_msg_id", end.msg_id},
-      {"asset_id", asset ? nlohmann::json(asset->asset_id) : nlohmann::json(nullptr)},
-      {"verdict", core::ToString(a.verdict)},
-      {"strength", core::ToString(a.strength)},
-      {"checks", checks},
-      {"assessed_at", core::FormatRfc3339(now)}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -228,7 +208,7 @@ AssessReport TapVerifier::AssessPending(std::size_t max_taps, core::UnixMillis n
   return report;
 }
 
-std::optional<VerdictNotice> TapVerifier::CloseSession(const PendingTap& end,
+std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
                                                        const core::TapEvidence& end_ev,
                                                        const std::optional<core::Asset>& end_asset,
                                                        core::UnixMillis now) {
@@ -246,7 +226,11 @@ std::optional<VerdictNotice> TapVerifier::CloseSession(const PendingTap& end,
     const core::Assessment orphan{core::Verdict::kRejected, core::EvidenceStrength::kWeak,
                                   {{"session", core::CheckStatus::kFail,
                                     "no open start tap from this handheld before this end tap"}}};
-    return VerdictNotice{topic, NoticeJson(std::nullopt, tap, end_asset, orphan, now),
+    return OutgoingVerdict{topic,
+                         codec::EncodeVerdictNotice(
+                             {std::nullopt, tap.msg_id,
+                              end_asset ? std::optional(end_asset->asset_id) : std::nullopt, orphan,
+                              now}),
                          orphan.verdict};
   }
   const std::int64_t start_tap_id = start.Int(0);
@@ -357,8 +341,13 @@ std::optional<VerdictNotice> TapVerifier::CloseSession(const PendingTap& end,
   }
   db_.Prepare("UPDATE tap_evidence SET inspection_id = ? WHERE tap_id IN (?, ?)")
       .Bind(1, inspection_id).Bind(2, start_tap_id).Bind(3, end.id).Run();
-  return VerdictNotice{topic, NoticeJson(inspection_id, tap, asset, assessment, now),
-                       assessment.verdict};
+  const core::Verdict verdict = assessment.verdict;
+  return OutgoingVerdict{
+      topic,
+      codec::EncodeVerdictNotice({inspection_id, tap.msg_id,
+                                  asset ? std::optional(asset->asset_id) : std::nullopt,
+                                  std::move(assessment), now}),
+      verdict};
 }
 
 }  // namespace fieldproof::verify

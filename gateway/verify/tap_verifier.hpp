@@ -25,7 +25,7 @@ struct VerifierConfig {
   core::UnixMillis freshness_tolerance = 120'000;
 };
 
-struct VerdictNotice {
+struct OutgoingVerdict {
   std::string topic;    // <tap topic>/verdict
   std::string payload;  // JSON: schemas/verdict-notice.json
   core::Verdict verdict;
@@ -33,7 +33,7 @@ struct VerdictNotice {
 
 struct AssessReport {
   std::size_t taps = 0;
-  std::vector<VerdictNotice> notices;
+  std::vector<OutgoingVerdict> notices;
 };
 
 class TapVerifier {
@@ -47,7 +47,7 @@ class TapVerifier {
   struct PendingTap;
   core::TapEvidence Examine(const PendingTap& tap, std::optional<std::uint32_t>& counter,
                             std::optional<core::Asset>& asset, core::UnixMillis& offset);
-  std::optional<VerdictNotice> CloseSession(const PendingTap& end, const core::TapEvidence& end_ev,
+  std::optional<OutgoingVerdict> CloseSession(const PendingTap& end, const core::TapEvidence& end_ev,
                                             const std::optional<core::Asset>& end_asset,
                                             core::UnixMillis now);
   core::UnixMillis DeviceClockOffset(const std::string& site, const std::string& device_id,

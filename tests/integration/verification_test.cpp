@@ -93,13 +93,14 @@ TEST_F(VerificationTest, ReplayedAndForgedTagsAreRejectedAndTheHandheldIsTold) {
 
   mqtt::const_message_ptr verdict;
   ASSERT_TRUE(handheld.try_consume_message_for(&verdict, std::chrono::seconds(10)));
-  const auto notice = nlohmann::json::parse(verdict->get_payload_str());
-  EXPECT_EQ(notice["verdict"], "rejected");
-  EXPECT_EQ(notice["end_msg_id"], "replay-2");
-  std::map<std::string, std::string> status;
-  for (const auto& check : notice["checks"]) status[check["name"]] = check["status"];
-  EXPECT_EQ(status["start_tag_fresh"], "fail");
-  EXPECT_EQ(status["end_tag_authentic"], "fail");
+  const auto notice = codec::DecodeVerdictNotice(verdict->get_payload_str());
+  ASSERT_TRUE(notice.ok()) << verdict->get_payload_str();  // Its own contract holds.
+  EXPECT_EQ(notice.value().assessment.verdict, core::Verdict::kRejected);
+  EXPECT_EQ(notice.value().end_msg_id, "replay-2");
+  std::map<std::string, core::CheckStatus> status;
+  for (const auto& check : notice.value().assessment.checks) status[check.name] = check.status;
+  EXPECT_EQ(status["start_tag_fresh"], core::CheckStatus::kFail);
+  EXPECT_EQ(status["end_tag_authentic"], core::CheckStatus::kFail);
   handheld.disconnect()->wait();
   ASSERT_EQ(gateway.Stop(), 0);
 

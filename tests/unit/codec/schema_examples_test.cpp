@@ -50,6 +50,8 @@ const std::map<std::string, Decoder>& Decoders() {
       {"asset", [](std::string_view json) { return ToVerdict(DecodeAsset(json)); }},
       {"technician", [](std::string_view json) { return ToVerdict(DecodeTechnician(json)); }},
       {"device", [](std::string_view json) { return ToVerdict(DecodeDevice(json)); }},
+      {"verdict-notice",
+       [](std::string_view json) { return ToVerdict(DecodeVerdictNotice(json)); }},
       {"rejection-notice",
        [](std::string_view json) { return ToVerdict(DecodeRejectionNotice(json)); }},
   };
