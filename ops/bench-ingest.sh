@@ -22,7 +22,7 @@ start_gateway "$db" "$port" --stats-interval 5
 
 stored() {
   "$build/gateway/app/fieldproof" --db "$db" stats --json > "$run/stats.json"
-  echo $(( $(field taps "$run/stats.json") + $(field telemetry "$run/stats.json") ))
+  echo $(( $(top_field taps "$run/stats.json") + $(top_field telemetry "$run/stats.json") ))
 }
 start=$(date +%s.%N)
 "$build/firmware-sim/fieldproof-sim" run "${site_args[@]}" --broker "tcp://127.0.0.1:$port" \

@@ -56,5 +56,8 @@ stop_gateway() {
   pids=("${pids[@]:1}")
 }
 
-# field NAME FILE: a number from a flat JSON file, without jq or python.
+# field NAME FILE: a number from a one-line JSON object (the simulator's summary),
+# without jq or python.
 field() { grep -o "\"$1\": *[0-9.]*" "$2" | head -1 | sed 's/.*: *//'; }
+# top_field NAME FILE: a top-level number from `fieldproof stats --json` (indented output).
+top_field() { grep -E "^  \"$1\": *[0-9]+" "$2" | sed 's/.*: *//; s/,$//'; }

@@ -76,6 +76,10 @@ int PrintStats(const std::string& db_path, bool as_json) {
   auto s = db.Prepare("SELECT reason, count(*) FROM rejected_messages GROUP BY reason ORDER BY reason");
   while (s.Step()) by_reason[s.Text(0)] = s.Int(1);
   j["rejected_by_reason"] = by_reason;
+  nlohmann::json by_verdict = nlohmann::json::object();
+  auto v = db.Prepare("SELECT verdict, count(*) FROM inspections GROUP BY verdict ORDER BY verdict");
+  while (v.Step()) by_verdict[v.Text(0)] = v.Int(1);
+  j["inspections_by_verdict"] = by_verdict;
   if (as_json) {
     std::cout << j.dump(2) << "\n";
     return 0;
@@ -87,10 +91,15 @@ int PrintStats(const std::string& db_path, bool as_json) {
             << "taps         " << counts.taps << "\n"
             << "telemetry    " << counts.telemetry << "\n"
             << "rejected     " << counts.rejected << "\n";
-  for (const auto& [reason, n] : by_reason.items()) {
-    std::cout << "  " << reason << std::string(24 - std::min<size_t>(22, reason.size()), ' ') << n
-              << "\n";
-  }
+  auto print_counts = [](const nlohmann::json& counts) {
+    for (const auto& [name, n] : counts.items()) {
+      std::cout << "  " << name << std::string(24 - std::min<size_t>(22, name.size()), ' ') << n
+                << "\n";
+    }
+  };
+  print_counts(by_reason);
+  std::cout << "inspections\n";
+  print_counts(by_verdict);
   return 0;
 }
 
