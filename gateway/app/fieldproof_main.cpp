@@ -9,7 +9,10 @@
 #include "gateway/codec/registry_csv.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/crypto/key_diversification.hpp"
+#include "gateway/crypto/sha256.hpp"
 #include "gateway/crypto/sun_message.hpp"
+#include "gateway/store/record_chain.hpp"
+#include "gateway/verify/review.hpp"
 #include "gateway/store/event_store.hpp"
 #include "gateway/app/system_clock.hpp"
 #include "gateway/store/migrations.hpp"
@@ -190,6 +193,39 @@ int VerifyTag(const TagVerifyOptions& o) {
   return result.valid ? 0 : 1;
 }
 
+// Exit 0 when every site's chain is intact, 1 when any record was altered, removed or
+// inserted, or a verified inspection has no record.
+int VerifyChains(const std::string& db_path, const std::string& only_site) {
+  store::Database db(db_path);
+  store::Migrate(db);
+  store::RecordChain chain(db, crypto::Sha256Hex);
+  std::vector<std::string> sites = only_site.empty() ? chain.Sites() : std::vector{only_site};
+  int broken = 0;
+  for (const std::string& site : sites) {
+    const auto records = chain.Load(site);
+    auto problems = core::VerifyChain(records, crypto::Sha256Hex);
+    // A removed last record leaves no gap; the inspections it attested still point to it.
+    auto unrecorded = db.Prepare(
+        "SELECT i.id FROM inspections i WHERE i.site = ? AND i.verdict IN ('verified', "
+        "'verified_with_defects') AND NOT EXISTS (SELECT 1 FROM maintenance_records m WHERE "
+        "m.site = i.site AND m.inspection_id = i.id AND m.kind = 'inspection') ORDER BY i.id");
+    unrecorded.Bind(1, site);
+    while (unrecorded.Step()) {
+      problems.push_back({0, "verified inspection " + std::to_string(unrecorded.Int(0)) +
+                                 " has no maintenance record (removed)"});
+    }
+    if (problems.empty()) {
+      std::cout << site << ": " << records.size() << " records, chain intact, head "
+                << (records.empty() ? std::string(core::kGenesisHash) : records.back().hash) << "\n";
+    } else {
+      ++broken;
+      for (const auto& p : problems) std::cout << site << ": BROKEN: " << p.what << "\n";
+    }
+  }
+  if (sites.empty()) std::cout << "no maintenance records yet\n";
+  return broken == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -247,8 +283,40 @@ int main(int argc, char** argv) {
   tag_verify->add_option("--site", tag_options.site, "Site code, with --master-key-file");
   master_key->excludes(meta_key)->excludes(file_key);
 
+  std::string chain_site;
+  auto* verify_chain = app.add_subcommand(
+      "verify-chain", "Check that no maintenance record was edited, removed or inserted "
+                      "(exit 0 intact, 1 broken)");
+  verify_chain->add_option("--site", chain_site, "Only this site (default: every site)");
+
+  verify::ReviewDecision review_decision;
+  std::string decision;
+  auto* review = app.add_subcommand(
+      "review", "Resolve an inspection that needs review; the decision becomes a chained record");
+  review->add_option("--inspection", review_decision.inspection_id, "Inspection id")->required();
+  review->add_option("--decision", decision, "verified or rejected")
+      ->required()
+      ->check(CLI::IsMember({"verified", "rejected"}));
+  review->add_option("--reason", review_decision.reason, "Why (kept in the record)")->required();
+  review->add_option("--reviewer", review_decision.reviewer, "Who decides")->required();
+
   CLI11_PARSE(app, argc, argv);
   try {
+    if (*verify_chain) return VerifyChains(db_path, chain_site);
+    if (*review) {
+      review_decision.verified = decision == "verified";
+      store::Database db(db_path);
+      store::Migrate(db);
+      auto record = verify::ResolveReview(db, review_decision, NowMillis());
+      if (!record.ok()) {
+        std::cerr << "error: " << record.error().detail << "\n";
+        return 1;
+      }
+      std::cout << "inspection " << review_decision.inspection_id << " " << decision
+                << "; maintenance record " << record.value().site << "#" << record.value().seq
+                << " " << record.value().hash << "\n";
+      return 0;
+    }
     if (*tag_verify) return VerifyTag(tag_options);
     if (*import_assets) {
       return ImportRegistry<core::Asset>(db_path, assets_file, "assets", codec::ParseAssetsCsv,

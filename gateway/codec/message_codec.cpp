@@ -310,13 +310,22 @@ core::Result<core::RejectionNotice> DecodeRejectionNotice(std::string_view text)
   });
 }
 
-std::string EncodeVerdictNotice(const core::VerdictNotice& n) {
-  json checks = json::array();
-  for (const auto& c : n.assessment.checks) {
-    checks.push_back({{"name", c.name},
-                      {"status", core::ToString(c.status)},
-                      {"detail", TruncateChars(c.detail, 1000)}});
+json ChecksToJson(const std::vector<core::Check>& checks) {
+  json out = json::array();
+  for (const auto& c : checks) {
+    out.push_back({{"name", c.name},
+                   {"status", core::ToString(c.status)},
+                   {"detail", TruncateChars(c.detail, 1000)}});
   }
+  return out;
+}
+
+std::string EncodeChecks(const std::vector<core::Check>& checks) {
+  return ChecksToJson(checks).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string EncodeVerdictNotice(const core::VerdictNotice& n) {
+  const json checks = ChecksToJson(n.assessment.checks);
   return json{{"inspection_id", n.inspection_id ? json(*n.inspection_id) : json(nullptr)},
               {"end_msg_id", n.end_msg_id},
               {"asset_id", n.asset_id ? json(*n.asset_id) : json(nullptr)},

@@ -31,6 +31,8 @@ std::string EncodeChecklist(const std::map<std::string, core::ChecklistAnswer>& 
 std::string EncodeDefects(const std::vector<core::Defect>& defects);
 
 std::string EncodeVerdictNotice(const core::VerdictNotice& notice);
+// The evidence of an assessment as a JSON array of {name, status, detail}.
+std::string EncodeChecks(const std::vector<core::Check>& checks);
 core::Result<core::VerdictNotice> DecodeVerdictNotice(std::string_view json);
 
 // The asset-type policies file (ops/asset-types.json): minimum dwell, plausible closing

@@ -7,7 +7,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -165,6 +165,59 @@ CREATE TABLE inspection_checks (
   detail         TEXT NOT NULL,
   PRIMARY KEY (inspection_id, seq)
 ) WITHOUT ROWID;
+)sql",
+    // 4: maintenance records (append-only, hash-chained per site), follow-up work orders,
+    // reviews of inspections that need one.
+    R"sql(
+CREATE TABLE maintenance_records (
+  site           TEXT NOT NULL,
+  seq            INTEGER NOT NULL,
+  kind           TEXT NOT NULL,
+  inspection_id  INTEGER NOT NULL,
+  asset_id       TEXT NOT NULL,
+  technician_id  TEXT NOT NULL,
+  started_at     INTEGER NOT NULL,
+  ended_at       INTEGER NOT NULL,
+  verdict        TEXT NOT NULL,
+  checklist      TEXT NOT NULL,
+  defects        TEXT NOT NULL,
+  evidence       TEXT NOT NULL,
+  next_due_at    INTEGER,
+  reviewer       TEXT NOT NULL,
+  reason         TEXT NOT NULL,
+  recorded_at    INTEGER NOT NULL,
+  prev_hash      TEXT NOT NULL,
+  hash           TEXT NOT NULL,
+  PRIMARY KEY (site, seq)
+);
+CREATE INDEX maintenance_by_asset ON maintenance_records (site, asset_id, ended_at);
+-- Append-only for everyone who goes through SQLite; the hash chain catches the rest.
+CREATE TRIGGER maintenance_records_no_update BEFORE UPDATE ON maintenance_records
+  BEGIN SELECT RAISE(ABORT, 'maintenance records are append-only'); END;
+CREATE TRIGGER maintenance_records_no_delete BEFORE DELETE ON maintenance_records
+  BEGIN SELECT RAISE(ABORT, 'maintenance records are append-only'); END;
+
+CREATE TABLE work_orders (
+  id             INTEGER PRIMARY KEY,
+  site           TEXT NOT NULL,
+  asset_id       TEXT NOT NULL,
+  inspection_id  INTEGER NOT NULL,
+  defect_code    TEXT NOT NULL,
+  severity       TEXT NOT NULL,
+  note           TEXT NOT NULL,
+  status         TEXT NOT NULL DEFAULT 'open',
+  created_at     INTEGER NOT NULL
+);
+CREATE INDEX work_orders_open ON work_orders (site, status);
+
+CREATE TABLE reviews (
+  inspection_id  INTEGER PRIMARY KEY REFERENCES inspections (id),
+  site           TEXT NOT NULL,
+  decision       TEXT NOT NULL,
+  reason         TEXT NOT NULL,
+  reviewer       TEXT NOT NULL,
+  reviewed_at    INTEGER NOT NULL
+);
 )sql",
 };
 

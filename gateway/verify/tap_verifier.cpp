@@ -5,6 +5,7 @@
 #include "gateway/core/topic.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/crypto/key_diversification.hpp"
+#include "gateway/crypto/sha256.hpp"
 #include "gateway/crypto/sun_message.hpp"
 
 namespace fieldproof::verify {
@@ -42,7 +43,37 @@ struct TapVerifier::PendingTap {
 };
 
 TapVerifier::TapVerifier(store::Database& db, VerifierConfig config)
-    : db_(db), config_(std::move(config)) {}
+    : db_(db), config_(std::move(config)), chain_(db, crypto::Sha256Hex) {}
+
+void TapVerifier::RecordVerifiedWork(std::int64_t inspection_id, const core::Tap& end,
+                                     const core::Asset& asset, core::UnixMillis started_at,
+                                     core::UnixMillis ended_at, const core::Assessment& assessment,
+                                     core::UnixMillis now) {
+  core::MaintenanceRecord record;
+  record.site = end.site;
+  record.kind = "inspection";
+  record.inspection_id = inspection_id;
+  record.asset_id = asset.asset_id;
+  record.technician_id = end.technician_id;
+  record.started_at = started_at;
+  record.ended_at = ended_at;
+  record.verdict = std::string(core::ToString(assessment.verdict));
+  record.checklist = codec::EncodeChecklist(end.checklist);
+  record.defects = codec::EncodeDefects(end.defects);
+  record.evidence = codec::EncodeChecks(assessment.checks);
+  record.next_due_at = ended_at + static_cast<core::UnixMillis>(asset.interval_days) * 86'400'000;
+  record.recorded_at = now;
+  chain_.Append(std::move(record));
+  // Each defect opens a follow-up work order.
+  auto order = db_.Prepare(
+      "INSERT INTO work_orders (site, asset_id, inspection_id, defect_code, severity, note, "
+      "created_at) VALUES (?,?,?,?,?,?,?)");
+  for (const core::Defect& defect : end.defects) {
+    order.Bind(1, end.site).Bind(2, asset.asset_id).Bind(3, inspection_id).Bind(4, defect.code);
+    order.Bind(5, core::ToString(defect.severity)).Bind(6, defect.note).Bind(7, now);
+    order.Run();
+  }
+}
 
 const crypto::Key128& TapVerifier::MetaKey(const std::string& site) {
   for (const auto& [s, key] : meta_keys_) {
@@ -341,6 +372,10 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
   }
   db_.Prepare("UPDATE tap_evidence SET inspection_id = ? WHERE tap_id IN (?, ?)")
       .Bind(1, inspection_id).Bind(2, start_tap_id).Bind(3, end.id).Run();
+  if (asset && (assessment.verdict == core::Verdict::kVerified ||
+                assessment.verdict == core::Verdict::kVerifiedWithDefects)) {
+    RecordVerifiedWork(inspection_id, tap, *asset, start_ev.read_at, end_ev.read_at, assessment, now);
+  }
   const core::Verdict verdict = assessment.verdict;
   return OutgoingVerdict{
       topic,

@@ -12,6 +12,7 @@
 
 #include "gateway/core/inspection.hpp"
 #include "gateway/crypto/bytes.hpp"
+#include "gateway/store/record_chain.hpp"
 #include "gateway/store/sqlite_db.hpp"
 
 namespace fieldproof::verify {
@@ -57,10 +58,15 @@ class TapVerifier {
   std::optional<core::Asset> AssetById(const std::string& site, const std::string& asset_id);
   const crypto::Key128& MetaKey(const std::string& site);
   core::AssetTypePolicy PolicyFor(const std::string& asset_type) const;
+  // The maintenance record (chained) and a work order per defect.
+  void RecordVerifiedWork(std::int64_t inspection_id, const core::Tap& end, const core::Asset& asset,
+                          core::UnixMillis started_at, core::UnixMillis ended_at,
+                          const core::Assessment& assessment, core::UnixMillis now);
 
   store::Database& db_;
   VerifierConfig config_;
   std::vector<std::pair<std::string, crypto::Key128>> meta_keys_;  // Per site, derived once.
+  store::RecordChain chain_;
 };
 
 }  // namespace fieldproof::verify

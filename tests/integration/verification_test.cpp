@@ -114,3 +114,88 @@ TEST_F(VerificationTest, ReplayedAndForgedTagsAreRejectedAndTheHandheldIsTold) {
 
 }  // namespace
 }  // namespace fieldproof::testing
+
+namespace fieldproof::testing {
+namespace {
+
+TEST_F(VerificationTest, MaintenanceRecordsFormAChainThatRevealsTampering) {
+  Gateway gateway(dir, broker, VerifyingGateway());
+  RunSim(dir, broker, {"--messages", "1500"});
+  ASSERT_EQ(gateway.Stop(), 0);
+  const auto verified = Count(
+      "SELECT count(*) FROM inspections WHERE verdict IN ('verified', 'verified_with_defects')");
+  ASSERT_GT(verified, 10);
+  EXPECT_EQ(Count("SELECT count(*) FROM maintenance_records WHERE kind = 'inspection'"), verified);
+  EXPECT_EQ(Count("SELECT count(*) FROM work_orders"),
+            Count("SELECT count(*) FROM inspections i, json_each(i.defects) WHERE i.verdict = "
+                  "'verified_with_defects'"));
+  EXPECT_EQ(Count("SELECT count(*) FROM maintenance_records WHERE next_due_at IS NULL"), 0);
+
+  auto verify_chain = [&] {
+    return RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "verify-chain"}, dir);
+  };
+  const auto intact = verify_chain();
+  EXPECT_EQ(intact.exit_code, 0) << intact.out;
+  EXPECT_NE(intact.out.find("chain intact"), std::string::npos) << intact.out;
+
+  {
+    store::Database database(db);
+    // Through SQLite the records cannot be changed at all...
+    EXPECT_THROW(database.Exec("UPDATE maintenance_records SET verdict = 'x' WHERE seq = 1"),
+                 store::StoreError);
+    EXPECT_THROW(database.Exec("DELETE FROM maintenance_records WHERE seq = 1"), store::StoreError);
+    // ...so a forger drops the guards first.
+    database.Exec("DROP TRIGGER maintenance_records_no_update");
+    database.Exec("DROP TRIGGER maintenance_records_no_delete");
+    database.Exec("UPDATE maintenance_records SET next_due_at = next_due_at + 86400000 WHERE seq = 3");
+  }
+  auto edited = verify_chain();
+  EXPECT_EQ(edited.exit_code, 1);
+  EXPECT_NE(edited.out.find("record 3 was altered"), std::string::npos) << edited.out;
+
+  store::Database(db).Exec(
+      "UPDATE maintenance_records SET next_due_at = next_due_at - 86400000 WHERE seq = 3");
+  EXPECT_EQ(verify_chain().exit_code, 0);  // Undone: intact again.
+
+  store::Database(db).Exec("DELETE FROM maintenance_records WHERE seq = 5");
+  auto removed = verify_chain();
+  EXPECT_EQ(removed.exit_code, 1);
+  EXPECT_NE(removed.out.find("record 5 is missing"), std::string::npos) << removed.out;
+  EXPECT_NE(removed.out.find("has no maintenance record"), std::string::npos) << removed.out;
+}
+
+TEST_F(VerificationTest, InsertedRecordsAndRemovedLastRecordsAreFound) {
+  Gateway gateway(dir, broker, VerifyingGateway());
+  RunSim(dir, broker, {"--messages", "1000"});
+  ASSERT_EQ(gateway.Stop(), 0);
+  const auto last = Count("SELECT max(seq) FROM maintenance_records");
+  ASSERT_GT(last, 3);
+  {
+    store::Database database(db);
+    database.Exec("DROP TRIGGER maintenance_records_no_delete");
+    database.Exec("DELETE FROM maintenance_records WHERE seq = " + std::to_string(last));
+  }
+  auto tail = RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "verify-chain"}, dir);
+  EXPECT_EQ(tail.exit_code, 1);
+  EXPECT_NE(tail.out.find("has no maintenance record"), std::string::npos) << tail.out;
+
+  // A forged record slipped in after record 1: the later ones are renumbered to make room.
+  {
+    store::Database database(db);
+    database.Exec("DROP TRIGGER maintenance_records_no_update");
+    database.Exec("UPDATE maintenance_records SET seq = seq + 1000000 WHERE seq >= 2");
+    database.Exec("UPDATE maintenance_records SET seq = seq - 999999 WHERE seq >= 1000000");
+    database.Exec(
+        "INSERT INTO maintenance_records SELECT site, 2, kind, inspection_id, 'FORGED', "
+        "technician_id, started_at, ended_at, verdict, checklist, defects, evidence, next_due_at, "
+        "reviewer, reason, recorded_at, hash, hash FROM maintenance_records WHERE seq = 1");
+  }
+  auto inserted =
+      RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "verify-chain", "--site", "FRA"}, dir);
+  EXPECT_EQ(inserted.exit_code, 1);
+  EXPECT_NE(inserted.out.find("record 2 was altered"), std::string::npos) << inserted.out;
+  EXPECT_NE(inserted.out.find("record 3 was altered"), std::string::npos) << inserted.out;
+}
+
+}  // namespace
+}  // namespace fieldproof::testing

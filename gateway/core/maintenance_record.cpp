@@ -1,0 +1,80 @@
+#include "gateway/core/maintenance_record.hpp"
+
+#include <algorithm>
+
+namespace fieldproof::core {
+namespace {
+
+void Field(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += '=';
+  for (char c : value) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  out += '\n';
+}
+
+}  // namespace
+
+std::string CanonicalRecordText(const MaintenanceRecord& r) {
+  std::string out = "fieldproof-maintenance-record/1\n";
+  Field(out, "site", r.site);
+  Field(out, "seq", std::to_string(r.seq));
+  Field(out, "kind", r.kind);
+  Field(out, "inspection_id", std::to_string(r.inspection_id));
+  Field(out, "asset_id", r.asset_id);
+  Field(out, "technician_id", r.technician_id);
+  Field(out, "started_at", std::to_string(r.started_at));
+  Field(out, "ended_at", std::to_string(r.ended_at));
+  Field(out, "verdict", r.verdict);
+  Field(out, "checklist", r.checklist);
+  Field(out, "defects", r.defects);
+  Field(out, "evidence", r.evidence);
+  Field(out, "next_due_at", r.next_due_at ? std::to_string(*r.next_due_at) : "");
+  Field(out, "reviewer", r.reviewer);
+  Field(out, "reason", r.reason);
+  Field(out, "recorded_at", std::to_string(r.recorded_at));
+  Field(out, "prev_hash", r.prev_hash);
+  return out;
+}
+
+std::string RecordHash(const MaintenanceRecord& record, const HashFn& hash) {
+  return hash(CanonicalRecordText(record));
+}
+
+std::vector<ChainProblem> VerifyChain(std::span<const MaintenanceRecord> records,
+                                      const HashFn& hash) {
+  std::vector<ChainProblem> problems;
+  std::string previous(kGenesisHash);
+  std::int64_t expected = 1;
+  for (const MaintenanceRecord& r : records) {
+    if (r.seq > expected) {
+      problems.push_back({expected, "record " + std::to_string(expected) +
+                                        (r.seq - expected > 1
+                                             ? " to " + std::to_string(r.seq - 1) + " are missing"
+                                             : " is missing")});
+    } else if (r.seq < expected) {
+      problems.push_back({r.seq, "record " + std::to_string(r.seq) + " appears twice or out of order"});
+    }
+    if (r.prev_hash != previous) {
+      problems.push_back({r.seq, "record " + std::to_string(r.seq) +
+                                     " does not follow the record before it (a record was removed, "
+                                     "inserted or changed)"});
+    }
+    if (RecordHash(r, hash) != r.hash) {
+      problems.push_back({r.seq, "record " + std::to_string(r.seq) + " was altered: its hash does "
+                                                                     "not match its content"});
+    }
+    previous = r.hash;
+    expected = std::max(expected, r.seq + 1);
+  }
+  return problems;
+}
+
+}  // namespace fieldproof::core

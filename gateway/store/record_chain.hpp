@@ -1,0 +1,26 @@
+#pragma once
+// The maintenance-record chain in SQLite: one chain per site, appended inside the
+// caller's transaction (so a record and what it attests commit together).
+#include <string>
+#include <vector>
+
+#include "gateway/core/maintenance_record.hpp"
+#include "gateway/store/sqlite_db.hpp"
+
+namespace fieldproof::store {
+
+class RecordChain {
+ public:
+  RecordChain(Database& db, core::HashFn hash) : db_(db), hash_(std::move(hash)) {}
+
+  // Sets seq, prev_hash and hash from the site's chain head, then inserts.
+  core::MaintenanceRecord Append(core::MaintenanceRecord record);
+  std::vector<core::MaintenanceRecord> Load(const std::string& site);
+  std::vector<std::string> Sites();
+
+ private:
+  Database& db_;
+  core::HashFn hash_;
+};
+
+}  // namespace fieldproof::store
