@@ -5,9 +5,13 @@
 #include <mqtt/async_client.h>
 
 #include <fstream>
+#include <random>
 
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/core/topic.hpp"
+#include "gateway/crypto/hex.hpp"
+#include "gateway/crypto/key_diversification.hpp"
+#include "gateway/crypto/tag_emulator.hpp"
 #include "gateway/store/sqlite_db.hpp"
 #include "tests/integration/test_harness.hpp"
 
@@ -195,6 +199,98 @@ TEST_F(VerificationTest, InsertedRecordsAndRemovedLastRecordsAreFound) {
   EXPECT_EQ(inserted.exit_code, 1);
   EXPECT_NE(inserted.out.find("record 2 was altered"), std::string::npos) << inserted.out;
   EXPECT_NE(inserted.out.find("record 3 was altered"), std::string::npos) << inserted.out;
+}
+
+}  // namespace
+}  // namespace fieldproof::testing
+
+namespace fieldproof::testing {
+namespace {
+
+// A real tag (emulated with the site's keys) tapped twice 30 s apart: authentic and fresh,
+// but too short a stay, so the inspection needs review; a supervisor then decides.
+TEST_F(VerificationTest, AReviewerResolvesAnInspectionThatNeedsReview) {
+  Gateway gateway(dir, broker, VerifyingGateway());
+  std::string asset_id, uid_hex;
+  {
+    store::Database database(db);
+    auto s = database.Prepare(
+        "SELECT asset_id, tag_uid FROM assets WHERE site = 'FRA' AND asset_type = 'fire_shutter' "
+        "AND sensor_equipped = 0 ORDER BY asset_id LIMIT 1");
+    ASSERT_TRUE(s.Step());
+    asset_id = s.Text(0);
+    uid_hex = s.Text(1);
+  }
+  crypto::Key128 master{};
+  ASSERT_TRUE(crypto::HexDecodeInto(kMasterKey, master));
+  crypto::TagEmulator::Config tag_config;
+  tag_config.base_url = "https://tag.fieldproof.example/t";
+  ASSERT_TRUE(crypto::HexDecodeInto(uid_hex, tag_config.uid));
+  tag_config.meta_read_key = crypto::SiteMetaReadKey(master, "FRA");
+  tag_config.file_read_key = crypto::TagFileReadKey(master, tag_config.uid);
+  tag_config.read_counter = 100;
+  crypto::TagEmulator tag(tag_config);
+  std::mt19937 rng(5);
+
+  mqtt::async_client handheld(broker.uri(), "HH-0002-test");
+  handheld.connect()->wait();
+  core::Tap tap;
+  tap.device_id = "HH-0002";
+  tap.technician_id = "T-0002";
+  tap.site = "FRA";
+  tap.firmware = "hh-2.4.1";
+  tap.msg_id = "short-1";
+  tap.tag = {core::TagRead::Type::kSun, *tag.Read(rng)};
+  tap.read_at = *core::ParseRfc3339("2026-11-06T08:00:00Z");
+  tap.sent_at = tap.read_at + 300;
+  tap.kind = core::TapKind::kStart;
+  handheld.publish(core::TapTopic("FRA", "HH-0002"), codec::EncodeTap(tap), 1, false)->wait();
+  tap.msg_id = "short-2";
+  tap.tag = {core::TagRead::Type::kSun, *tag.Read(rng)};
+  tap.read_at += 30'000;
+  tap.sent_at = tap.read_at + 300;
+  tap.kind = core::TapKind::kEnd;
+  for (const char* item : {"labels_legible", "no_damage", "guides_and_seals", "closing_device",
+                           "full_closure", "release_device", "hold_open_device", "signage"}) {
+    tap.checklist[item] = core::ChecklistAnswer::kPass;
+  }
+  tap.result = core::InspectionResult::kPass;
+  handheld.publish(core::TapTopic("FRA", "HH-0002"), codec::EncodeTap(tap), 1, false)->wait();
+  handheld.disconnect()->wait();
+  ASSERT_EQ(gateway.Stop(), 0);
+
+  const auto id = Count("SELECT i.id FROM inspections i JOIN taps t ON t.id = i.end_tap_id "
+                        "WHERE t.msg_id = 'short-2'");
+  ASSERT_GT(id, 0);
+  {
+    store::Database database(db);
+    auto s = database.Prepare(
+        "SELECT i.verdict, c.status, c.detail FROM inspections i JOIN inspection_checks c ON "
+        "c.inspection_id = i.id AND c.name = 'dwell' WHERE i.id = ?");
+    s.Bind(1, id);
+    ASSERT_TRUE(s.Step());
+    EXPECT_EQ(s.Text(0), "needs_review");
+    EXPECT_EQ(s.Text(1), "review");
+    EXPECT_NE(s.Text(2).find("stayed 30 s; minimum 180 s"), std::string::npos) << s.Text(2);
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM maintenance_records"), 0);  // Nothing proven yet.
+
+  const auto decided = RunToCompletion(
+      {FIELDPROOF_CLI_BIN, "--db", db, "review", "--inspection", std::to_string(id), "--decision",
+       "verified", "--reason", "Shutter test witnessed by the site fire officer", "--reviewer",
+       "S. Meyer (supervisor)"},
+      dir);
+  EXPECT_EQ(decided.exit_code, 0) << decided.out;
+  EXPECT_EQ(Count("SELECT count(*) FROM maintenance_records WHERE kind = 'review' AND verdict = "
+                  "'verified' AND next_due_at IS NOT NULL AND asset_id = '" + asset_id + "'"),
+            1);
+  const auto again = RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "review", "--inspection",
+                                      std::to_string(id), "--decision", "rejected", "--reason",
+                                      "second thoughts", "--reviewer", "X"},
+                                     dir);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.out.find("reviewed already"), std::string::npos) << again.out;
+  EXPECT_EQ(RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "verify-chain"}, dir).exit_code, 0);
 }
 
 }  // namespace
