@@ -190,7 +190,9 @@ int main(int argc, char** argv) {
     spdlog::info("gateway: signal {} received; draining", signal);
 
     mqtt.Stop();       // No more deliveries.
+    spdlog::debug("gateway: mqtt stopped");
     pipeline.Close();  // Everything delivered is now committed.
+    spdlog::debug("gateway: pipeline drained");
     if (verifier) {
       verifier->Stop();  // Assesses what was committed.
       const auto& v = verifier->metrics();

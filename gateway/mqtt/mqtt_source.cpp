@@ -103,7 +103,9 @@ void MqttSource::Stop() {
   stop_requested_.notify_all();
   outgoing_ready_.notify_all();
   if (connector_.joinable()) connector_.join();
+  spdlog::debug("mqtt: connector joined");
   if (publisher_.joinable()) publisher_.join();  // Sends what is queued first.
+  spdlog::debug("mqtt: publisher joined");
   try {
     if (client_.is_connected()) client_.disconnect(std::chrono::seconds(5))->wait();
   } catch (const mqtt::exception& e) {

@@ -159,7 +159,7 @@ Gateway::Gateway(const ScratchDir& dir, const Broker& broker, std::vector<std::s
 
 void Gateway::Start() {
   std::vector<std::string> argv = {FIELDPROOF_GATEWAY_BIN, "--db", db_, "--broker", broker_.uri(),
-                                   "--client-id", "gateway-under-test", "--stats-interval", "0"};
+                                   "--client-id", "gateway-under-test", "--stats-interval", "0", "--log-level", "debug"};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   const std::string log = dir_ / ("gateway-" + std::to_string(++starts_) + ".log");
   process_ = std::make_unique<Process>(std::move(argv), log);

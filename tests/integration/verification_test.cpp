@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/core/topic.hpp"
@@ -257,6 +258,12 @@ TEST_F(VerificationTest, AReviewerResolvesAnInspectionThatNeedsReview) {
   tap.result = core::InspectionResult::kPass;
   handheld.publish(core::TapTopic("FRA", "HH-0002"), codec::EncodeTap(tap), 1, false)->wait();
   handheld.disconnect()->wait();
+  // The broker has the taps; wait until the gateway has assessed them.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (Count("SELECT count(*) FROM taps WHERE msg_id = 'short-2' AND assessed = 1") == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   ASSERT_EQ(gateway.Stop(), 0);
 
   const auto id = Count("SELECT i.id FROM inspections i JOIN taps t ON t.id = i.end_tap_id "
