@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "firmware-sim/fault_injector.hpp"
+#include "firmware-sim/fraud_scenarios.hpp"
 #include "firmware-sim/mqtt_publisher.hpp"
 #include "firmware-sim/scenario.hpp"
 #include "gateway/codec/registry_csv.hpp"
@@ -53,10 +54,14 @@ int Generate(const sim::SiteSpec& spec, const std::string& out_dir) {
   std::ofstream technicians(out_dir + "/technicians.csv");
   technicians << codec::TechniciansCsvHeader();
   for (const auto& t : site.technicians) technicians << codec::TechnicianCsvRow(t);
+  technicians << codec::TechnicianCsvRow(site.trainee) << codec::TechnicianCsvRow(site.visitor);
   std::ofstream devices(out_dir + "/devices.csv");
   devices << codec::DevicesCsvHeader();
   for (const auto& h : site.handhelds) {
     devices << codec::DeviceCsvRow({h.device_id, spec.site, site.technicians.front().company});
+  }
+  for (const auto* h : {&site.trainee_handheld, &site.visitor_handheld}) {
+    devices << codec::DeviceCsvRow({h->device_id, spec.site, site.trainee.company});
   }
   std::cout << "generated site " << spec.site << ": " << site.assets.size() << " assets, "
             << site.technicians.size() << " technicians, " << site.handhelds.size()
@@ -148,6 +153,33 @@ int Run(const sim::SiteSpec& site_spec, const sim::ScenarioSpec& scenario_spec,
   return flushed ? 0 : 1;
 }
 
+// Publishes every fraud and awkward-but-honest case, then prints what the gateway must
+// conclude for each (JSON), for the end-to-end test and for demonstrations.
+int RunFraudCases(const sim::SiteSpec& site_spec, const crypto::Key128& key, core::UnixMillis start,
+                  const RunOptions& o) {
+  const sim::Site site = sim::GenerateSite(site_spec);
+  const auto cases = sim::BuildFraudCases(site, key, start);
+  sim::OutboxPublisher publisher(o.broker, o.client_id, o.window);
+  if (!publisher.Connect(std::chrono::seconds(30))) return 2;
+  nlohmann::json expectations = nlohmann::json::array();
+  for (const auto& c : cases) {
+    for (const auto& m : c.messages) publisher.Send(m.topic, m.payload);
+    for (const auto& e : c.expectations) {
+      nlohmann::json checks = nlohmann::json::object();
+      for (const auto& check : e.checks) checks[check.name] = check.status;
+      expectations.push_back({{"case", c.name}, {"story", c.story}, {"end_msg_id", e.end_msg_id},
+                              {"verdict", e.verdict}, {"checks", checks}});
+    }
+    std::cerr << "sim: case " << c.name << ": " << c.messages.size() << " messages — " << c.story
+              << "\n";
+  }
+  const bool flushed = publisher.Flush(std::chrono::seconds(60));
+  publisher.Disconnect();
+  std::cout << expectations.dump() << std::endl;
+  if (!o.summary_file.empty()) std::ofstream(o.summary_file) << expectations.dump(2) << "\n";
+  return flushed ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -187,6 +219,19 @@ int main(int argc, char** argv) {
   run->add_option("--outbox", o.outbox_file,
                   "Journal file for the outbox (the handheld's own storage): unacknowledged "
                   "messages survive a restart and are sent first");
+  auto* fraud = app.add_subcommand(
+      "fraud", "Publish the fraud and awkward-but-honest inspection cases (cloned UID, replay, "
+               "rollback, desk inspection, short dwell, no functional test, unqualified, wrong "
+               "site, offline for hours, slow, two technicians); prints the expected verdicts");
+  AddSiteOptions(fraud, site_spec);
+  fraud->add_option("--broker", o.broker, "MQTT broker URI")->capture_default_str();
+  fraud->add_option("--client-id", o.client_id, "MQTT client id")->capture_default_str();
+  fraud->add_option("--master-key", master_key_hex, "Site master key, 32 hex digits");
+  fraud->add_option("--master-key-file", master_key_file, "File holding the master key");
+  fraud->add_option("--start", o.start, "Simulated time of the first case (RFC 3339)")
+      ->capture_default_str();
+  fraud->add_option("--expectations", o.summary_file, "Also write the expectations to this file");
+
   CLI11_PARSE(app, argc, argv);
 
   if (*generate) return Generate(site_spec, out_dir);
@@ -202,6 +247,7 @@ int main(int argc, char** argv) {
     std::cerr << "error: --start is not an RFC 3339 time\n";
     return 2;
   }
+  if (*fraud) return RunFraudCases(site_spec, *key, *start, o);
   scenario_spec.master_key = *key;
   scenario_spec.start = *start;
   faults.seed = site_spec.seed;

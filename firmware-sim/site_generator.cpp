@@ -75,6 +75,10 @@ Site GenerateSite(const SiteSpec& spec) {
     site.handhelds.push_back({Numbered("HH-%04d", t + 1), tech.technician_id});
     site.technicians.push_back(std::move(tech));
   }
+  site.trainee = {"T-TRAINEE", "Kim Lehmann", "ACME-FIRE", {"fire_door"}, {spec.site}};
+  site.trainee_handheld = {"HH-TRAINEE", "T-TRAINEE"};
+  site.visitor = {"T-VISITOR", "Jan Visser", "ACME-FIRE", {"fire_door", "fire_shutter"}, {"MUC"}};
+  site.visitor_handheld = {"HH-VISITOR", "T-VISITOR"};
   return site;
 }
 

@@ -28,6 +28,10 @@ struct Site {
   std::vector<core::Asset> assets;  // Ordered by building, floor, walking route.
   std::vector<core::Technician> technicians;
   std::vector<Handheld> handhelds;  // One per technician.
+  // Registered, but not walking routes: the fraud scenarios' people. The trainee is
+  // qualified for fire doors only; the visitor is assigned to another site (MUC).
+  core::Technician trainee, visitor;
+  Handheld trainee_handheld, visitor_handheld;
 };
 
 Site GenerateSite(const SiteSpec& spec);

@@ -6,6 +6,8 @@
 
 #include <fstream>
 #include <random>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "gateway/codec/message_codec.hpp"
@@ -298,6 +300,67 @@ TEST_F(VerificationTest, AReviewerResolvesAnInspectionThatNeedsReview) {
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.out.find("reviewed already"), std::string::npos) << again.out;
   EXPECT_EQ(RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "verify-chain"}, dir).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace fieldproof::testing
+
+namespace fieldproof::testing {
+namespace {
+
+// Every fraud and awkward-but-honest case through broker and gateway: each judged
+// inspection has the verdict the simulator expects, and the decisive checks say why.
+TEST_F(VerificationTest, FraudAndAwkwardCasesGetTheirVerdictsAndReasons) {
+  Gateway gateway(dir, broker, VerifyingGateway());
+  std::vector<std::string> argv = {FIELDPROOF_SIM_BIN, "fraud", "--broker", broker.uri(),
+                                   "--master-key", kMasterKey, "--start", "2026-11-10T07:00:00Z"};
+  const auto site = SiteArgs();
+  argv.insert(argv.end(), site.begin(), site.end());
+  const auto run = RunToCompletion(argv, dir);
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  nlohmann::json expectations;
+  std::istringstream lines(run.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line[0] == '[') expectations = nlohmann::json::parse(line);
+  }
+  ASSERT_GE(expectations.size(), 12u);
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (Count("SELECT count(*) FROM taps WHERE assessed = 0") +
+                 (Count("SELECT count(*) FROM taps") == 0) > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(gateway.Stop(), 0);
+
+  store::Database database(db);
+  std::set<std::string> cases;
+  for (const auto& e : expectations) {
+    const std::string name = e["case"];
+    cases.insert(name);
+    auto inspection = database.Prepare(
+        "SELECT i.id, i.verdict FROM inspections i JOIN taps t ON t.id = i.end_tap_id "
+        "WHERE t.msg_id = ?");
+    inspection.Bind(1, e["end_msg_id"].get<std::string>());
+    ASSERT_TRUE(inspection.Step()) << name << ": no inspection for " << e["end_msg_id"];
+    const std::int64_t id = inspection.Int(0);
+    EXPECT_EQ(inspection.Text(1), e["verdict"].get<std::string>()) << name;
+    inspection.Reset();
+    for (const auto& [check, status] : e["checks"].items()) {
+      auto c = database.Prepare(
+          "SELECT status, detail FROM inspection_checks WHERE inspection_id = ? AND name = ?");
+      c.Bind(1, id).Bind(2, check);
+      ASSERT_TRUE(c.Step()) << name << ": no check " << check;
+      EXPECT_EQ(c.Text(0), status.get<std::string>()) << name << " / " << check << ": " << c.Text(1);
+    }
+  }
+  for (const char* required :
+       {"honest", "cloned_plain_uid", "replayed_sun", "counter_rolled_back", "desk_inspection",
+        "dwell_too_short", "no_functional_test", "unqualified_technician", "wrong_site",
+        "offline_for_hours", "slow_technician", "two_technicians_one_asset"}) {
+    EXPECT_TRUE(cases.contains(required)) << required;
+  }
 }
 
 }  // namespace
