@@ -5,6 +5,7 @@
 #include <mqtt/async_client.h>
 
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <set>
 #include <sstream>
@@ -96,10 +97,17 @@ TEST_F(VerificationTest, ReplayedAndForgedTagsAreRejectedAndTheHandheldIsTold) {
                   "&cmac=0011223344556677";
   tap.checklist = {{"labels_legible", core::ChecklistAnswer::kPass}};
   tap.result = core::InspectionResult::kPass;
+  const auto end_sent = std::chrono::steady_clock::now();
   handheld.publish(topic, codec::EncodeTap(tap), 1, false)->wait();
 
   mqtt::const_message_ptr verdict;
   ASSERT_TRUE(handheld.try_consume_message_for(&verdict, std::chrono::seconds(10)));
+  // Reported, not asserted: end tap published -> verdict received by the handheld.
+  const auto latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - end_sent)
+                              .count();
+  RecordProperty("verdict_latency_ms", static_cast<int>(latency_ms));
+  std::cout << "verdict latency: " << latency_ms << " ms\n";
   const auto notice = codec::DecodeVerdictNotice(verdict->get_payload_str());
   ASSERT_TRUE(notice.ok()) << verdict->get_payload_str();  // Its own contract holds.
   EXPECT_EQ(notice.value().assessment.verdict, core::Verdict::kRejected);
