@@ -1,7 +1,9 @@
 #include "gateway/verify/review.hpp"
 
 #include "gateway/crypto/sha256.hpp"
+#include "gateway/codec/message_codec.hpp"
 #include "gateway/store/record_chain.hpp"
+#include "gateway/store/work_orders.hpp"
 
 namespace fieldproof::verify {
 namespace {
@@ -56,27 +58,24 @@ core::Result<core::MaintenanceRecord> ResolveReview(store::Database& db, const R
     r.reason = d.reason;
     r.recorded_at = now;
     {
-      auto checks = db.Prepare(
-          "SELECT json_group_array(json_object('name', name, 'status', status, 'detail', detail)) "
-          "FROM (SELECT * FROM inspection_checks WHERE inspection_id = ? ORDER BY seq)");
-      checks.Bind(1, d.inspection_id);
-      r.evidence = checks.Step() ? checks.Text(0) : "[]";
-      checks.Reset();
+      // The same evidence encoding as the verifier's own records.
+      std::vector<core::Check> checks;
+      auto s2 = db.Prepare(
+          "SELECT name, status, detail FROM inspection_checks WHERE inspection_id = ? ORDER BY seq");
+      s2.Bind(1, d.inspection_id);
+      while (s2.Step()) {
+        checks.push_back({s2.Text(0),
+                          core::ParseCheckStatus(s2.Text(1)).value_or(core::CheckStatus::kFail),
+                          s2.Text(2)});
+      }
+      r.evidence = codec::EncodeChecks(checks);
     }
     if (d.verified && !r.asset_id.empty()) r.next_due_at = r.ended_at + interval_days * 86'400'000;
     db.Prepare("INSERT INTO reviews (inspection_id, site, decision, reason, reviewer, reviewed_at) "
                "VALUES (?,?,?,?,?,?)")
         .Bind(1, d.inspection_id).Bind(2, r.site).Bind(3, r.verdict).Bind(4, d.reason)
         .Bind(5, d.reviewer).Bind(6, now).Run();
-    if (d.verified) {
-      db.Prepare(
-            "INSERT INTO work_orders (site, asset_id, inspection_id, defect_code, severity, note, "
-            "created_at) SELECT ?, ?, ?, json_extract(value, '$.code'), "
-            "json_extract(value, '$.severity'), coalesce(json_extract(value, '$.note'), ''), ? "
-            "FROM json_each(?)")
-          .Bind(1, r.site).Bind(2, r.asset_id).Bind(3, d.inspection_id).Bind(4, now)
-          .Bind(5, r.defects).Run();
-    }
+    if (d.verified) store::OpenWorkOrders(db, r.site, r.asset_id, d.inspection_id, r.defects, now);
     written = store::RecordChain(db, crypto::Sha256Hex).Append(std::move(r));
   });
   if (refusal) return *refusal;

@@ -7,6 +7,7 @@
 #include "gateway/crypto/key_diversification.hpp"
 #include "gateway/crypto/sha256.hpp"
 #include "gateway/crypto/sun_message.hpp"
+#include "gateway/store/work_orders.hpp"
 
 namespace fieldproof::verify {
 namespace {
@@ -63,16 +64,8 @@ void TapVerifier::RecordVerifiedWork(std::int64_t inspection_id, const core::Tap
   record.evidence = codec::EncodeChecks(assessment.checks);
   record.next_due_at = ended_at + static_cast<core::UnixMillis>(asset.interval_days) * 86'400'000;
   record.recorded_at = now;
+  store::OpenWorkOrders(db_, end.site, asset.asset_id, inspection_id, record.defects, now);
   chain_.Append(std::move(record));
-  // Each defect opens a follow-up work order.
-  auto order = db_.Prepare(
-      "INSERT INTO work_orders (site, asset_id, inspection_id, defect_code, severity, note, "
-      "created_at) VALUES (?,?,?,?,?,?,?)");
-  for (const core::Defect& defect : end.defects) {
-    order.Bind(1, end.site).Bind(2, asset.asset_id).Bind(3, inspection_id).Bind(4, defect.code);
-    order.Bind(5, core::ToString(defect.severity)).Bind(6, defect.note).Bind(7, now);
-    order.Run();
-  }
 }
 
 const crypto::Key128& TapVerifier::MetaKey(const std::string& site) {
@@ -139,15 +132,15 @@ std::optional<core::Asset> TapVerifier::AssetById(const std::string& site,
   return asset;
 }
 
-core::TapEvidence TapVerifier::Examine(const PendingTap& pending,
-                                       std::optional<std::uint32_t>& counter,
-                                       std::optional<core::Asset>& asset,
-                                       core::UnixMillis& offset) {
+TapVerifier::Examination TapVerifier::Examine(const PendingTap& pending) {
   const core::Tap& tap = pending.tap;
-  core::TapEvidence ev;
+  Examination x;
+  core::TapEvidence& ev = x.evidence;
+  std::optional<std::uint32_t>& counter = x.counter;
+  std::optional<core::Asset>& asset = x.asset;
   ev.msg_id = tap.msg_id;
-  offset = DeviceClockOffset(tap.site, tap.device_id, pending.id);
-  ev.read_at = core::CorrectDeviceTime(tap.read_at, offset);
+  x.clock_offset = DeviceClockOffset(tap.site, tap.device_id, pending.id);
+  ev.read_at = core::CorrectDeviceTime(tap.read_at, x.clock_offset);
 
   if (tap.tag.type == core::TagRead::Type::kUid) {
     ev.legacy_uid = true;
@@ -191,7 +184,7 @@ core::TapEvidence TapVerifier::Examine(const PendingTap& pending,
   } else if (!ev.legacy_uid) {
     ev.freshness = {core::Freshness::kFresh, "not checked: the tag was not authentic"};
   }
-  return ev;
+  return x;
 }
 
 AssessReport TapVerifier::AssessPending(std::size_t max_taps, core::UnixMillis now) {
@@ -208,29 +201,27 @@ AssessReport TapVerifier::AssessPending(std::size_t max_taps, core::UnixMillis n
       }
     }
     for (const PendingTap& p : pending) {
-      std::optional<std::uint32_t> counter;
-      std::optional<core::Asset> asset;
-      core::UnixMillis offset = 0;
-      const core::TapEvidence ev = Examine(p, counter, asset, offset);
+      const Examination x = Examine(p);
+      const core::TapEvidence& ev = x.evidence;
       auto insert = db_.Prepare(
           "INSERT INTO tap_evidence (tap_id, site, device_id, kind, asset_id, tag_uid, "
           "read_counter, read_at, clock_offset_ms, legacy, authentic, tag_detail, freshness, "
           "freshness_detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       insert.Bind(1, p.id).Bind(2, p.tap.site).Bind(3, p.tap.device_id)
           .Bind(4, core::ToString(p.tap.kind));
-      insert.BindOptional(5, asset ? std::optional(asset->asset_id) : std::nullopt);
+      insert.BindOptional(5, x.asset ? std::optional(x.asset->asset_id) : std::nullopt);
       insert.BindOptional(6, ev.uid.empty() ? std::nullopt : std::optional(ev.uid));
-      if (counter) {
-        insert.Bind(7, static_cast<std::int64_t>(*counter));
+      if (x.counter) {
+        insert.Bind(7, static_cast<std::int64_t>(*x.counter));
       } else {
         insert.BindNull(7);
       }
-      insert.Bind(8, ev.read_at).Bind(9, offset).Bind(10, ev.legacy_uid ? 1 : 0)
+      insert.Bind(8, ev.read_at).Bind(9, x.clock_offset).Bind(10, ev.legacy_uid ? 1 : 0)
           .Bind(11, ev.authentic ? 1 : 0).Bind(12, ev.tag_detail)
           .Bind(13, core::ToString(ev.freshness.outcome)).Bind(14, ev.freshness.detail);
       insert.Run();
       if (p.tap.kind == core::TapKind::kEnd) {
-        if (auto notice = CloseSession(p, ev, asset, now)) report.notices.push_back(*notice);
+        if (auto notice = CloseSession(p, ev, x.asset, now)) report.notices.push_back(*notice);
       }
       db_.Prepare("UPDATE taps SET assessed = 1 WHERE id = ?").Bind(1, p.id).Run();
       ++report.taps;

@@ -46,8 +46,14 @@ class TapVerifier {
 
  private:
   struct PendingTap;
-  core::TapEvidence Examine(const PendingTap& tap, std::optional<std::uint32_t>& counter,
-                            std::optional<core::Asset>& asset, core::UnixMillis& offset);
+  // What one tap shows on its own: the tag's authenticity and freshness, the asset.
+  struct Examination {
+    core::TapEvidence evidence;
+    std::optional<std::uint32_t> counter;  // Authentic SUN reads only.
+    std::optional<core::Asset> asset;
+    core::UnixMillis clock_offset = 0;
+  };
+  Examination Examine(const PendingTap& tap);
   std::optional<OutgoingVerdict> CloseSession(const PendingTap& end, const core::TapEvidence& end_ev,
                                             const std::optional<core::Asset>& end_asset,
                                             core::UnixMillis now);
