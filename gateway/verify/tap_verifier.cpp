@@ -111,25 +111,25 @@ core::UnixMillis TapVerifier::SensorClockOffset(const std::string& site,
   return core::EstimateClockOffset(samples);
 }
 
-std::optional<core::Asset> TapVerifier::AssetByTag(const std::string& site, const std::string& uid) {
-  auto s = db_.Prepare("SELECT " + std::string(kAssetColumns) +
-                       " FROM assets WHERE site = ? AND tag_uid = ?");
-  s.Bind(1, site).Bind(2, uid);
+std::optional<core::Asset> TapVerifier::AssetWhere(std::string_view column,
+                                                   const std::string& site,
+                                                   const std::string& value) {
+  auto s = db_.Prepare("SELECT " + std::string(kAssetColumns) + " FROM assets WHERE site = ? AND " +
+                       std::string(column) + " = ?");
+  s.Bind(1, site).Bind(2, value);
   if (!s.Step()) return std::nullopt;
   core::Asset asset = AssetFromRow(s);
   s.Reset();
   return asset;
 }
 
+std::optional<core::Asset> TapVerifier::AssetByTag(const std::string& site, const std::string& uid) {
+  return AssetWhere("tag_uid", site, uid);
+}
+
 std::optional<core::Asset> TapVerifier::AssetById(const std::string& site,
                                                   const std::string& asset_id) {
-  auto s = db_.Prepare("SELECT " + std::string(kAssetColumns) +
-                       " FROM assets WHERE site = ? AND asset_id = ?");
-  s.Bind(1, site).Bind(2, asset_id);
-  if (!s.Step()) return std::nullopt;
-  core::Asset asset = AssetFromRow(s);
-  s.Reset();
-  return asset;
+  return AssetWhere("asset_id", site, asset_id);
 }
 
 TapVerifier::Examination TapVerifier::Examine(const PendingTap& pending) {

@@ -60,6 +60,9 @@ class TapVerifier {
   core::UnixMillis DeviceClockOffset(const std::string& site, const std::string& device_id,
                                      std::int64_t up_to_tap);
   core::UnixMillis SensorClockOffset(const std::string& site, const std::string& asset_id);
+  // `column` is a fixed column name from this file, never input.
+  std::optional<core::Asset> AssetWhere(std::string_view column, const std::string& site,
+                                        const std::string& value);
   std::optional<core::Asset> AssetByTag(const std::string& site, const std::string& uid);
   std::optional<core::Asset> AssetById(const std::string& site, const std::string& asset_id);
   const crypto::Key128& MetaKey(const std::string& site);
