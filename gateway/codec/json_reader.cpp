@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
+#include <vector>
 
 namespace fieldproof::codec {
 
@@ -16,8 +18,26 @@ void Fail(RejectReason reason, std::string detail) {
 }
 
 json ParseObject(std::string_view text) {
-  json parsed = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  // A key given twice is refused: readers disagree on which one counts (JSON.parse and
+  // nlohmann take the last, others the first), which would let one payload say two things.
+  std::vector<std::set<std::string>> open_objects;
+  std::string duplicate;
+  const json::parser_callback_t track_keys = [&](int, json::parse_event_t event, json& value) {
+    if (event == json::parse_event_t::object_start) {
+      open_objects.emplace_back();
+    } else if (event == json::parse_event_t::object_end && !open_objects.empty()) {
+      open_objects.pop_back();
+    } else if (event == json::parse_event_t::key && !open_objects.empty() && duplicate.empty() &&
+               !open_objects.back().insert(value.get<std::string>()).second) {
+      duplicate = value.get<std::string>();
+    }
+    return true;
+  };
+  json parsed = json::parse(text.begin(), text.end(), track_keys, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) Fail(RejectReason::kMalformedJson, "payload is not valid UTF-8 JSON");
+  if (!duplicate.empty()) {
+    Fail(RejectReason::kMalformedJson, "key \"" + duplicate + "\" appears twice in one object");
+  }
   if (!parsed.is_object()) Fail(RejectReason::kNotAnObject, "payload must be a JSON object");
   return parsed;
 }
