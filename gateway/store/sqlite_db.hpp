@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace fieldproof::store {
 
@@ -71,6 +72,23 @@ class Database {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+};
+
+// Prepared statements kept for reuse, keyed by their SQL: for code that runs the same
+// queries for every message. Get() hands the statement back reset, with no bindings.
+class StatementCache {
+ public:
+  explicit StatementCache(Database& db) : db_(db) {}
+  Statement& Get(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) it = statements_.emplace(sql, db_.Prepare(sql)).first;
+    it->second.Reset();
+    return it->second;
+  }
+
+ private:
+  Database& db_;
+  std::unordered_map<std::string, Statement> statements_;
 };
 
 // Runs `work` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it throws.

@@ -44,7 +44,7 @@ struct TapVerifier::PendingTap {
 };
 
 TapVerifier::TapVerifier(store::Database& db, VerifierConfig config)
-    : db_(db), config_(std::move(config)), chain_(db, crypto::Sha256Hex) {}
+    : db_(db), config_(std::move(config)), chain_(db, crypto::Sha256Hex), sql_(db) {}
 
 void TapVerifier::RecordVerifiedWork(std::int64_t inspection_id, const core::Tap& end,
                                      const core::Asset& asset, core::UnixMillis started_at,
@@ -89,7 +89,7 @@ core::UnixMillis TapVerifier::DeviceClockOffset(const std::string& site,
                                                 const std::string& device_id,
                                                 std::int64_t up_to_tap) {
   if (!config_.correct_device_clocks) return 0;
-  auto s = db_.Prepare(
+  auto& s = sql_.Get(
       "SELECT sent_at, received_at FROM taps WHERE site = ? AND device_id = ? AND id <= ? "
       "ORDER BY id DESC LIMIT ?");
   s.Bind(1, site).Bind(2, device_id).Bind(3, up_to_tap).Bind(4, kClockSamples);
@@ -102,7 +102,7 @@ core::UnixMillis TapVerifier::SensorClockOffset(const std::string& site,
                                                 const std::string& asset_id) {
   if (!config_.correct_device_clocks) return 0;
   // Sensors send at once, so their device time is their send time.
-  auto s = db_.Prepare(
+  auto& s = sql_.Get(
       "SELECT device_time, received_at FROM telemetry WHERE site = ? AND asset_id = ? "
       "ORDER BY id DESC LIMIT ?");
   s.Bind(1, site).Bind(2, asset_id).Bind(3, kClockSamples);
@@ -114,7 +114,7 @@ core::UnixMillis TapVerifier::SensorClockOffset(const std::string& site,
 std::optional<core::Asset> TapVerifier::AssetWhere(std::string_view column,
                                                    const std::string& site,
                                                    const std::string& value) {
-  auto s = db_.Prepare("SELECT " + std::string(kAssetColumns) + " FROM assets WHERE site = ? AND " +
+  auto& s = sql_.Get("SELECT " + std::string(kAssetColumns) + " FROM assets WHERE site = ? AND " +
                        std::string(column) + " = ?");
   s.Bind(1, site).Bind(2, value);
   if (!s.Step()) return std::nullopt;
@@ -171,13 +171,13 @@ TapVerifier::Examination TapVerifier::Examine(const PendingTap& pending) {
   if (!ev.uid.empty() && !asset) ev.tag_detail += "; UID " + ev.uid + " is on no registered asset";
 
   if (counter) {
-    auto seen = db_.Prepare("SELECT read_counter, read_at FROM tag_reads WHERE site = ? AND tag_uid = ?");
+    auto& seen = sql_.Get("SELECT read_counter, read_at FROM tag_reads WHERE site = ? AND tag_uid = ?");
     seen.Bind(1, tap.site).Bind(2, ev.uid);
     std::vector<core::SeenRead> reads;
     while (seen.Step()) reads.push_back({static_cast<std::uint32_t>(seen.Int(0)), seen.Int(1)});
     ev.freshness = core::CheckFreshness(reads, *counter, ev.read_at, config_.freshness_tolerance);
     if (ev.freshness.outcome == core::Freshness::kFresh) {
-      db_.Prepare("INSERT INTO tag_reads (site, tag_uid, read_counter, read_at, tap_id) VALUES (?,?,?,?,?)")
+      sql_.Get("INSERT INTO tag_reads (site, tag_uid, read_counter, read_at, tap_id) VALUES (?,?,?,?,?)")
           .Bind(1, tap.site).Bind(2, ev.uid).Bind(3, static_cast<std::int64_t>(*counter))
           .Bind(4, ev.read_at).Bind(5, pending.id).Run();
     }
@@ -192,7 +192,7 @@ AssessReport TapVerifier::AssessPending(std::size_t max_taps, core::UnixMillis n
   store::InTransaction(db_, [&] {
     std::vector<PendingTap> pending;
     {
-      auto s = db_.Prepare(
+      auto& s = sql_.Get(
           "SELECT id, received_at, payload FROM taps WHERE assessed = 0 ORDER BY id LIMIT ?");
       s.Bind(1, static_cast<std::int64_t>(max_taps));
       while (s.Step()) {
@@ -203,7 +203,7 @@ AssessReport TapVerifier::AssessPending(std::size_t max_taps, core::UnixMillis n
     for (const PendingTap& p : pending) {
       const Examination x = Examine(p);
       const core::TapEvidence& ev = x.evidence;
-      auto insert = db_.Prepare(
+      auto& insert = sql_.Get(
           "INSERT INTO tap_evidence (tap_id, site, device_id, kind, asset_id, tag_uid, "
           "read_counter, read_at, clock_offset_ms, legacy, authentic, tag_detail, freshness, "
           "freshness_detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -223,7 +223,7 @@ AssessReport TapVerifier::AssessPending(std::size_t max_taps, core::UnixMillis n
       if (p.tap.kind == core::TapKind::kEnd) {
         if (auto notice = CloseSession(p, ev, x.asset, now)) report.notices.push_back(*notice);
       }
-      db_.Prepare("UPDATE taps SET assessed = 1 WHERE id = ?").Bind(1, p.id).Run();
+      sql_.Get("UPDATE taps SET assessed = 1 WHERE id = ?").Bind(1, p.id).Run();
       ++report.taps;
     }
   });
@@ -238,7 +238,7 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
   const std::string topic = core::TapTopic(tap.site, tap.device_id) + "/verdict";
 
   // The device's latest start tap before this end tap that no inspection has used.
-  auto start = db_.Prepare(
+  auto& start = sql_.Get(
       "SELECT e.tap_id, e.asset_id, coalesce(e.tag_uid, ''), e.read_at, e.legacy, e.authentic, "
       "e.tag_detail, e.freshness, e.freshness_detail, t.msg_id FROM tap_evidence e "
       "JOIN taps t ON t.id = e.tap_id WHERE e.site = ? AND e.device_id = ? AND e.kind = 'start' "
@@ -288,7 +288,7 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
     f.result = tap.result;
     f.defects = tap.defects;
     {
-      auto s = db_.Prepare(
+      auto& s = sql_.Get(
           "SELECT name, company, qualifications FROM technicians WHERE site = ? AND technician_id = ?");
       s.Bind(1, tap.site).Bind(2, tap.technician_id);
       if (s.Step()) {
@@ -298,7 +298,7 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
       }
     }
     {
-      auto s = db_.Prepare("SELECT company FROM devices WHERE site = ? AND device_id = ?");
+      auto& s = sql_.Get("SELECT company FROM devices WHERE site = ? AND device_id = ?");
       s.Bind(1, tap.site).Bind(2, tap.device_id);
       if (s.Step()) {
         f.device_company = s.Text(0);
@@ -307,7 +307,7 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
     }
     if (asset->sensor_equipped) {
       const core::UnixMillis offset = SensorClockOffset(tap.site, asset->asset_id);
-      auto s = db_.Prepare(
+      auto& s = sql_.Get(
           "SELECT device_time, payload FROM telemetry WHERE site = ? AND asset_id = ? "
           "AND device_time BETWEEN ? AND ?");
       s.Bind(1, tap.site).Bind(2, asset->asset_id);
@@ -322,7 +322,7 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
       }
     }
     {
-      auto s = db_.Prepare(
+      auto& s = sql_.Get(
           "SELECT asset_id, ended_at FROM inspections WHERE site = ? AND technician_id = ? "
           "AND ended_at <= ? AND asset_id IS NOT NULL ORDER BY ended_at DESC LIMIT 1");
       s.Bind(1, tap.site).Bind(2, tap.technician_id).Bind(3, start_ev.read_at);
@@ -338,7 +338,7 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
     assessment = core::AssessInspection(f, PolicyFor(asset->asset_type), config_.site_policy);
   }
 
-  auto insert = db_.Prepare(
+  auto& insert = sql_.Get(
       "INSERT INTO inspections (site, asset_id, technician_id, device_id, start_tap_id, "
       "end_tap_id, started_at, ended_at, verdict, strength, result, checklist, defects, "
       "assessed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -353,7 +353,7 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
   insert.Bind(14, now);
   insert.Run();
   const std::int64_t inspection_id = sqlite3_last_insert_rowid(db_.handle());
-  auto check = db_.Prepare(
+  auto& check = sql_.Get(
       "INSERT INTO inspection_checks (inspection_id, seq, name, status, detail) VALUES (?,?,?,?,?)");
   for (std::size_t i = 0; i < assessment.checks.size(); ++i) {
     const core::Check& c = assessment.checks[i];
@@ -361,7 +361,7 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
     check.Bind(4, core::ToString(c.status)).Bind(5, c.detail);
     check.Run();
   }
-  db_.Prepare("UPDATE tap_evidence SET inspection_id = ? WHERE tap_id IN (?, ?)")
+  sql_.Get("UPDATE tap_evidence SET inspection_id = ? WHERE tap_id IN (?, ?)")
       .Bind(1, inspection_id).Bind(2, start_tap_id).Bind(3, end.id).Run();
   if (asset && (assessment.verdict == core::Verdict::kVerified ||
                 assessment.verdict == core::Verdict::kVerifiedWithDefects)) {

@@ -76,6 +76,7 @@ class TapVerifier {
   VerifierConfig config_;
   std::vector<std::pair<std::string, crypto::Key128>> meta_keys_;  // Per site, derived once.
   store::RecordChain chain_;
+  store::StatementCache sql_;
 };
 
 }  // namespace fieldproof::verify
