@@ -198,9 +198,4 @@ std::uint64_t OutboxPublisher::resent() const {
   return resent_;
 }
 
-std::size_t OutboxPublisher::pending() const {
-  std::lock_guard lock(mutex_);
-  return outbox_.size();
-}
-
 }  // namespace fieldproof::sim

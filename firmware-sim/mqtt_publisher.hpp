@@ -36,7 +36,6 @@ class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iact
 
   std::uint64_t resent() const;
   std::size_t recovered() const { return recovered_; }  // Loaded from the journal at start.
-  std::size_t pending() const;
 
  private:
   struct Entry {

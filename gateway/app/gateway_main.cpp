@@ -73,10 +73,10 @@ void LogStats(const ingest::IngestPipeline& pipeline, double seconds, const char
   const auto batches = std::max<std::uint64_t>(1, m.batches);
   spdlog::info(
       "{}: received={} stored_taps={} stored_telemetry={} duplicates={} rejected={} "
-      "queue={} batches={} avg_commit={}us max_commit={}us rate={:.0f} msg/s",
+      "queue={} batches={} avg_commit={}us max_commit={}us store_errors={} rate={:.0f} msg/s",
       label, m.received.load(), m.stored_taps.load(), m.stored_telemetry.load(),
       m.duplicates.load(), m.rejected.load(), pipeline.queue_depth(), m.batches.load(),
-      m.commit_micros_total / batches, m.commit_micros_max.load(),
+      m.commit_micros_total / batches, m.commit_micros_max.load(), m.store_errors.load(),
       seconds > 0 ? m.received / seconds : 0.0);
 }
 

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <future>
+#include <spdlog/spdlog.h>
 
 #include "gateway/codec/inbound.hpp"
 #include "gateway/codec/message_codec.hpp"
@@ -21,7 +22,14 @@ IngestPipeline::IngestPipeline(boost::asio::io_context& io, store::EventStore& s
           [this](auto events, auto results, auto stats) {
             OnCommitted(std::move(events), std::move(results), stats);
           },
-          [this](const store::StoreError&, int) { ++metrics_.store_errors; }) {}
+          [this](const store::StoreError& error, int attempt) {
+            // Intake is stalled while this lasts: say so, but not a line per retry.
+            ++metrics_.store_errors;
+            if (attempt == 1 || attempt % 10 == 0) {
+              spdlog::error("store: batch not written ({}); retry {}, intake paused", error.what(),
+                            attempt);
+            }
+          }) {}
 
 void IngestPipeline::Deliver(std::string topic, std::string payload) {
   admission_.acquire();
@@ -82,7 +90,6 @@ void IngestPipeline::OnCommitted(std::vector<store::PendingEvent> events,
       case store::EventOutcome::kRejected: {
         const core::Rejection& rejection = *results[i].rejection;
         ++metrics_.rejected;
-        ++metrics_.rejected_by_reason[static_cast<std::size_t>(rejection.reason)];
         const core::RejectionNotice notice{codec::PeekMsgId(events[i].payload), events[i].topic,
                                            rejection.reason, rejection.detail, clock_()};
         notices.emplace_back(core::NoticeTopic(events[i].topic),

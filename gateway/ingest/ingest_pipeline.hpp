@@ -2,7 +2,6 @@
 // Threads: Deliver() runs on the MQTT client's thread and only copies, admits and posts;
 // decoding runs on the Asio executor; SQLite runs on the BatchWriter's thread; notices
 // are handed back to the Asio executor for publishing.
-#include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
@@ -27,13 +26,11 @@ struct IngestConfig {
 };
 
 struct IngestMetrics {
-  static constexpr std::size_t kReasons = 11;
   std::atomic<std::uint64_t> received{0};
   std::atomic<std::uint64_t> stored_taps{0};
   std::atomic<std::uint64_t> stored_telemetry{0};
   std::atomic<std::uint64_t> duplicates{0};
   std::atomic<std::uint64_t> rejected{0};
-  std::array<std::atomic<std::uint64_t>, kReasons> rejected_by_reason{};
   std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> commit_micros_total{0};
   std::atomic<std::uint64_t> commit_micros_max{0};

@@ -41,10 +41,8 @@ class MqttSource : public virtual mqtt::callback {
   // Best effort, QoS 1, never blocks: queued for a thread of its own, because Paho
   // holds its lock while OnMessage waits for admission, and the caller (the Asio
   // thread) must keep running to free that admission. When more than
-  // kMaxQueuedPublishes wait, the newest is dropped and counted.
+  // kMaxQueuedPublishes wait, the newest is dropped and logged.
   void Publish(std::string topic, std::string payload);
-  std::uint64_t dropped_publishes() const { return dropped_publishes_; }
-  bool connected() const { return client_.is_connected(); }
 
  private:
   void connected(const std::string& cause) override;
