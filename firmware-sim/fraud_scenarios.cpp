@@ -46,13 +46,11 @@ class CaseWriter {
     tap.kind = kind;
     tap.firmware = "hh-2.4.1";
     if (kind == core::TapKind::kEnd) {
-      for (const auto& item : ChecklistItems()) tap.checklist[item] = core::ChecklistAnswer::kPass;
-      tap.result = core::InspectionResult::kPass;
-      if (defect) {
-        tap.checklist["signage"] = core::ChecklistAnswer::kFail;
-        tap.result = core::InspectionResult::kFail;
-        tap.defects.push_back({"signage_missing", core::Severity::kMinor, "Keep-clear sign gone"});
-      }
+      FillEndTapReport(tap, defect ? std::optional<Finding>(
+                                         {"signage",
+                                          {"signage_missing", core::Severity::kMinor,
+                                           "Keep-clear sign gone"}})
+                                   : std::nullopt);
     }
     Outbound out{Outbound::Kind::kTap, h.device_id, tap.msg_id,
                  core::TapTopic(tap.site, tap.device_id), codec::EncodeTap(tap), read_at};

@@ -29,6 +29,16 @@ const std::vector<std::string>& ChecklistItems() {
   return items;
 }
 
+void FillEndTapReport(core::Tap& tap, const std::optional<Finding>& finding) {
+  for (const auto& item : ChecklistItems()) tap.checklist[item] = core::ChecklistAnswer::kPass;
+  tap.result = core::InspectionResult::kPass;
+  if (finding) {
+    tap.checklist[finding->failed_item] = core::ChecklistAnswer::kFail;
+    tap.result = core::InspectionResult::kFail;
+    tap.defects.push_back(finding->defect);
+  }
+}
+
 Scenario::Scenario(const Site& site, ScenarioSpec spec)
     : site_(site),
       spec_(std::move(spec)),
@@ -142,13 +152,11 @@ Outbound Scenario::Tap(std::size_t technician, std::size_t asset, core::TapKind 
   tap.kind = kind;
   tap.firmware = "hh-2.4.1";
   if (kind == core::TapKind::kEnd) {
-    for (const auto& item : ChecklistItems()) tap.checklist[item] = core::ChecklistAnswer::kPass;
-    tap.result = core::InspectionResult::kPass;
-    if (defect) {
-      tap.checklist["guides_and_seals"] = core::ChecklistAnswer::kFail;
-      tap.result = core::InspectionResult::kFail;
-      tap.defects.push_back({"seal_damaged", core::Severity::kMajor, "Smoke seal torn at left guide"});
-    }
+    FillEndTapReport(tap, defect ? std::optional<Finding>(
+                                       {"guides_and_seals",
+                                        {"seal_damaged", core::Severity::kMajor,
+                                         "Smoke seal torn at left guide"}})
+                                 : std::nullopt);
   }
   return {Outbound::Kind::kTap, handheld.device_id, tap.msg_id,
           core::TapTopic(tap.site, tap.device_id), codec::EncodeTap(tap), tap.sent_at};

@@ -6,6 +6,7 @@
 // Pure: no clock, no I/O; the same site and seed give the same stream.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <queue>
 #include <random>
 #include <string>
@@ -37,8 +38,16 @@ struct ScenarioSpec {
   double defect_ratio = 0.05;  // Share of inspections that find a defect.
 };
 
-// The checklist a handheld runs on a fire shutter or door (issue 3 makes it data).
+// The checklist a handheld runs on a fire shutter or door (ops/asset-types.json).
 const std::vector<std::string>& ChecklistItems();
+
+// What a handheld reports on an end tap: every item answered pass, or, when a defect was
+// found, the failed item, result fail and the defect.
+struct Finding {
+  std::string failed_item;
+  core::Defect defect;
+};
+void FillEndTapReport(core::Tap& tap, const std::optional<Finding>& finding);
 
 class Scenario {
  public:

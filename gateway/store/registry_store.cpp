@@ -3,6 +3,24 @@
 namespace fieldproof::store {
 namespace {
 
+constexpr std::string_view kAssetSelect =
+    "SELECT asset_id, site, building, floor, location, x_m, y_m, asset_type, tag_uid, "
+    "interval_days, owner_id, sensor_equipped FROM assets ";
+
+core::Asset AssetFromRow(const Statement& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), static_cast<int>(s.Int(3)), s.Text(4), s.Real(5),
+          s.Real(6), s.Text(7), s.Text(8), static_cast<int>(s.Int(9)), s.Text(10), s.Int(11) != 0};
+}
+
+// The one row `s` selects for (site, key), if any.
+std::optional<core::Asset> FirstAsset(Statement& s, const std::string& site, const std::string& key) {
+  s.Bind(1, site).Bind(2, key);
+  if (!s.Step()) return std::nullopt;
+  core::Asset asset = AssetFromRow(s);
+  s.Reset();
+  return asset;
+}
+
 std::string JoinList(const std::vector<std::string>& items) {
   std::string joined;
   for (const auto& item : items) joined += (joined.empty() ? "" : ";") + item;
@@ -135,16 +153,22 @@ ImportReport RegistryStore::ImportDevices(
 
 std::vector<core::Asset> RegistryStore::Assets(const std::string& site) {
   std::vector<core::Asset> assets;
-  Statement s = db_.Prepare(
-      "SELECT asset_id, building, floor, location, x_m, y_m, asset_type, tag_uid, interval_days, "
-      "owner_id, sensor_equipped FROM assets WHERE site = ? ORDER BY asset_id");
+  Statement& s = sql_.Get(std::string(kAssetSelect) + "WHERE site = ? ORDER BY asset_id");
   s.Bind(1, site);
-  while (s.Step()) {
-    assets.push_back({s.Text(0), site, s.Text(1), static_cast<int>(s.Int(2)), s.Text(3), s.Real(4),
-                      s.Real(5), s.Text(6), s.Text(7), static_cast<int>(s.Int(8)), s.Text(9),
-                      s.Int(10) != 0});
-  }
+  while (s.Step()) assets.push_back(AssetFromRow(s));
   return assets;
+}
+
+std::optional<core::Asset> RegistryStore::FindAsset(const std::string& site,
+                                                    const std::string& asset_id) {
+  return FirstAsset(sql_.Get(std::string(kAssetSelect) + "WHERE site = ? AND asset_id = ?"), site,
+                    asset_id);
+}
+
+std::optional<core::Asset> RegistryStore::FindAssetByTag(const std::string& site,
+                                                         const std::string& tag_uid) {
+  return FirstAsset(sql_.Get(std::string(kAssetSelect) + "WHERE site = ? AND tag_uid = ?"), site,
+                    tag_uid);
 }
 
 std::int64_t RegistryStore::AssetCount() { return db_.QueryInt("SELECT count(*) FROM assets"); }

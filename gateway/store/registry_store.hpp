@@ -3,6 +3,7 @@
 // nothing. A technician assigned to several sites gets one row per site, so each
 // site's data stays together for sharding.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,7 +23,7 @@ struct ImportReport {
 
 class RegistryStore {
  public:
-  explicit RegistryStore(Database& db) : db_(db) {}
+  explicit RegistryStore(Database& db) : db_(db), sql_(db) {}
 
   // One transaction for the whole file; rows that break a rule are reported, not imported.
   ImportReport ImportAssets(std::span<const codec::RegistryFile<core::Asset>::Row> rows,
@@ -34,12 +35,15 @@ class RegistryStore {
                              core::UnixMillis now);
 
   std::vector<core::Asset> Assets(const std::string& site);
+  std::optional<core::Asset> FindAsset(const std::string& site, const std::string& asset_id);
+  std::optional<core::Asset> FindAssetByTag(const std::string& site, const std::string& tag_uid);
   std::int64_t AssetCount();
   std::int64_t TechnicianCount();
   std::int64_t DeviceCount();
 
  private:
   Database& db_;
+  StatementCache sql_;  // For the lookups the verifier makes per tap.
 };
 
 }  // namespace fieldproof::store

@@ -26,15 +26,6 @@ std::vector<std::string> SplitList(const std::string& joined) {
   return items;
 }
 
-constexpr std::string_view kAssetColumns =
-    "asset_id, site, building, floor, location, x_m, y_m, asset_type, tag_uid, interval_days, "
-    "owner_id, sensor_equipped";
-
-core::Asset AssetFromRow(const store::Statement& s) {
-  return {s.Text(0), s.Text(1), s.Text(2), static_cast<int>(s.Int(3)), s.Text(4), s.Real(5),
-          s.Real(6), s.Text(7), s.Text(8), static_cast<int>(s.Int(9)), s.Text(10), s.Int(11) != 0};
-}
-
 }  // namespace
 
 struct TapVerifier::PendingTap {
@@ -44,7 +35,7 @@ struct TapVerifier::PendingTap {
 };
 
 TapVerifier::TapVerifier(store::Database& db, VerifierConfig config)
-    : db_(db), config_(std::move(config)), chain_(db, crypto::Sha256Hex), sql_(db) {}
+    : db_(db), config_(std::move(config)), chain_(db, crypto::Sha256Hex), registry_(db), sql_(db) {}
 
 void TapVerifier::RecordVerifiedWork(std::int64_t inspection_id, const core::Tap& end,
                                      const core::Asset& asset, core::UnixMillis started_at,
@@ -111,27 +102,6 @@ core::UnixMillis TapVerifier::SensorClockOffset(const std::string& site,
   return core::EstimateClockOffset(samples);
 }
 
-std::optional<core::Asset> TapVerifier::AssetWhere(std::string_view column,
-                                                   const std::string& site,
-                                                   const std::string& value) {
-  auto& s = sql_.Get("SELECT " + std::string(kAssetColumns) + " FROM assets WHERE site = ? AND " +
-                       std::string(column) + " = ?");
-  s.Bind(1, site).Bind(2, value);
-  if (!s.Step()) return std::nullopt;
-  core::Asset asset = AssetFromRow(s);
-  s.Reset();
-  return asset;
-}
-
-std::optional<core::Asset> TapVerifier::AssetByTag(const std::string& site, const std::string& uid) {
-  return AssetWhere("tag_uid", site, uid);
-}
-
-std::optional<core::Asset> TapVerifier::AssetById(const std::string& site,
-                                                  const std::string& asset_id) {
-  return AssetWhere("asset_id", site, asset_id);
-}
-
 TapVerifier::Examination TapVerifier::Examine(const PendingTap& pending) {
   const core::Tap& tap = pending.tap;
   Examination x;
@@ -167,7 +137,7 @@ TapVerifier::Examination TapVerifier::Examine(const PendingTap& pending) {
       }
     }
   }
-  if (!ev.uid.empty()) asset = AssetByTag(tap.site, ev.uid);
+  if (!ev.uid.empty()) asset = registry_.FindAssetByTag(tap.site, ev.uid);
   if (!ev.uid.empty() && !asset) ev.tag_detail += "; UID " + ev.uid + " is on no registered asset";
 
   if (counter) {
@@ -270,7 +240,7 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
   start.Reset();
 
   std::optional<core::Asset> asset =
-      start_asset_id ? AssetById(tap.site, *start_asset_id) : end_asset;
+      start_asset_id ? registry_.FindAsset(tap.site, *start_asset_id) : end_asset;
   core::Assessment assessment;
   if (!asset) {
     assessment = core::UnidentifiedAsset("neither tap read a tag of a registered asset (" +
@@ -330,7 +300,7 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
         const std::string previous_asset = s.Text(0);
         const core::UnixMillis left_at = s.Int(1);
         s.Reset();
-        if (auto previous = AssetById(tap.site, previous_asset)) {
+        if (auto previous = registry_.FindAsset(tap.site, previous_asset)) {
           f.previous = core::PreviousVisit{*previous, left_at};
         }
       }

@@ -13,6 +13,7 @@
 #include "gateway/core/inspection.hpp"
 #include "gateway/crypto/bytes.hpp"
 #include "gateway/store/record_chain.hpp"
+#include "gateway/store/registry_store.hpp"
 #include "gateway/store/sqlite_db.hpp"
 
 namespace fieldproof::verify {
@@ -60,11 +61,6 @@ class TapVerifier {
   core::UnixMillis DeviceClockOffset(const std::string& site, const std::string& device_id,
                                      std::int64_t up_to_tap);
   core::UnixMillis SensorClockOffset(const std::string& site, const std::string& asset_id);
-  // `column` is a fixed column name from this file, never input.
-  std::optional<core::Asset> AssetWhere(std::string_view column, const std::string& site,
-                                        const std::string& value);
-  std::optional<core::Asset> AssetByTag(const std::string& site, const std::string& uid);
-  std::optional<core::Asset> AssetById(const std::string& site, const std::string& asset_id);
   const crypto::Key128& MetaKey(const std::string& site);
   core::AssetTypePolicy PolicyFor(const std::string& asset_type) const;
   // The maintenance record (chained) and a work order per defect.
@@ -76,6 +72,7 @@ class TapVerifier {
   VerifierConfig config_;
   std::vector<std::pair<std::string, crypto::Key128>> meta_keys_;  // Per site, derived once.
   store::RecordChain chain_;
+  store::RegistryStore registry_;
   store::StatementCache sql_;
 };
 
