@@ -39,6 +39,11 @@ struct MaintenanceRecord {
   std::string hash;
 };
 
+// An inspection proven at `inspected_at` is due again one interval later.
+inline UnixMillis NextDueAt(UnixMillis inspected_at, std::int64_t interval_days) {
+  return inspected_at + interval_days * 86'400'000;
+}
+
 using HashFn = std::function<std::string(std::string_view)>;
 
 // The exact bytes the hash covers: every field but `hash`, in a fixed order, one per line,

@@ -1,5 +1,7 @@
 #include "gateway/store/registry_store.hpp"
 
+#include <algorithm>
+
 namespace fieldproof::store {
 namespace {
 
@@ -19,6 +21,18 @@ std::optional<core::Asset> FirstAsset(Statement& s, const std::string& site, con
   core::Asset asset = AssetFromRow(s);
   s.Reset();
   return asset;
+}
+
+// Technicians' qualifications are stored as one ';'-separated column.
+std::vector<std::string> SplitList(const std::string& joined) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    const std::size_t end = std::min(joined.find(';', start), joined.size());
+    if (end > start) items.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return items;
 }
 
 std::string JoinList(const std::vector<std::string>& items) {
@@ -169,6 +183,27 @@ std::optional<core::Asset> RegistryStore::FindAssetByTag(const std::string& site
                                                          const std::string& tag_uid) {
   return FirstAsset(sql_.Get(std::string(kAssetSelect) + "WHERE site = ? AND tag_uid = ?"), site,
                     tag_uid);
+}
+
+std::optional<core::Technician> RegistryStore::FindTechnician(const std::string& site,
+                                                             const std::string& technician_id) {
+  Statement& s = sql_.Get(
+      "SELECT name, company, qualifications FROM technicians WHERE site = ? AND technician_id = ?");
+  s.Bind(1, site).Bind(2, technician_id);
+  if (!s.Step()) return std::nullopt;
+  core::Technician t{technician_id, s.Text(0), s.Text(1), SplitList(s.Text(2)), {site}};
+  s.Reset();
+  return t;
+}
+
+std::optional<std::string> RegistryStore::FindDeviceCompany(const std::string& site,
+                                                            const std::string& device_id) {
+  Statement& s = sql_.Get("SELECT company FROM devices WHERE site = ? AND device_id = ?");
+  s.Bind(1, site).Bind(2, device_id);
+  if (!s.Step()) return std::nullopt;
+  std::string company = s.Text(0);
+  s.Reset();
+  return company;
 }
 
 std::int64_t RegistryStore::AssetCount() { return db_.QueryInt("SELECT count(*) FROM assets"); }

@@ -37,6 +37,10 @@ class RegistryStore {
   std::vector<core::Asset> Assets(const std::string& site);
   std::optional<core::Asset> FindAsset(const std::string& site, const std::string& asset_id);
   std::optional<core::Asset> FindAssetByTag(const std::string& site, const std::string& tag_uid);
+  // The technician as registered at `site` (sites then holds just that site).
+  std::optional<core::Technician> FindTechnician(const std::string& site,
+                                                 const std::string& technician_id);
+  std::optional<std::string> FindDeviceCompany(const std::string& site, const std::string& device_id);
   std::int64_t AssetCount();
   std::int64_t TechnicianCount();
   std::int64_t DeviceCount();

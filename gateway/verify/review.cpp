@@ -70,7 +70,7 @@ core::Result<core::MaintenanceRecord> ResolveReview(store::Database& db, const R
       }
       r.evidence = codec::EncodeChecks(checks);
     }
-    if (d.verified && !r.asset_id.empty()) r.next_due_at = r.ended_at + interval_days * 86'400'000;
+    if (d.verified && !r.asset_id.empty()) r.next_due_at = core::NextDueAt(r.ended_at, interval_days);
     db.Prepare("INSERT INTO reviews (inspection_id, site, decision, reason, reviewer, reviewed_at) "
                "VALUES (?,?,?,?,?,?)")
         .Bind(1, d.inspection_id).Bind(2, r.site).Bind(3, r.verdict).Bind(4, d.reason)

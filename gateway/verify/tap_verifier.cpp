@@ -15,17 +15,6 @@ namespace {
 constexpr std::int64_t kClockSamples = 50;  // Recent messages for the offset estimate.
 constexpr core::UnixMillis kTelemetryMargin = 10 * 60 * 1000;
 
-std::vector<std::string> SplitList(const std::string& joined) {
-  std::vector<std::string> items;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    const std::size_t end = std::min(joined.find(';', start), joined.size());
-    if (end > start) items.push_back(joined.substr(start, end - start));
-    start = end + 1;
-  }
-  return items;
-}
-
 }  // namespace
 
 struct TapVerifier::PendingTap {
@@ -53,7 +42,7 @@ void TapVerifier::RecordVerifiedWork(std::int64_t inspection_id, const core::Tap
   record.checklist = codec::EncodeChecklist(end.checklist);
   record.defects = codec::EncodeDefects(end.defects);
   record.evidence = codec::EncodeChecks(assessment.checks);
-  record.next_due_at = ended_at + static_cast<core::UnixMillis>(asset.interval_days) * 86'400'000;
+  record.next_due_at = core::NextDueAt(ended_at, asset.interval_days);
   record.recorded_at = now;
   store::OpenWorkOrders(db_, end.site, asset.asset_id, inspection_id, record.defects, now);
   chain_.Append(std::move(record));
@@ -257,24 +246,8 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
     f.checklist = tap.checklist;
     f.result = tap.result;
     f.defects = tap.defects;
-    {
-      auto& s = sql_.Get(
-          "SELECT name, company, qualifications FROM technicians WHERE site = ? AND technician_id = ?");
-      s.Bind(1, tap.site).Bind(2, tap.technician_id);
-      if (s.Step()) {
-        f.technician = core::Technician{tap.technician_id, s.Text(0), s.Text(1),
-                                        SplitList(s.Text(2)), {tap.site}};
-        s.Reset();
-      }
-    }
-    {
-      auto& s = sql_.Get("SELECT company FROM devices WHERE site = ? AND device_id = ?");
-      s.Bind(1, tap.site).Bind(2, tap.device_id);
-      if (s.Step()) {
-        f.device_company = s.Text(0);
-        s.Reset();
-      }
-    }
+    f.technician = registry_.FindTechnician(tap.site, tap.technician_id);
+    f.device_company = registry_.FindDeviceCompany(tap.site, tap.device_id);
     if (asset->sensor_equipped) {
       const core::UnixMillis offset = SensorClockOffset(tap.site, asset->asset_id);
       auto& s = sql_.Get(
