@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "gateway/app/billing_commands.hpp"
 #include "gateway/codec/registry_csv.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/crypto/key_diversification.hpp"
@@ -300,8 +301,11 @@ int main(int argc, char** argv) {
   review->add_option("--reason", review_decision.reason, "Why (kept in the record)")->required();
   review->add_option("--reviewer", review_decision.reviewer, "Who decides")->required();
 
+  app::BillingCommands billing(app);
+
   CLI11_PARSE(app, argc, argv);
   try {
+    if (auto code = billing.Run(db_path)) return *code;
     if (*verify_chain) return VerifyChains(db_path, chain_site);
     if (*review) {
       review_decision.verified = decision == "verified";

@@ -25,4 +25,7 @@ struct CsvDocument {
 
 CsvDocument ParseCsv(std::string_view text);
 
+// Appends one record, quoting fields that need it, ending with CRLF (RFC 4180).
+void AppendCsvRecord(std::string& out, const std::vector<std::string>& fields);
+
 }  // namespace fieldproof::codec

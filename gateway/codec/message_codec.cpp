@@ -326,20 +326,23 @@ std::string EncodeChecks(const std::vector<core::Check>& checks) {
 
 std::string EncodeVerdictNotice(const core::VerdictNotice& n) {
   const json checks = ChecksToJson(n.assessment.checks);
-  return json{{"inspection_id", n.inspection_id ? json(*n.inspection_id) : json(nullptr)},
-              {"end_msg_id", n.end_msg_id},
-              {"asset_id", n.asset_id ? json(*n.asset_id) : json(nullptr)},
-              {"verdict", core::ToString(n.assessment.verdict)},
-              {"strength", core::ToString(n.assessment.strength)},
-              {"checks", checks},
-              {"assessed_at", core::FormatRfc3339(n.assessed_at)}}
-      .dump(-1, ' ', false, json::error_handler_t::replace);
+  json j{{"inspection_id", n.inspection_id ? json(*n.inspection_id) : json(nullptr)},
+         {"end_msg_id", n.end_msg_id},
+         {"asset_id", n.asset_id ? json(*n.asset_id) : json(nullptr)},
+         {"verdict", core::ToString(n.assessment.verdict)},
+         {"strength", core::ToString(n.assessment.strength)},
+         {"checks", checks},
+         {"assessed_at", core::FormatRfc3339(n.assessed_at)}};
+  if (!n.work_orders_opened.empty()) j["work_orders_opened"] = n.work_orders_opened;
+  if (!n.work_order_completed.empty()) j["work_order_completed"] = n.work_order_completed;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 core::Result<core::VerdictNotice> DecodeVerdictNotice(std::string_view text) {
   return Decode<core::VerdictNotice>(text, [](const JsonReader& r) {
     r.ExpectMembers(
-        {"inspection_id", "end_msg_id", "asset_id", "verdict", "strength", "checks", "assessed_at"});
+        {"inspection_id", "end_msg_id", "asset_id", "verdict", "strength", "checks", "assessed_at"},
+        {"work_orders_opened", "work_order_completed"});
     core::VerdictNotice n;
     if (!r.At("inspection_id").is_null()) {
       n.inspection_id = r.Integer("inspection_id", 1, std::numeric_limits<std::int64_t>::max());
@@ -358,6 +361,19 @@ core::Result<core::VerdictNotice> DecodeVerdictNotice(std::string_view text) {
                                      c.Text("detail", 0, 1000)});
     }
     n.assessed_at = r.Timestamp("assessed_at");
+    if (r.Has("work_orders_opened")) {
+      const json& opened = r.Array("work_orders_opened", 1, 32);
+      for (std::size_t i = 0; i < opened.size(); ++i) {
+        const std::string path = r.PathOf("work_orders_opened") + "/" + std::to_string(i);
+        if (!opened[i].is_string() || !core::IsEntityId(opened[i].get<std::string>())) {
+          Fail(core::RejectReason::kInvalidValue, path + ": must match " + std::string(kEntityRule));
+        }
+        n.work_orders_opened.push_back(opened[i].get<std::string>());
+      }
+    }
+    if (r.Has("work_order_completed")) {
+      n.work_order_completed = r.String("work_order_completed", core::IsEntityId, kEntityRule);
+    }
     return n;
   });
 }

@@ -106,6 +106,8 @@ struct VerdictNotice {
   std::optional<std::string> asset_id;
   Assessment assessment;
   UnixMillis assessed_at = 0;
+  std::vector<std::string> work_orders_opened;  // "WO-<n>", one per defect.
+  std::string work_order_completed;             // The work order this visit completed.
 };
 
 // When neither tap's tag identifies a registered asset there is nothing to assess

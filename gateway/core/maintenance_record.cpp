@@ -39,6 +39,8 @@ std::string CanonicalRecordText(const MaintenanceRecord& r) {
   Field(out, "next_due_at", r.next_due_at ? std::to_string(*r.next_due_at) : "");
   Field(out, "reviewer", r.reviewer);
   Field(out, "reason", r.reason);
+  // Added in schema 5; absent when empty, so records written before it keep their hash.
+  if (!r.work_order_id.empty()) Field(out, "work_order_id", r.work_order_id);
   Field(out, "recorded_at", std::to_string(r.recorded_at));
   Field(out, "prev_hash", r.prev_hash);
   return out;

@@ -34,6 +34,7 @@ struct MaintenanceRecord {
   std::optional<UnixMillis> next_due_at;  // Set when the record proves an inspection.
   std::string reviewer;       // Review records only.
   std::string reason;         // Review records only.
+  std::string work_order_id;  // "WO-<n>" when the visit completed that follow-up work order.
   UnixMillis recorded_at = 0;
   std::string prev_hash;
   std::string hash;

@@ -7,7 +7,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -218,6 +218,89 @@ CREATE TABLE reviews (
   reviewer       TEXT NOT NULL,
   reviewed_at    INTEGER NOT NULL
 );
+)sql",
+    // 5: billing. Repairs complete work orders; contracts price verified work; invoices and
+    // credit notes are immutable documents; billed_records makes "billed exactly once" a
+    // constraint rather than a hope.
+    R"sql(
+ALTER TABLE maintenance_records ADD COLUMN work_order_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE work_orders ADD COLUMN completed_by INTEGER;
+ALTER TABLE work_orders ADD COLUMN completed_at INTEGER;
+CREATE INDEX maintenance_verified ON maintenance_records (ended_at)
+  WHERE verdict IN ('verified', 'verified_with_defects');
+
+CREATE TABLE contracts (
+  contract_id    TEXT PRIMARY KEY,
+  customer_id    TEXT NOT NULL UNIQUE,
+  document       TEXT NOT NULL,   -- JSON: schemas/contract.json
+  imported_at    INTEGER NOT NULL
+);
+
+-- The last number issued per series: numbers are taken inside the issuing transaction,
+-- so a rolled-back close leaves no gap.
+CREATE TABLE invoice_series (
+  series         TEXT PRIMARY KEY,
+  last_number    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE invoices (
+  number           TEXT PRIMARY KEY,
+  type             TEXT NOT NULL,   -- invoice | credit_note
+  contract_id      TEXT NOT NULL,
+  customer_id      TEXT NOT NULL,
+  period           TEXT NOT NULL,   -- YYYY-MM
+  issue_date       TEXT NOT NULL,
+  currency         TEXT NOT NULL,
+  net_cents        INTEGER NOT NULL,
+  vat_cents        INTEGER NOT NULL,
+  total_cents      INTEGER NOT NULL,
+  line_count       INTEGER NOT NULL,
+  preceding_number TEXT REFERENCES invoices (number),
+  document         TEXT NOT NULL,   -- JSON: schemas/invoice.json; exports render from it
+  created_at       INTEGER NOT NULL
+);
+CREATE INDEX invoices_by_period ON invoices (period, number);
+CREATE INDEX invoices_by_customer ON invoices (customer_id, period);
+CREATE TRIGGER invoices_no_update BEFORE UPDATE ON invoices
+  BEGIN SELECT RAISE(ABORT, 'issued invoices never change; issue a credit note'); END;
+CREATE TRIGGER invoices_no_delete BEFORE DELETE ON invoices
+  BEGIN SELECT RAISE(ABORT, 'issued invoices never change; issue a credit note'); END;
+
+CREATE TABLE billed_records (
+  site           TEXT NOT NULL,
+  seq            INTEGER NOT NULL,
+  inspection_id  INTEGER NOT NULL UNIQUE,
+  invoice_number TEXT NOT NULL REFERENCES invoices (number),
+  line_no        INTEGER NOT NULL,
+  PRIMARY KEY (site, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE billed_callouts (
+  contract_id    TEXT NOT NULL,
+  site           TEXT NOT NULL,
+  technician_id  TEXT NOT NULL,
+  day            TEXT NOT NULL,
+  invoice_number TEXT NOT NULL REFERENCES invoices (number),
+  line_no        INTEGER NOT NULL,
+  PRIMARY KEY (contract_id, site, technician_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE credited_lines (
+  invoice_number     TEXT NOT NULL REFERENCES invoices (number),
+  line_no            INTEGER NOT NULL,
+  credit_note_number TEXT NOT NULL REFERENCES invoices (number),
+  PRIMARY KEY (invoice_number, line_no)
+) WITHOUT ROWID;
+
+CREATE TABLE period_closes (
+  contract_id    TEXT NOT NULL,
+  period         TEXT NOT NULL,
+  invoice_number TEXT,            -- NULL when there was nothing to bill
+  records_billed INTEGER NOT NULL,
+  not_priced     INTEGER NOT NULL,
+  closed_at      INTEGER NOT NULL,
+  PRIMARY KEY (contract_id, period)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -18,7 +18,8 @@ core::MaintenanceRecord RecordChain::Append(core::MaintenanceRecord r) {
   auto insert = db_.Prepare(
       "INSERT INTO maintenance_records (site, seq, kind, inspection_id, asset_id, technician_id, "
       "started_at, ended_at, verdict, checklist, defects, evidence, next_due_at, reviewer, "
-      "reason, recorded_at, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "reason, recorded_at, prev_hash, hash, work_order_id) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   insert.Bind(1, r.site).Bind(2, r.seq).Bind(3, r.kind).Bind(4, r.inspection_id);
   insert.Bind(5, r.asset_id).Bind(6, r.technician_id).Bind(7, r.started_at).Bind(8, r.ended_at);
   insert.Bind(9, r.verdict).Bind(10, r.checklist).Bind(11, r.defects).Bind(12, r.evidence);
@@ -28,7 +29,7 @@ core::MaintenanceRecord RecordChain::Append(core::MaintenanceRecord r) {
     insert.BindNull(13);
   }
   insert.Bind(14, r.reviewer).Bind(15, r.reason).Bind(16, r.recorded_at);
-  insert.Bind(17, r.prev_hash).Bind(18, r.hash);
+  insert.Bind(17, r.prev_hash).Bind(18, r.hash).Bind(19, r.work_order_id);
   insert.Run();
   return r;
 }
@@ -38,7 +39,7 @@ std::vector<core::MaintenanceRecord> RecordChain::Load(const std::string& site) 
   auto s = db_.Prepare(
       "SELECT site, seq, kind, inspection_id, asset_id, technician_id, started_at, ended_at, "
       "verdict, checklist, defects, evidence, next_due_at, reviewer, reason, recorded_at, "
-      "prev_hash, hash FROM maintenance_records WHERE site = ? ORDER BY seq");
+      "prev_hash, hash, work_order_id FROM maintenance_records WHERE site = ? ORDER BY seq");
   s.Bind(1, site);
   while (s.Step()) {
     core::MaintenanceRecord r;
@@ -60,6 +61,7 @@ std::vector<core::MaintenanceRecord> RecordChain::Load(const std::string& site) 
     r.recorded_at = s.Int(15);
     r.prev_hash = s.Text(16);
     r.hash = s.Text(17);
+    r.work_order_id = s.Text(18);
     records.push_back(std::move(r));
   }
   return records;

@@ -1,7 +1,10 @@
 #pragma once
-// Follow-up work: one open work order per defect an accepted inspection found.
+// Follow-up work: one open work order per defect an accepted inspection found. Its public
+// id is "WO-<n>"; a later verified visit whose end tap names it completes it (a repair).
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "gateway/core/timestamp.hpp"
 #include "gateway/store/sqlite_db.hpp"
@@ -9,8 +12,17 @@
 namespace fieldproof::store {
 
 // `defects_json` is the inspection's defects array as stored ([{code, severity, note}]).
-void OpenWorkOrders(Database& db, const std::string& site, const std::string& asset_id,
-                    std::int64_t inspection_id, const std::string& defects_json,
-                    core::UnixMillis now);
+// Returns the public ids of the work orders opened.
+std::vector<std::string> OpenWorkOrders(Database& db, const std::string& site,
+                                        const std::string& asset_id, std::int64_t inspection_id,
+                                        const std::string& defects_json, core::UnixMillis now);
+
+// Marks the open work order `ref` of this asset done by `inspection_id`. False when `ref`
+// names no open work order of this site and asset (it is then left alone).
+bool CompleteWorkOrder(Database& db, const std::string& site, const std::string& asset_id,
+                       const std::string& ref, std::int64_t inspection_id, core::UnixMillis now);
+
+std::string WorkOrderRef(std::int64_t id);
+std::optional<std::int64_t> ParseWorkOrderRef(const std::string& ref);
 
 }  // namespace fieldproof::store

@@ -29,7 +29,7 @@ TapVerifier::TapVerifier(store::Database& db, VerifierConfig config)
 void TapVerifier::RecordVerifiedWork(std::int64_t inspection_id, const core::Tap& end,
                                      const core::Asset& asset, core::UnixMillis started_at,
                                      core::UnixMillis ended_at, const core::Assessment& assessment,
-                                     core::UnixMillis now) {
+                                     core::UnixMillis now, core::VerdictNotice& notice) {
   core::MaintenanceRecord record;
   record.site = end.site;
   record.kind = "inspection";
@@ -44,7 +44,13 @@ void TapVerifier::RecordVerifiedWork(std::int64_t inspection_id, const core::Tap
   record.evidence = codec::EncodeChecks(assessment.checks);
   record.next_due_at = core::NextDueAt(ended_at, asset.interval_days);
   record.recorded_at = now;
-  store::OpenWorkOrders(db_, end.site, asset.asset_id, inspection_id, record.defects, now);
+  if (end.work_order_id && store::CompleteWorkOrder(db_, end.site, asset.asset_id, *end.work_order_id,
+                                                    inspection_id, now)) {
+    record.work_order_id = *end.work_order_id;
+    notice.work_order_completed = *end.work_order_id;
+  }
+  notice.work_orders_opened =
+      store::OpenWorkOrders(db_, end.site, asset.asset_id, inspection_id, record.defects, now);
   chain_.Append(std::move(record));
 }
 
@@ -211,7 +217,7 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
                          codec::EncodeVerdictNotice(
                              {std::nullopt, tap.msg_id,
                               end_asset ? std::optional(end_asset->asset_id) : std::nullopt, orphan,
-                              now}),
+                              now, {}, {}}),
                          orphan.verdict};
   }
   const std::int64_t start_tap_id = start.Int(0);
@@ -306,17 +312,15 @@ std::optional<OutgoingVerdict> TapVerifier::CloseSession(const PendingTap& end,
   }
   sql_.Get("UPDATE tap_evidence SET inspection_id = ? WHERE tap_id IN (?, ?)")
       .Bind(1, inspection_id).Bind(2, start_tap_id).Bind(3, end.id).Run();
+  core::VerdictNotice notice{inspection_id, tap.msg_id,
+                             asset ? std::optional(asset->asset_id) : std::nullopt, assessment, now,
+                             {}, {}};
   if (asset && (assessment.verdict == core::Verdict::kVerified ||
                 assessment.verdict == core::Verdict::kVerifiedWithDefects)) {
-    RecordVerifiedWork(inspection_id, tap, *asset, start_ev.read_at, end_ev.read_at, assessment, now);
+    RecordVerifiedWork(inspection_id, tap, *asset, start_ev.read_at, end_ev.read_at, assessment, now,
+                       notice);
   }
-  const core::Verdict verdict = assessment.verdict;
-  return OutgoingVerdict{
-      topic,
-      codec::EncodeVerdictNotice({inspection_id, tap.msg_id,
-                                  asset ? std::optional(asset->asset_id) : std::nullopt,
-                                  std::move(assessment), now}),
-      verdict};
+  return OutgoingVerdict{topic, codec::EncodeVerdictNotice(notice), assessment.verdict};
 }
 
 }  // namespace fieldproof::verify

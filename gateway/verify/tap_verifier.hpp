@@ -63,10 +63,12 @@ class TapVerifier {
   core::UnixMillis SensorClockOffset(const std::string& site, const std::string& asset_id);
   const crypto::Key128& MetaKey(const std::string& site);
   core::AssetTypePolicy PolicyFor(const std::string& asset_type) const;
-  // The maintenance record (chained) and a work order per defect.
+  // The maintenance record (chained), a work order per defect, and the completion of the
+  // work order the end tap names; the work orders go on the technician's `notice`.
   void RecordVerifiedWork(std::int64_t inspection_id, const core::Tap& end, const core::Asset& asset,
                           core::UnixMillis started_at, core::UnixMillis ended_at,
-                          const core::Assessment& assessment, core::UnixMillis now);
+                          const core::Assessment& assessment, core::UnixMillis now,
+                          core::VerdictNotice& notice);
 
   store::Database& db_;
   VerifierConfig config_;

@@ -1,0 +1,302 @@
+#include "gateway/app/billing_commands.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "gateway/app/system_clock.hpp"
+#include "gateway/billing/invoice_ledger.hpp"
+#include "gateway/codec/billing_codec.hpp"
+#include "gateway/export/csv_export.hpp"
+#include "gateway/export/ubl_writer.hpp"
+#include "gateway/store/migrations.hpp"
+
+namespace fieldproof::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// Written to a temporary name and renamed, so an ERP polling the folder never reads half a file.
+void WriteFileAtomically(const fs::path& path, const std::string& content) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, path);
+}
+
+std::optional<core::Period> PeriodArg(const std::string& text) {
+  auto period = core::ParsePeriod(text);
+  if (!period) std::cerr << "error: period \"" << text << "\" is not YYYY-MM\n";
+  return period;
+}
+
+// Test hook for the "killed midway" proof: stall inside the close transaction after the
+// first invoice, so a test can kill the process there.
+void MaybeStall() {
+  if (std::getenv("FIELDPROOF_FAULT_STALL_IN_CLOSE") == nullptr) return;
+  std::cerr << "close: stalling inside the transaction (FIELDPROOF_FAULT_STALL_IN_CLOSE)" << std::endl;
+  while (true) std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
+void PrintInvoice(const core::Invoice& inv) {
+  std::printf("%s %s  issued %s%s%s  period %s (%s .. %s)\n",
+              inv.type == core::DocumentType::kInvoice ? "Invoice" : "Credit note", inv.number.c_str(),
+              inv.issue_date.c_str(), inv.due_date.empty() ? "" : "  due ", inv.due_date.c_str(),
+              inv.period.c_str(), inv.period_start.c_str(), inv.period_end.c_str());
+  if (!inv.preceding_number.empty()) {
+    std::printf("Corrects invoice %s of %s: %s\n", inv.preceding_number.c_str(),
+                inv.preceding_issue_date.c_str(), inv.note.c_str());
+  }
+  std::printf("From %s (%s)  to %s (%s)  contract %s  buyer reference %s\n\n", inv.seller.name.c_str(),
+              inv.seller.vat_id.c_str(), inv.buyer.name.c_str(), inv.buyer.vat_id.c_str(),
+              inv.contract_id.c_str(), inv.buyer_reference.c_str());
+  std::printf("%5s  %-10s  %-26s  %-44s  %10s\n", "line", "date", "item", "description", "net");
+  for (const auto& l : inv.lines) {
+    std::printf("%5d  %-10s  %-26s  %-44.44s  %10s\n", l.line_no, l.service_date.c_str(),
+                l.item_id.c_str(), l.description.c_str(), core::FormatAmount(l.net).c_str());
+  }
+  std::printf("\n");
+  for (const auto& s : inv.vat) {
+    std::printf("VAT %s %s %% on %s: %s %s\n", s.category.c_str(), core::FormatPercent(s.rate_bp).c_str(),
+                core::FormatAmount(s.taxable).c_str(), core::FormatAmount(s.tax).c_str(), inv.currency.c_str());
+  }
+  std::printf("Net %s  VAT %s  Total %s %s\n", core::FormatAmount(inv.totals.tax_exclusive).c_str(),
+              core::FormatAmount(inv.totals.vat).c_str(), core::FormatAmount(inv.totals.payable).c_str(),
+              inv.currency.c_str());
+  for (const auto& h : inv.chain_heads) {
+    std::printf("Record chain %s at #%lld %s\n", h.site.c_str(), static_cast<long long>(h.seq), h.hash.c_str());
+  }
+}
+
+}  // namespace
+
+BillingCommands::BillingCommands(CLI::App& app) {
+  auto* contract = app.add_subcommand("contract", "Customer contracts: prices, parties, payment terms");
+  contract->require_subcommand(1);
+  contract_import_ = contract->add_subcommand(
+      "import", "Add or replace a customer's contract from a JSON file (schemas/contract.json)");
+  contract_import_->add_option("file", file_, "Contract JSON file")->required();
+  contract_list_ = contract->add_subcommand("list", "List the contracts in force");
+
+  auto* invoice = app.add_subcommand("invoice", "Invoices from verified work, for billing staff");
+  invoice->require_subcommand(1);
+  const std::string period_help = "Billing period YYYY-MM (in each contract's time zone)";
+  close_ = invoice->add_subcommand(
+      "close", "Close a period: invoice every verified maintenance record not billed yet, for every "
+               "contract, in one transaction. Closing again changes nothing.");
+  close_->add_option("--period", period_, period_help)->required();
+  close_->add_option("--issue-date", issue_date_, "Issue date YYYY-MM-DD (default: today)");
+
+  list_ = invoice->add_subcommand("list", "List issued invoices and credit notes");
+  list_->add_option("--period", period_, "Only this period YYYY-MM");
+  list_->add_option("--customer", customer_, "Only this customer");
+  list_->add_flag("--json", json_, "Print JSON");
+
+  show_ = invoice->add_subcommand("show", "Show one invoice or credit note");
+  show_->add_option("number", number_, "Document number, e.g. FP-INV-000001")->required();
+  format_ = "text";
+  show_->add_option("--format", format_, "text, json or ubl")
+      ->check(CLI::IsMember({"text", "json", "ubl"}))
+      ->capture_default_str();
+
+  export_ = invoice->add_subcommand(
+      "export", "Write a period's invoices and credit notes for ERP import (byte-identical on re-export)");
+  export_->add_option("--period", period_, period_help)->required();
+  export_->add_option("--format", format_, "csv (one file), json (one file) or ubl (one file per document)")
+      ->required()
+      ->check(CLI::IsMember({"csv", "json", "ubl"}));
+  export_->add_option("--out", out_dir_, "Output folder (created if missing)")->required();
+
+  credit_ = invoice->add_subcommand(
+      "credit", "Issue a credit note correcting an invoice (issued invoices never change)");
+  credit_->add_option("number", number_, "Invoice number")->required();
+  credit_->add_option("--reason", reason_, "Why (printed on the credit note)")->required();
+  credit_->add_option("--line", lines_, "Credit only these line numbers (repeatable; default: all)");
+  credit_->add_option("--issue-date", issue_date_, "Issue date YYYY-MM-DD (default: today)");
+
+  not_billable_ = invoice->add_subcommand(
+      "not-billable", "Inspections of a period that are not billed, with the reason");
+  not_billable_->add_option("--period", period_, period_help)->required();
+  not_billable_->add_flag("--json", json_, "Print JSON");
+}
+
+std::optional<int> BillingCommands::Run(const std::string& db_path) {
+  const bool selected = *contract_import_ || *contract_list_ || *close_ || *list_ || *show_ ||
+                        *export_ || *credit_ || *not_billable_;
+  if (!selected) return std::nullopt;
+  store::Database db(db_path);
+  store::Migrate(db);
+  billing::InvoiceLedger ledger(db);
+
+  if (*contract_import_) {
+    const auto text = ReadText(file_);
+    if (!text) {
+      std::cerr << "error: cannot read " << file_ << "\n";
+      return 2;
+    }
+    const auto contract = codec::DecodeContract(*text);
+    if (!contract.ok()) {
+      std::cerr << "error: " << file_ << ": " << core::ReasonCode(contract.error().reason) << ": "
+                << contract.error().detail << "\n";
+      return 2;
+    }
+    ledger.ImportContract(contract.value(), *text, NowMillis());
+    std::cout << "contract " << contract.value().contract_id << " for customer "
+              << contract.value().customer_id << " imported\n";
+    return 0;
+  }
+  if (*contract_list_) {
+    for (const auto& c : ledger.Contracts()) {
+      std::cout << c.contract_id << "  customer " << c.customer_id << "  " << c.buyer.name << "  "
+                << c.inspection_prices.size() << " inspection prices, " << c.repairs.size()
+                << " repair items, series " << c.invoice_series << " / " << c.credit_note_series << "\n";
+    }
+    return 0;
+  }
+  if (*close_) {
+    const auto period = PeriodArg(period_);
+    if (!period) return 2;
+    const auto outcomes = ledger.ClosePeriod(*period, issue_date_, NowMillis(), [](const core::Invoice& inv) {
+      std::cout << "issued " << inv.number << ": " << inv.lines.size() << " lines, "
+                << core::FormatAmount(inv.totals.payable) << " " << inv.currency << std::endl;
+      MaybeStall();
+    });
+    if (!outcomes.ok()) {
+      std::cerr << "error: " << outcomes.error().detail << "\n";
+      return 1;
+    }
+    for (const auto& o : outcomes.value()) {
+      if (o.already_closed) {
+        std::cout << o.contract_id << ": " << period_ << " was closed before"
+                  << (o.invoice_number.empty() ? " (nothing billed)" : " with " + o.invoice_number)
+                  << "; nothing issued\n";
+        continue;
+      }
+      std::cout << o.contract_id << ": "
+                << (o.invoice_number.empty() ? "nothing to bill" : o.invoice_number + ", " +
+                                                                       std::to_string(o.records_billed) +
+                                                                       " records billed")
+                << (o.unpriced.empty() ? "" : ", " + std::to_string(o.unpriced.size()) +
+                                                  " verified records without a price (see not-billable)")
+                << "\n";
+    }
+    return 0;
+  }
+  if (*list_) {
+    const auto rows = ledger.List(period_, customer_);
+    if (json_) {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      for (const auto& r : rows) {
+        out.push_back({{"number", r.number}, {"type", core::ToString(r.type)}, {"contract_id", r.contract_id},
+                       {"customer_id", r.customer_id}, {"period", r.period}, {"issue_date", r.issue_date},
+                       {"preceding_invoice", r.preceding_number}, {"lines", r.lines},
+                       {"currency", r.currency}, {"net", core::FormatAmount(r.net)},
+                       {"vat", core::FormatAmount(r.vat)}, {"total", core::FormatAmount(r.total)}});
+      }
+      std::cout << out.dump(2) << "\n";
+      return 0;
+    }
+    std::printf("%-16s %-11s %-7s %-10s %-12s %6s %12s %s\n", "number", "type", "period", "issued",
+                "customer", "lines", "total", "corrects");
+    for (const auto& r : rows) {
+      std::printf("%-16s %-11s %-7s %-10s %-12s %6lld %12s %s\n", r.number.c_str(),
+                  std::string(core::ToString(r.type)).c_str(), r.period.c_str(), r.issue_date.c_str(),
+                  r.customer_id.c_str(), static_cast<long long>(r.lines),
+                  (core::FormatAmount(r.total) + " " + r.currency).c_str(), r.preceding_number.c_str());
+    }
+    if (rows.empty()) std::cout << "no invoices\n";
+    return 0;
+  }
+  if (*show_) {
+    const auto inv = ledger.Get(number_);
+    if (!inv) {
+      std::cerr << "error: no document " << number_ << "\n";
+      return 1;
+    }
+    if (format_ == "json") {
+      std::cout << codec::EncodeInvoice(*inv) << "\n";
+    } else if (format_ == "ubl") {
+      std::cout << exporter::WriteUbl(*inv);
+    } else {
+      PrintInvoice(*inv);
+    }
+    return 0;
+  }
+  if (*export_) {
+    const auto period = PeriodArg(period_);
+    if (!period) return 2;
+    const auto documents = ledger.DocumentsOf(*period);
+    fs::create_directories(out_dir_);
+    std::vector<fs::path> written;
+    if (format_ == "csv") {
+      written.push_back(fs::path(out_dir_) / ("invoices-" + period_ + ".csv"));
+      WriteFileAtomically(written.back(), exporter::WriteInvoiceCsv(documents));
+    } else if (format_ == "json") {
+      written.push_back(fs::path(out_dir_) / ("invoices-" + period_ + ".json"));
+      WriteFileAtomically(written.back(), codec::EncodeInvoiceExport(period_, documents));
+    } else {
+      for (std::size_t i = 0; i < documents.size(); ++i) {
+        written.push_back(fs::path(out_dir_) / exporter::UblFileName(documents[i]));
+        WriteFileAtomically(written.back(), exporter::WriteUbl(documents[i]));
+        if (documents.size() > 20 && (i + 1) % 20 == 0) {
+          std::cerr << "  " << (i + 1) << "/" << documents.size() << " UBL documents\n";
+        }
+      }
+    }
+    std::cout << documents.size() << " documents of " << period_ << " exported as " << format_ << ":\n";
+    for (const auto& p : written) std::cout << "  " << p.string() << "\n";
+    return 0;
+  }
+  if (*credit_) {
+    const auto note = ledger.IssueCreditNote(number_, reason_, lines_, issue_date_, NowMillis());
+    if (!note.ok()) {
+      std::cerr << "error: " << note.error().detail << "\n";
+      return 1;
+    }
+    std::cout << "issued credit note " << note.value().number << " for " << number_ << ": "
+              << note.value().lines.size() << " lines, " << core::FormatAmount(note.value().totals.payable)
+              << " " << note.value().currency << "\n";
+    return 0;
+  }
+  if (*not_billable_) {
+    const auto period = PeriodArg(period_);
+    if (!period) return 2;
+    const auto rows = ledger.ListNotBillable(*period);
+    if (json_) {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      for (const auto& r : rows) {
+        out.push_back({{"site", r.site}, {"inspection_id", r.inspection_id}, {"asset_id", r.asset_id},
+                       {"technician_id", r.technician_id}, {"ended_at", core::FormatRfc3339(r.ended_at)},
+                       {"status", r.status}, {"reason", r.reason}});
+      }
+      std::cout << out.dump(2) << "\n";
+      return 0;
+    }
+    for (const auto& r : rows) {
+      std::cout << r.site << "  inspection " << r.inspection_id << "  " << (r.asset_id.empty() ? "-" : r.asset_id)
+                << "  " << r.technician_id << "  " << core::FormatRfc3339(r.ended_at) << "  " << r.status
+                << ": " << r.reason << "\n";
+    }
+    std::cout << rows.size() << " inspections of " << period_ << " not billed\n";
+    return 0;
+  }
+  return std::nullopt;
+}
+
+}  // namespace fieldproof::app

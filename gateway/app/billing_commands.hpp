@@ -1,0 +1,30 @@
+#pragma once
+// The `contract` and `invoice` commands of the fieldproof CLI, for billing staff.
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fieldproof::app {
+
+class BillingCommands {
+ public:
+  explicit BillingCommands(CLI::App& app);
+  // The exit code when one of these commands was given, else nullopt.
+  std::optional<int> Run(const std::string& db_path);
+
+ private:
+  CLI::App* contract_import_ = nullptr;
+  CLI::App* contract_list_ = nullptr;
+  CLI::App* close_ = nullptr;
+  CLI::App* list_ = nullptr;
+  CLI::App* show_ = nullptr;
+  CLI::App* export_ = nullptr;
+  CLI::App* credit_ = nullptr;
+  CLI::App* not_billable_ = nullptr;
+  std::string file_, period_, issue_date_, customer_, number_, format_, out_dir_, reason_;
+  std::vector<int> lines_;
+  bool json_ = false;
+};
+
+}  // namespace fieldproof::app

@@ -1,0 +1,24 @@
+#pragma once
+// Contracts (schemas/contract.json) and invoice documents (schemas/invoice.json) as JSON.
+// An invoice document is what the store keeps of an issued invoice or credit note and
+// what the JSON export writes: amounts are decimal strings with two decimals.
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "gateway/core/contract.hpp"
+#include "gateway/core/invoice.hpp"
+#include "gateway/core/rejection.hpp"
+
+namespace fieldproof::codec {
+
+core::Result<core::Contract> DecodeContract(std::string_view text);
+
+std::string EncodeInvoice(const core::Invoice& invoice);  // One line, stable key order.
+core::Result<core::Invoice> DecodeInvoice(std::string_view text);
+
+// The JSON export: {"format": "fieldproof-invoices/1", "period": ..., "documents": [...]},
+// indented, ending with a newline.
+std::string EncodeInvoiceExport(std::string_view period, std::span<const core::Invoice> documents);
+
+}  // namespace fieldproof::codec
