@@ -6,7 +6,7 @@
 namespace fieldproof::core {
 namespace {
 
-// Non-negative decimal with at most two fraction digits, scaled by 100.
+// Non-negative decimal, at most 12 integer and 2 fraction digits, scaled by 100.
 std::optional<std::int64_t> ParseHundredths(std::string_view text) {
   if (text.empty() || text.size() > 15) return std::nullopt;
   std::int64_t whole = 0, fraction = 0;
@@ -15,7 +15,7 @@ std::optional<std::int64_t> ParseHundredths(std::string_view text) {
     if (text[i] < '0' || text[i] > '9') return std::nullopt;
     whole = whole * 10 + (text[i] - '0');
   }
-  if (int_digits == 0) return std::nullopt;
+  if (int_digits == 0 || int_digits > 12) return std::nullopt;
   if (i < text.size()) {
     for (++i; i < text.size(); ++i, ++frac_digits) {
       if (text[i] < '0' || text[i] > '9' || frac_digits == 2) return std::nullopt;

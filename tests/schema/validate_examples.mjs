@@ -105,7 +105,7 @@ const ajv = new Ajv2020({
     error: (...args) => console.error("error:", ...args),
   },
 });
-addFormats(ajv, ["date-time"]);
+addFormats(ajv, ["date-time", "date"]);
 const schemaNames = jsonFiles(schemaDir);
 if (schemaNames.length === 0) {
   console.log(`FAIL ${schemaDir}: no schemas found`);

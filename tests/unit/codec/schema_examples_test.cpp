@@ -19,6 +19,7 @@
 #include <system_error>
 #include <vector>
 
+#include "gateway/codec/billing_codec.hpp"
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/core/rejection.hpp"
 
@@ -54,6 +55,8 @@ const std::map<std::string, Decoder>& Decoders() {
        [](std::string_view json) { return ToVerdict(DecodeVerdictNotice(json)); }},
       {"rejection-notice",
        [](std::string_view json) { return ToVerdict(DecodeRejectionNotice(json)); }},
+      {"contract", [](std::string_view json) { return ToVerdict(DecodeContract(json)); }},
+      {"invoice", [](std::string_view json) { return ToVerdict(DecodeInvoice(json)); }},
   };
   return decoders;
 }
