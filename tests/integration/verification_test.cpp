@@ -203,7 +203,8 @@ TEST_F(VerificationTest, InsertedRecordsAndRemovedLastRecordsAreFound) {
     database.Exec(
         "INSERT INTO maintenance_records SELECT site, 2, kind, inspection_id, 'FORGED', "
         "technician_id, started_at, ended_at, verdict, checklist, defects, evidence, next_due_at, "
-        "reviewer, reason, recorded_at, hash, hash FROM maintenance_records WHERE seq = 1");
+        "reviewer, reason, recorded_at, hash, hash, work_order_id FROM maintenance_records "
+        "WHERE seq = 1");
   }
   auto inserted =
       RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "verify-chain", "--site", "FRA"}, dir);

@@ -109,5 +109,16 @@ TEST(CanonicalRecordTextTest, EscapesSoThatFieldsCannotBleedIntoEachOther) {
   EXPECT_NE(CanonicalRecordText(a), CanonicalRecordText(b));
 }
 
+// Schema 5 added work_order_id: records without one hash exactly as before it existed, so
+// chains written by earlier versions still verify; records with one cover it.
+TEST(CanonicalRecordTextTest, TheWorkOrderIsHashedOnlyWhenPresent) {
+  MaintenanceRecord plain = Chain(1)[0];
+  EXPECT_EQ(CanonicalRecordText(plain).find("work_order_id"), std::string::npos);
+  MaintenanceRecord repair = plain;
+  repair.work_order_id = "WO-7";
+  EXPECT_NE(CanonicalRecordText(repair).find("\nwork_order_id=WO-7\n"), std::string::npos);
+  EXPECT_NE(RecordHash(repair, TestHash), RecordHash(plain, TestHash));
+}
+
 }  // namespace
 }  // namespace fieldproof::core
