@@ -19,6 +19,7 @@
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/store/migrations.hpp"
+#include "gateway/billing/period_closer.hpp"
 #include "gateway/verify/verification_worker.hpp"
 
 namespace {
@@ -35,6 +36,8 @@ struct Options {
   bool allow_legacy_tags = false;
   bool clock_correction = true;
   int stats_interval_s = 10;
+  int close_invoices_day = 3;        // 0: no scheduled period close.
+  int billing_check_interval_s = 3600;
   std::string log_level = "info";
 };
 
@@ -129,6 +132,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--stats-interval", o.stats_interval_s, "Seconds between stats log lines (0: off)")
       ->capture_default_str();
+  app.add_option("--close-invoices-day", o.close_invoices_day,
+                 "Close the previous billing month for every contract from this day of the month "
+                 "on (0: never; closing is also `fieldproof invoice close`)")
+      ->check(CLI::Range(0, 28))
+      ->capture_default_str();
+  app.add_option("--billing-check-interval", o.billing_check_interval_s,
+                 "Seconds between checks whether a billing month is due")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -172,6 +184,13 @@ int main(int argc, char** argv) {
       spdlog::warn("verify: off (no --master-key-file): taps are stored but not assessed");
     }
 
+    std::unique_ptr<billing::PeriodCloser> period_closer;
+    if (o.close_invoices_day > 0) {
+      period_closer = std::make_unique<billing::PeriodCloser>(
+          o.db_path, o.close_invoices_day, std::chrono::seconds(o.billing_check_interval_s), NowMillis);
+      spdlog::info("billing: the previous month is closed from day {} of each month", o.close_invoices_day);
+    }
+
     std::promise<int> stop;
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&stop](boost::system::error_code ec, int signal) {
@@ -200,6 +219,7 @@ int main(int argc, char** argv) {
                    v.taps_assessed.load(), v.verdicts[0].load(), v.verdicts[1].load(),
                    v.verdicts[2].load(), v.verdicts[3].load());
     }
+    if (period_closer) period_closer->Stop();
     boost::asio::post(io, [&] { stats_timer.cancel(); });
     work.reset();
     io_thread.join();

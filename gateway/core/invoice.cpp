@@ -212,6 +212,12 @@ std::optional<Invoice> MakeCreditNote(const Invoice& original, std::string numbe
   return note;
 }
 
+std::optional<Period> PeriodDueForClose(UnixMillis now, int close_day) {
+  const LocalDateTime today = ToLocal(now, {});
+  if (close_day < 1 || today.day < close_day) return std::nullopt;
+  return PreviousPeriod({today.year, today.month});
+}
+
 std::string FormatDocumentNumber(std::string_view series, std::int64_t n) {
   char digits[24];
   std::snprintf(digits, sizeof digits, "%06lld", static_cast<long long>(n));

@@ -165,6 +165,11 @@ std::optional<Invoice> MakeCreditNote(const Invoice& original, std::string numbe
                                       std::string issue_date, std::string reason,
                                       std::span<const int> line_nos);
 
+// The month to close at `now`: the previous one, once the current month (UTC) has reached
+// `close_day` (the days before give late taps and reviews time to arrive). Closing is
+// idempotent, so asking again after the close is harmless.
+std::optional<Period> PeriodDueForClose(UnixMillis now, int close_day);
+
 // "FP-INV" and 7 -> "FP-INV-000007"
 std::string FormatDocumentNumber(std::string_view series, std::int64_t n);
 

@@ -11,6 +11,7 @@
 
 #include "firmware-sim/scenario.hpp"
 #include "gateway/codec/message_codec.hpp"
+#include "gateway/core/local_time.hpp"
 #include "gateway/core/topic.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/crypto/key_diversification.hpp"
@@ -115,6 +116,28 @@ TEST_F(BillingTest, ACloseKilledInsideItsTransactionLeavesNothingAndTheNextBills
   ASSERT_EQ(Cli({"invoice", "close", "--period", "2026-11"}).exit_code, 0);
   EXPECT_EQ(Count("SELECT count(*) FROM billed_records"), verified);
   EXPECT_EQ(Count("SELECT count(*) FROM invoices"), 1);
+}
+
+TEST_F(BillingTest, TheGatewayClosesThePreviousMonthOnItsOwn) {
+  // Work in the previous calendar month, whenever this test runs.
+  const auto now = std::chrono::system_clock::now();
+  const core::Period previous = core::PreviousPeriod(core::PeriodOf(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count(), {}));
+  {
+    Gateway gateway(dir, broker, VerifyingGateway());
+    RunSim(dir, broker, {"--messages", "600", "--start", core::FirstDay(previous) + "T06:00:00Z"});
+    ASSERT_EQ(gateway.Stop(), 0);
+  }
+  ASSERT_EQ(Cli({"contract", "import", kContract}).exit_code, 0);
+  auto args = VerifyingGateway();
+  args.insert(args.end(), {"--close-invoices-day", "1", "--billing-check-interval", "1"});
+  Gateway gateway(dir, broker, args);
+  const std::string closed = "billing: closed " + core::ToString(previous) + " for C-FRA-2026-01: FP-INV-000001";
+  EXPECT_TRUE(WaitForText(gateway.log(), closed, std::chrono::seconds(20))) << ReadText(gateway.log());
+  ASSERT_EQ(gateway.Stop(), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM billed_records"),
+            Count("SELECT count(*) FROM maintenance_records WHERE verdict IN ('verified', 'verified_with_defects')"));
+  EXPECT_EQ(Count("SELECT count(*) FROM invoices"), 1) << "later checks found the month closed";
 }
 
 // A technician's handheld, reading real (emulated) tags.

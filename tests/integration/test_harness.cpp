@@ -161,10 +161,12 @@ void Gateway::Start() {
   std::vector<std::string> argv = {FIELDPROOF_GATEWAY_BIN, "--db", db_, "--broker", broker_.uri(),
                                    "--client-id", "gateway-under-test", "--stats-interval", "0", "--log-level", "debug"};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
-  const std::string log = dir_ / ("gateway-" + std::to_string(++starts_) + ".log");
-  process_ = std::make_unique<Process>(std::move(argv), log);
-  if (!WaitForText(log, "subscribed to", std::chrono::seconds(20))) {
-    throw std::runtime_error("gateway did not subscribe: " + ReadText(log));
+  static int instances = 0;
+  if (starts_ == 0) instance_ = ++instances;
+  log_ = dir_ / ("gateway-" + std::to_string(instance_) + "-" + std::to_string(++starts_) + ".log");
+  process_ = std::make_unique<Process>(std::move(argv), log_);
+  if (!WaitForText(log_, "subscribed to", std::chrono::seconds(20))) {
+    throw std::runtime_error("gateway did not subscribe: " + ReadText(log_));
   }
 }
 

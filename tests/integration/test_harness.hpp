@@ -79,6 +79,7 @@ class Gateway {
   // SIGTERM, and the exit code of the clean shutdown.
   int Stop();
   std::string db() const { return db_; }
+  const std::string& log() const { return log_; }  // Of the current run.
 
  private:
   const ScratchDir& dir_;
@@ -87,6 +88,8 @@ class Gateway {
   std::string db_;
   std::unique_ptr<Process> process_;
   int starts_ = 0;
+  int instance_ = 0;
+  std::string log_;
 };
 
 inline constexpr const char* kMasterKey = "000102030405060708090A0B0C0D0E0F";
