@@ -51,7 +51,7 @@ Scenario::Scenario(const Site& site, ScenarioSpec spec)
   for (std::size_t t = 0; t < n && assets > 0; ++t) {
     const std::size_t first = t * assets / n;
     const std::size_t end = std::max(first + 1, (t + 1) * assets / n);
-    routes_.push_back({first, end, first});
+    routes_.push_back({first, end, first + 1 < end ? first + 1 : first, first, {}, {}});
     Push(spec_.start + static_cast<core::UnixMillis>(rng_() % (15 * 60 * kSecond)), Arrival{t});
   }
   for (std::size_t a = 0; a < assets; ++a) {
@@ -86,8 +86,10 @@ Outbound Scenario::Next() {
 
 void Scenario::Inspect(std::size_t technician, core::UnixMillis arrival) {
   Route& route = routes_[technician];
-  const std::size_t asset = route.next;
-  const bool defect = std::uniform_real_distribution<double>(0, 1)(rng_) < spec_.defect_ratio;
+  const std::size_t asset = route.target;
+  const std::string work_order = route.target_work_order;
+  const bool defect =
+      std::uniform_real_distribution<double>(0, 1)(rng_) < spec_.defect_ratio && work_order.empty();
   const core::UnixMillis dwell = (240 + static_cast<core::UnixMillis>(rng_() % 241)) * kSecond;
 
   Push(arrival, Tap(technician, asset, core::TapKind::kStart, arrival, false));
@@ -108,10 +110,29 @@ void Scenario::Inspect(std::size_t technician, core::UnixMillis arrival) {
     Push(open, Telemetry(asset, open, {core::StateReading{core::ShutterState::kOpen}}));
   }
   const core::UnixMillis done = arrival + dwell;
-  Push(done, Tap(technician, asset, core::TapKind::kEnd, done, defect));
+  Push(done, Tap(technician, asset, core::TapKind::kEnd, done, defect, work_order));
 
+  if (defect && spec_.work_order_for) {
+    route.defects_found.push_back(asset);
+    // A gateway that never names work orders (verification off) must not grow this forever.
+    if (route.defects_found.size() > 64) route.defects_found.erase(route.defects_found.begin());
+  }
+  ChooseNextTarget(route);
+  Push(done + WalkMillis(asset, route.target), Arrival{technician});
+}
+
+void Scenario::ChooseNextTarget(Route& route) {
+  route.target_work_order.clear();
+  for (auto it = route.defects_found.begin(); it != route.defects_found.end(); ++it) {
+    if (auto work_order = spec_.work_order_for(site_.assets[*it].asset_id)) {
+      route.target = *it;
+      route.target_work_order = *work_order;
+      route.defects_found.erase(it);
+      return;
+    }
+  }
+  route.target = route.next;
   route.next = route.next + 1 < route.end ? route.next + 1 : route.first;
-  Push(done + WalkMillis(asset, route.next), Arrival{technician});
 }
 
 core::UnixMillis Scenario::WalkMillis(std::size_t from, std::size_t to) const {
@@ -136,7 +157,7 @@ crypto::TagEmulator& Scenario::TagOf(std::size_t asset) {
 }
 
 Outbound Scenario::Tap(std::size_t technician, std::size_t asset, core::TapKind kind,
-                       core::UnixMillis read_at, bool defect) {
+                       core::UnixMillis read_at, bool defect, const std::string& work_order) {
   const Handheld& handheld = site_.handhelds[technician];
   core::Tap tap;
   char id[80];
@@ -157,6 +178,7 @@ Outbound Scenario::Tap(std::size_t technician, std::size_t asset, core::TapKind 
                                         {"seal_damaged", core::Severity::kMajor,
                                          "Smoke seal torn at left guide"}})
                                  : std::nullopt);
+    if (!work_order.empty()) tap.work_order_id = work_order;
   }
   return {Outbound::Kind::kTap, handheld.device_id, tap.msg_id,
           core::TapTopic(tap.site, tap.device_id), codec::EncodeTap(tap), tap.sent_at};

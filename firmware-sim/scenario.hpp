@@ -3,8 +3,11 @@
 // technicians walk their routes and inspect each asset (start tap, functional test,
 // checklist, end tap); sensor firmware reports the shutter cycle and heartbeats.
 // Each tag is an NTAG 424 DNA emulation with its own diversified keys and read counter.
-// Pure: no clock, no I/O; the same site and seed give the same stream.
+// Pure: no clock, no I/O; the same site and seed give the same stream. Repairs are the
+// exception: a technician returns to a defect once the handheld has learnt its work order
+// from the gateway's verdict (ScenarioSpec::work_order_for), which depends on timing.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <queue>
@@ -36,6 +39,9 @@ struct ScenarioSpec {
   double walk_speed_mps = 1.3;
   core::UnixMillis heartbeat_interval_ms = 3600 * 1000;
   double defect_ratio = 0.05;  // Share of inspections that find a defect.
+  // The open work order the gateway named for an asset's defect (taken: asked once per
+  // repair). Empty function: technicians never come back for repairs.
+  std::function<std::optional<std::string>(const std::string& asset_id)> work_order_for;
 };
 
 // The checklist a handheld runs on a fire shutter or door (ops/asset-types.json).
@@ -72,12 +78,18 @@ class Scenario {
   };
   struct Route {
     std::size_t first, end, next;  // Asset index range walked in a loop.
+    std::size_t target = 0;        // Where the technician is walking to.
+    std::string target_work_order;  // Set when that visit is a repair.
+    std::vector<std::size_t> defects_found;  // Awaiting their work orders.
   };
 
   void Push(core::UnixMillis at, std::variant<Outbound, Arrival, Heartbeat> what);
   void Inspect(std::size_t technician, core::UnixMillis arrival);
   Outbound Tap(std::size_t technician, std::size_t asset, core::TapKind kind,
-               core::UnixMillis read_at, bool defect);
+               core::UnixMillis read_at, bool defect, const std::string& work_order = "");
+  // The next visit after `route`'s current one: a repair whose work order is known, else
+  // the next asset of the loop.
+  void ChooseNextTarget(Route& route);
   Outbound Telemetry(std::size_t asset, core::UnixMillis at, std::vector<core::Reading> readings);
   crypto::TagEmulator& TagOf(std::size_t asset);
   core::UnixMillis WalkMillis(std::size_t from, std::size_t to) const;

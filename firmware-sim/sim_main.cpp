@@ -12,6 +12,7 @@
 #include "firmware-sim/fraud_scenarios.hpp"
 #include "firmware-sim/mqtt_publisher.hpp"
 #include "firmware-sim/scenario.hpp"
+#include "firmware-sim/verdict_inbox.hpp"
 #include "gateway/codec/registry_csv.hpp"
 #include "gateway/crypto/hex.hpp"
 
@@ -82,11 +83,20 @@ struct RunOptions {
   std::size_t window = 1000;
   std::string summary_file;
   std::string outbox_file;
+  bool repairs = true;
 };
 
-int Run(const sim::SiteSpec& site_spec, const sim::ScenarioSpec& scenario_spec,
+int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
         const sim::FaultSpec& faults, const RunOptions& o) {
   const sim::Site site = sim::GenerateSite(site_spec);
+  // Technicians return to repair what they found once the gateway has named the work order.
+  // That depends on timing, so a resumed run (--skip), which must regenerate the same stream,
+  // goes without.
+  sim::VerdictInbox inbox(o.broker, o.client_id + "-verdicts", site_spec.site);
+  if (o.repairs && o.skip == 0) {
+    inbox.Start();
+    scenario_spec.work_order_for = [&inbox](const std::string& asset) { return inbox.TakeWorkOrder(asset); };
+  }
   sim::Scenario scenario(site, scenario_spec);
   sim::FaultInjector injector(faults);
   sim::OutboxPublisher publisher(o.broker, o.client_id, o.window, o.outbox_file);
@@ -145,6 +155,7 @@ int Run(const sim::SiteSpec& site_spec, const sim::ScenarioSpec& scenario_spec,
       {"garbage_by_reason", garbage},
       {"sent_after_reconnect", publisher.resent()},
       {"recovered_from_outbox", publisher.recovered()},
+      {"work_orders_learnt", inbox.learnt()},
       {"all_acknowledged", flushed},
       {"seconds", seconds},
       {"messages_per_second", seconds > 0 ? sent / seconds : 0}};
@@ -219,6 +230,10 @@ int main(int argc, char** argv) {
   run->add_option("--outbox", o.outbox_file,
                   "Journal file for the outbox (the handheld's own storage): unacknowledged "
                   "messages survive a restart and are sent first");
+  run->add_flag("--repairs,!--no-repairs", o.repairs,
+                "Listen to the gateway's verdicts and send technicians back to repair defects, "
+                "naming the work order the gateway opened (off with --skip)")
+      ->capture_default_str();
   auto* fraud = app.add_subcommand(
       "fraud", "Publish the fraud and awkward-but-honest inspection cases (cloned UID, replay, "
                "rollback, desk inspection, short dwell, no functional test, unqualified, wrong "

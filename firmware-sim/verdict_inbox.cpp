@@ -1,0 +1,59 @@
+#include "firmware-sim/verdict_inbox.hpp"
+
+#include "gateway/codec/message_codec.hpp"
+#include "gateway/core/topic.hpp"
+
+namespace fieldproof::sim {
+
+VerdictInbox::VerdictInbox(const std::string& broker_uri, const std::string& client_id,
+                           const std::string& site)
+    : client_(broker_uri, client_id), topic_(core::TapTopic(site, "+") + "/verdict") {
+  // Runs on Paho's thread: decode and remember, nothing else.
+  client_.set_message_callback([this](mqtt::const_message_ptr message) {
+    const auto notice = codec::DecodeVerdictNotice(message->get_payload_str());
+    if (!notice.ok() || !notice.value().asset_id || notice.value().work_orders_opened.empty()) return;
+    std::lock_guard lock(mutex_);
+    for (const auto& id : notice.value().work_orders_opened) {
+      open_[*notice.value().asset_id].push_back(id);
+      ++learnt_;
+    }
+  });
+}
+
+VerdictInbox::~VerdictInbox() {
+  try {
+    if (client_.is_connected()) client_.disconnect(0);
+  } catch (const mqtt::exception&) {
+    // Shutting down: nothing left to learn.
+  }
+}
+
+void VerdictInbox::Start() {
+  // No wait on tokens here: the subscription is made from Paho's own connected callback.
+  client_.set_connected_handler([this](const std::string&) { client_.subscribe(topic_, 1); });
+  try {
+    client_.connect(mqtt::connect_options_builder()
+                        .clean_session(true)
+                        .automatic_reconnect(std::chrono::milliseconds(200), std::chrono::seconds(5))
+                        .finalize());
+  } catch (const mqtt::exception&) {
+    // Best effort: without verdicts technicians simply do not come back for repairs.
+  }
+}
+
+std::optional<std::string> VerdictInbox::TakeWorkOrder(const std::string& asset_id) {
+  std::lock_guard lock(mutex_);
+  auto it = open_.find(asset_id);
+  if (it == open_.end() || it->second.empty()) return std::nullopt;
+  std::string id = std::move(it->second.front());
+  it->second.pop_front();
+  if (it->second.empty()) open_.erase(it);
+  return id;
+}
+
+std::size_t VerdictInbox::learnt() const {
+  std::lock_guard lock(mutex_);
+  return learnt_;
+}
+
+}  // namespace fieldproof::sim
