@@ -24,7 +24,8 @@ bool IsCurrency(std::string_view s) {
   return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 bool IsVatCategory(std::string_view s) {
-  for (std::string_view c : {"S", "Z", "E", "AE", "K", "G", "O", "L", "M"}) {
+  // UNCL 5305 as EN 16931 uses it, without the Canary Islands and Ceuta/Melilla taxes.
+  for (std::string_view c : {"S", "Z", "E", "AE", "K", "G", "O"}) {
     if (s == c) return true;
   }
   return false;
@@ -141,7 +142,7 @@ core::Result<core::Contract> DecodeContract(std::string_view text) {
     c.currency = r.String("currency", IsCurrency, "an ISO 4217 code, e.g. EUR");
     const JsonReader vat(r.At("vat"), r.PathOf("vat"));
     vat.ExpectMembers({"category", "rate"}, {"exemption_reason"});
-    c.vat_category = vat.String("category", IsVatCategory, "a UNCL 5305 code: S, Z, E, AE, K, G, O, L, M");
+    c.vat_category = vat.String("category", IsVatCategory, "a UNCL 5305 code: S, Z, E, AE, K, G, O");
     c.vat_rate_bp = Percent(vat, "rate");
     c.vat_exemption_reason = Optional(vat, "exemption_reason", 300);
     if (c.vat_category != "S" && c.vat_category != "Z" && c.vat_exemption_reason.empty()) {
