@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "gateway/app/read_file.hpp"
 #include "gateway/app/system_clock.hpp"
 #include "gateway/billing/invoice_ledger.hpp"
 #include "gateway/codec/billing_codec.hpp"
@@ -20,14 +21,6 @@ namespace fieldproof::app {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::optional<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // Written to a temporary name and renamed, so an ERP polling the folder never reads half a file.
 void WriteFileAtomically(const fs::path& path, const std::string& content) {
@@ -145,7 +138,7 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
   billing::InvoiceLedger ledger(db);
 
   if (*contract_import_) {
-    const auto text = ReadText(file_);
+    const auto text = ReadFile(file_);
     if (!text) {
       std::cerr << "error: cannot read " << file_ << "\n";
       return 2;

@@ -15,6 +15,7 @@
 #include "gateway/store/record_chain.hpp"
 #include "gateway/verify/review.hpp"
 #include "gateway/store/event_store.hpp"
+#include "gateway/app/read_file.hpp"
 #include "gateway/app/system_clock.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/store/registry_store.hpp"
@@ -23,14 +24,7 @@ namespace {
 
 using namespace fieldproof;
 using app::NowMillis;
-
-std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
+using app::ReadFile;
 
 // Exit codes: 0 all rows imported, 1 some rows refused (the rest imported), 2 nothing usable.
 template <class Record, class Import>

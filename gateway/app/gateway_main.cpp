@@ -15,6 +15,7 @@
 #include "gateway/core/topic.hpp"
 #include "gateway/ingest/ingest_pipeline.hpp"
 #include "gateway/mqtt/mqtt_source.hpp"
+#include "gateway/app/read_file.hpp"
 #include "gateway/app/system_clock.hpp"
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/crypto/hex.hpp"
@@ -41,18 +42,11 @@ struct Options {
   std::string log_level = "info";
 };
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Verification needs the master key and the asset-type policies; both come from files
 // the operator names, never from the database.
 std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
   if (o.master_key_file.empty()) return std::nullopt;
-  std::string hex = ReadText(o.master_key_file);
+  std::string hex = app::ReadFile(o.master_key_file).value_or("");
   hex.erase(hex.find_last_not_of(" \r\n\t") + 1);
   verify::VerifierConfig config;
   if (hex.size() != 32 || !crypto::HexDecodeInto(hex, config.master_key)) {
@@ -61,7 +55,7 @@ std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
   if (o.asset_types_file.empty()) {
     throw std::runtime_error("--asset-types is required with --master-key-file");
   }
-  auto policies = codec::DecodeAssetTypePolicies(ReadText(o.asset_types_file));
+  auto policies = codec::DecodeAssetTypePolicies(app::ReadFile(o.asset_types_file).value_or(""));
   if (!policies.ok()) {
     throw std::runtime_error(o.asset_types_file + ": " + policies.error().detail);
   }

@@ -11,7 +11,6 @@ namespace {
 using core::RejectReason;
 // Ordered keys: documents and exports are byte-stable and read in a natural order.
 using json = nlohmann::ordered_json;
-using plain_json = nlohmann::json;
 
 constexpr std::string_view kAmountRule = "a decimal amount like \"48.00\" (at most 2 decimals)";
 constexpr std::string_view kPercentRule = "a percentage like \"19\" or \"7.5\" (0 to 100)";
@@ -110,20 +109,10 @@ json EncodePayment(const core::PaymentInstructions& p) {
   return j;
 }
 
-template <class T, class F>
-core::Result<T> Decode(std::string_view text, F&& decode) {
-  try {
-    const plain_json object = ParseObject(text);
-    return decode(JsonReader(object, ""));
-  } catch (const DecodeFailure& failure) {
-    return failure.rejection;
-  }
-}
-
 }  // namespace
 
 core::Result<core::Contract> DecodeContract(std::string_view text) {
-  return Decode<core::Contract>(text, [](const JsonReader& r) {
+  return DecodeObject<core::Contract>(text, [](const JsonReader& r) {
     r.ExpectMembers({"contract_id", "customer_id", "currency", "vat", "buyer_reference", "numbering",
                      "billing_period", "time_zone", "prices", "payment", "seller", "buyer"},
                     {"sites", "purchase_order", "surcharges"});
@@ -306,7 +295,7 @@ core::Cents DocAmount(const JsonReader& r, std::string_view key) {
 std::string EncodeInvoice(const core::Invoice& invoice) { return EncodeDocument(invoice).dump(); }
 
 core::Result<core::Invoice> DecodeInvoice(std::string_view text) {
-  return Decode<core::Invoice>(text, [](const JsonReader& r) {
+  return DecodeObject<core::Invoice>(text, [](const JsonReader& r) {
     r.ExpectMembers({"type", "number", "issue_date", "period", "period_start", "period_end",
                      "contract_id", "customer_id", "currency", "buyer_reference", "seller", "buyer",
                      "payment", "lines", "vat_breakdown", "totals", "chain_heads"},

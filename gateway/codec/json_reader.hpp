@@ -24,6 +24,13 @@ struct DecodeFailure {
 // Parses a whole payload; malformed text -> malformed_json, non-object -> not_an_object.
 nlohmann::json ParseObject(std::string_view text);
 
+class JsonReader;
+
+// Parses `text` as one object and runs `decode` on it, turning the reader's first failure
+// into a Rejection: the boundary every Decode* function is built on.
+template <class T, class F>
+core::Result<T> DecodeObject(std::string_view text, F&& decode);
+
 class JsonReader {
  public:
   using Rule = bool (*)(std::string_view);
@@ -60,5 +67,15 @@ class JsonReader {
   const nlohmann::json& object_;
   std::string path_;
 };
+
+template <class T, class F>
+core::Result<T> DecodeObject(std::string_view text, F&& decode) {
+  try {
+    const nlohmann::json object = ParseObject(text);
+    return decode(JsonReader(object, ""));
+  } catch (const DecodeFailure& failure) {
+    return failure.rejection;
+  }
+}
 
 }  // namespace fieldproof::codec

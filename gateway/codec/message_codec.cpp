@@ -19,16 +19,6 @@ constexpr std::string_view kSiteRule = "^[A-Za-z0-9][A-Za-z0-9_-]{0,24}$";
 constexpr std::string_view kFirmwareRule = "^[A-Za-z0-9._+-]{1,32}$";
 constexpr std::string_view kCodeRule = "^[a-z0-9_]{1,32}$";
 
-// Runs a decoder, turning the reader's first failure into a Rejection.
-template <class T, class F>
-core::Result<T> Decode(std::string_view text, F&& decode) {
-  try {
-    const json object = ParseObject(text);
-    return decode(JsonReader(object, ""));
-  } catch (const DecodeFailure& failure) {
-    return failure.rejection;
-  }
-}
 
 bool IsHexRun(std::string_view s, std::size_t pos, std::size_t n) {
   if (pos + n > s.size()) return false;
@@ -246,15 +236,15 @@ json DefectsToJson(const std::vector<core::Defect>& defects) {
 }  // namespace
 
 core::Result<core::Tap> DecodeTap(std::string_view text) {
-  return Decode<core::Tap>(text, DecodeTapObject);
+  return DecodeObject<core::Tap>(text, DecodeTapObject);
 }
 
 core::Result<core::Telemetry> DecodeTelemetry(std::string_view text) {
-  return Decode<core::Telemetry>(text, DecodeTelemetryObject);
+  return DecodeObject<core::Telemetry>(text, DecodeTelemetryObject);
 }
 
 core::Result<core::Asset> DecodeAsset(std::string_view text) {
-  return Decode<core::Asset>(text, [](const JsonReader& r) {
+  return DecodeObject<core::Asset>(text, [](const JsonReader& r) {
     r.ExpectMembers({"asset_id", "site", "building", "floor", "location", "x_m", "y_m",
                      "asset_type", "tag_uid", "interval_days", "owner_id", "sensor_equipped"});
     core::Asset a;
@@ -277,7 +267,7 @@ core::Result<core::Asset> DecodeAsset(std::string_view text) {
 }
 
 core::Result<core::Technician> DecodeTechnician(std::string_view text) {
-  return Decode<core::Technician>(text, [](const JsonReader& r) {
+  return DecodeObject<core::Technician>(text, [](const JsonReader& r) {
     r.ExpectMembers({"technician_id", "name", "company", "qualifications", "sites"});
     core::Technician t;
     t.technician_id = r.String("technician_id");
@@ -290,7 +280,7 @@ core::Result<core::Technician> DecodeTechnician(std::string_view text) {
 }
 
 core::Result<core::Device> DecodeDevice(std::string_view text) {
-  return Decode<core::Device>(text, [](const JsonReader& r) {
+  return DecodeObject<core::Device>(text, [](const JsonReader& r) {
     r.ExpectMembers({"device_id", "site", "company"});
     return Validated(core::Device{r.String("device_id"), r.String("site"), r.String("company")},
                      core::ValidateDevice);
@@ -298,7 +288,7 @@ core::Result<core::Device> DecodeDevice(std::string_view text) {
 }
 
 core::Result<core::RejectionNotice> DecodeRejectionNotice(std::string_view text) {
-  return Decode<core::RejectionNotice>(text, [](const JsonReader& r) {
+  return DecodeObject<core::RejectionNotice>(text, [](const JsonReader& r) {
     r.ExpectMembers({"msg_id", "topic", "reason", "detail", "rejected_at"});
     core::RejectionNotice n;
     if (!r.At("msg_id").is_null()) n.msg_id = r.String("msg_id", core::IsMsgId, kMsgIdRule);
@@ -339,7 +329,7 @@ std::string EncodeVerdictNotice(const core::VerdictNotice& n) {
 }
 
 core::Result<core::VerdictNotice> DecodeVerdictNotice(std::string_view text) {
-  return Decode<core::VerdictNotice>(text, [](const JsonReader& r) {
+  return DecodeObject<core::VerdictNotice>(text, [](const JsonReader& r) {
     r.ExpectMembers(
         {"inspection_id", "end_msg_id", "asset_id", "verdict", "strength", "checks", "assessed_at"},
         {"work_orders_opened", "work_order_completed"});
@@ -379,7 +369,7 @@ core::Result<core::VerdictNotice> DecodeVerdictNotice(std::string_view text) {
 }
 
 core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::string_view text) {
-  return Decode<std::vector<core::AssetTypePolicy>>(text, [](const JsonReader& root) {
+  return DecodeObject<std::vector<core::AssetTypePolicy>>(text, [](const JsonReader& root) {
     root.ExpectMembers({"asset_types"});
     std::vector<core::AssetTypePolicy> policies;
     const json& types = root.Array("asset_types", 1, 100);

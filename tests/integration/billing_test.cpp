@@ -29,14 +29,8 @@ class BillingTest : public ::testing::Test {
   ScratchDir dir;
   Broker broker{dir};
   std::string db = dir / "fieldproof.db";
-  void SetUp() override {
-    ImportSite(dir, db);
-    std::ofstream(dir / "master.key") << kMasterKey << "\n";
-  }
-  std::vector<std::string> VerifyingGateway() {
-    return {"--master-key-file", dir / "master.key", "--asset-types",
-            std::string(FIELDPROOF_SOURCE_DIR) + "/ops/asset-types.json", "--no-clock-correction"};
-  }
+  void SetUp() override { ImportSite(dir, db); }
+  std::vector<std::string> VerifyingGateway() { return VerifyingGatewayArgs(dir); }
   RunResult Cli(std::vector<std::string> args) {
     std::vector<std::string> argv = {FIELDPROOF_CLI_BIN, "--db", db};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -197,8 +191,7 @@ TEST_F(BillingTest, ADefectsWorkOrderCompletedByAVerifiedVisitIsBilledAsARepair)
     tag_uid = s.Text(1);
   }
   crypto::Key128 master{};
-  const auto key_bytes = crypto::HexDecode(kMasterKey);
-  std::copy_n(key_bytes->begin(), master.size(), master.begin());
+  ASSERT_TRUE(crypto::HexDecodeInto(kMasterKey, master));
   crypto::TagEmulator::Config config;
   config.base_url = "https://tag.fieldproof.example/t";
   const auto uid = crypto::HexDecode(tag_uid);

@@ -176,6 +176,12 @@ int Gateway::Stop() {
   return code.value_or(-1000);
 }
 
+std::vector<std::string> VerifyingGatewayArgs(const ScratchDir& dir) {
+  std::ofstream(dir / "master.key") << kMasterKey << "\n";
+  return {"--master-key-file", dir / "master.key", "--asset-types",
+          std::string(FIELDPROOF_SOURCE_DIR) + "/ops/asset-types.json", "--no-clock-correction"};
+}
+
 std::vector<std::string> SiteArgs() {
   return {"--seed", "7", "--site", "FRA", "--assets", "300", "--buildings", "2",
           "--floors", "3", "--technicians", "6", "--sensor-ratio", "0.3"};

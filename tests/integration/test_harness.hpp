@@ -98,6 +98,11 @@ inline constexpr const char* kMasterKey = "000102030405060708090A0B0C0D0E0F";
 std::vector<std::string> SiteArgs();
 void ImportSite(const ScratchDir& dir, const std::string& db);
 
+// Writes the test master key to `dir`/master.key and returns the gateway options that turn
+// verification on. The simulator runs far faster than real time, so device clocks are not
+// corrected.
+std::vector<std::string> VerifyingGatewayArgs(const ScratchDir& dir);
+
 // The simulator's command line for `args` against `broker`.
 std::vector<std::string> SimArgv(const Broker& broker, std::vector<std::string> args);
 // Runs the simulator; returns its JSON summary.

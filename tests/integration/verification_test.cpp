@@ -27,15 +27,8 @@ class VerificationTest : public ::testing::Test {
   ScratchDir dir;
   Broker broker{dir};
   std::string db = dir / "fieldproof.db";
-  void SetUp() override {
-    ImportSite(dir, db);
-    std::ofstream(dir / "master.key") << kMasterKey << "\n";
-  }
-  std::vector<std::string> VerifyingGateway() {
-    // The simulator runs far faster than real time, so device clocks cannot be corrected.
-    return {"--master-key-file", dir / "master.key", "--asset-types",
-            std::string(FIELDPROOF_SOURCE_DIR) + "/ops/asset-types.json", "--no-clock-correction"};
-  }
+  void SetUp() override { ImportSite(dir, db); }
+  std::vector<std::string> VerifyingGateway() { return VerifyingGatewayArgs(dir); }
   std::int64_t Count(const std::string& sql) { return store::Database(db).QueryInt(sql); }
 };
 
