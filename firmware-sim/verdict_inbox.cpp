@@ -11,7 +11,8 @@ VerdictInbox::VerdictInbox(const std::string& broker_uri, const std::string& cli
   // Runs on Paho's thread: decode and remember, nothing else.
   client_.set_message_callback([this](mqtt::const_message_ptr message) {
     const auto notice = codec::DecodeVerdictNotice(message->get_payload_str());
-    if (!notice.ok() || !notice.value().asset_id || notice.value().work_orders_opened.empty()) return;
+    if (!notice.ok() || !notice.value().asset_id || notice.value().work_orders_opened.empty())
+      return;
     std::lock_guard lock(mutex_);
     for (const auto& id : notice.value().work_orders_opened) {
       open_[*notice.value().asset_id].push_back(id);
@@ -32,10 +33,11 @@ void VerdictInbox::Start() {
   // No wait on tokens here: the subscription is made from Paho's own connected callback.
   client_.set_connected_handler([this](const std::string&) { client_.subscribe(topic_, 1); });
   try {
-    client_.connect(mqtt::connect_options_builder()
-                        .clean_session(true)
-                        .automatic_reconnect(std::chrono::milliseconds(200), std::chrono::seconds(5))
-                        .finalize());
+    client_.connect(
+        mqtt::connect_options_builder()
+            .clean_session(true)
+            .automatic_reconnect(std::chrono::milliseconds(200), std::chrono::seconds(5))
+            .finalize());
   } catch (const mqtt::exception&) {
     // Best effort: without verdicts technicians simply do not come back for repairs.
   }

@@ -14,7 +14,8 @@ namespace fieldproof::sim {
 
 class VerdictInbox {
  public:
-  VerdictInbox(const std::string& broker_uri, const std::string& client_id, const std::string& site);
+  VerdictInbox(const std::string& broker_uri, const std::string& client_id,
+               const std::string& site);
   ~VerdictInbox();
 
   // Connects and subscribes in the background (and again after any reconnect), so

@@ -43,22 +43,24 @@ std::optional<core::Period> PeriodArg(const std::string& text) {
 // first invoice, so a test can kill the process there.
 void MaybeStall() {
   if (std::getenv("FIELDPROOF_FAULT_STALL_IN_CLOSE") == nullptr) return;
-  std::cerr << "close: stalling inside the transaction (FIELDPROOF_FAULT_STALL_IN_CLOSE)" << std::endl;
+  std::cerr << "close: stalling inside the transaction (FIELDPROOF_FAULT_STALL_IN_CLOSE)"
+            << std::endl;
   while (true) std::this_thread::sleep_for(std::chrono::hours(1));
 }
 
 void PrintInvoice(const core::Invoice& inv) {
   std::printf("%s %s  issued %s%s%s  period %s (%s .. %s)\n",
-              inv.type == core::DocumentType::kInvoice ? "Invoice" : "Credit note", inv.number.c_str(),
-              inv.issue_date.c_str(), inv.due_date.empty() ? "" : "  due ", inv.due_date.c_str(),
-              inv.period.c_str(), inv.period_start.c_str(), inv.period_end.c_str());
+              inv.type == core::DocumentType::kInvoice ? "Invoice" : "Credit note",
+              inv.number.c_str(), inv.issue_date.c_str(), inv.due_date.empty() ? "" : "  due ",
+              inv.due_date.c_str(), inv.period.c_str(), inv.period_start.c_str(),
+              inv.period_end.c_str());
   if (!inv.preceding_number.empty()) {
     std::printf("Corrects invoice %s of %s: %s\n", inv.preceding_number.c_str(),
                 inv.preceding_issue_date.c_str(), inv.note.c_str());
   }
-  std::printf("From %s (%s)  to %s (%s)  contract %s  buyer reference %s\n\n", inv.seller.name.c_str(),
-              inv.seller.vat_id.c_str(), inv.buyer.name.c_str(), inv.buyer.vat_id.c_str(),
-              inv.contract_id.c_str(), inv.buyer_reference.c_str());
+  std::printf("From %s (%s)  to %s (%s)  contract %s  buyer reference %s\n\n",
+              inv.seller.name.c_str(), inv.seller.vat_id.c_str(), inv.buyer.name.c_str(),
+              inv.buyer.vat_id.c_str(), inv.contract_id.c_str(), inv.buyer_reference.c_str());
   std::printf("%5s  %-10s  %-26s  %-44s  %10s\n", "line", "date", "item", "description", "net");
   for (const auto& l : inv.lines) {
     std::printf("%5d  %-10s  %-26s  %-44.44s  %10s\n", l.line_no, l.service_date.c_str(),
@@ -66,21 +68,24 @@ void PrintInvoice(const core::Invoice& inv) {
   }
   std::printf("\n");
   for (const auto& s : inv.vat) {
-    std::printf("VAT %s %s %% on %s: %s %s\n", s.category.c_str(), core::FormatPercent(s.rate_bp).c_str(),
-                core::FormatAmount(s.taxable).c_str(), core::FormatAmount(s.tax).c_str(), inv.currency.c_str());
+    std::printf("VAT %s %s %% on %s: %s %s\n", s.category.c_str(),
+                core::FormatPercent(s.rate_bp).c_str(), core::FormatAmount(s.taxable).c_str(),
+                core::FormatAmount(s.tax).c_str(), inv.currency.c_str());
   }
   std::printf("Net %s  VAT %s  Total %s %s\n", core::FormatAmount(inv.totals.tax_exclusive).c_str(),
-              core::FormatAmount(inv.totals.vat).c_str(), core::FormatAmount(inv.totals.payable).c_str(),
-              inv.currency.c_str());
+              core::FormatAmount(inv.totals.vat).c_str(),
+              core::FormatAmount(inv.totals.payable).c_str(), inv.currency.c_str());
   for (const auto& h : inv.chain_heads) {
-    std::printf("Record chain %s at #%lld %s\n", h.site.c_str(), static_cast<long long>(h.seq), h.hash.c_str());
+    std::printf("Record chain %s at #%lld %s\n", h.site.c_str(), static_cast<long long>(h.seq),
+                h.hash.c_str());
   }
 }
 
 }  // namespace
 
 BillingCommands::BillingCommands(CLI::App& app) {
-  auto* contract = app.add_subcommand("contract", "Customer contracts: prices, parties, payment terms");
+  auto* contract =
+      app.add_subcommand("contract", "Customer contracts: prices, parties, payment terms");
   contract->require_subcommand(1);
   contract_import_ = contract->add_subcommand(
       "import", "Add or replace a customer's contract from a JSON file (schemas/contract.json)");
@@ -91,8 +96,9 @@ BillingCommands::BillingCommands(CLI::App& app) {
   invoice->require_subcommand(1);
   const std::string period_help = "Billing period YYYY-MM (in each contract's time zone)";
   close_ = invoice->add_subcommand(
-      "close", "Close a period: invoice every verified maintenance record not billed yet, for every "
-               "contract, in one transaction. Closing again changes nothing.");
+      "close",
+      "Close a period: invoice every verified maintenance record not billed yet, for every "
+      "contract, in one transaction. Closing again changes nothing.");
   close_->add_option("--period", period_, period_help)->required();
   close_->add_option("--issue-date", issue_date_, "Issue date YYYY-MM-DD (default: today)");
 
@@ -109,9 +115,12 @@ BillingCommands::BillingCommands(CLI::App& app) {
       ->capture_default_str();
 
   export_ = invoice->add_subcommand(
-      "export", "Write a period's invoices and credit notes for ERP import (byte-identical on re-export)");
+      "export",
+      "Write a period's invoices and credit notes for ERP import (byte-identical on re-export)");
   export_->add_option("--period", period_, period_help)->required();
-  export_->add_option("--format", format_, "csv (one file), json (one file) or ubl (one file per document)")
+  export_
+      ->add_option("--format", format_,
+                   "csv (one file), json (one file) or ubl (one file per document)")
       ->required()
       ->check(CLI::IsMember({"csv", "json", "ubl"}));
   export_->add_option("--out", out_dir_, "Output folder (created if missing)")->required();
@@ -120,7 +129,8 @@ BillingCommands::BillingCommands(CLI::App& app) {
       "credit", "Issue a credit note correcting an invoice (issued invoices never change)");
   credit_->add_option("number", number_, "Invoice number")->required();
   credit_->add_option("--reason", reason_, "Why (printed on the credit note)")->required();
-  credit_->add_option("--line", lines_, "Credit only these line numbers (repeatable; default: all)");
+  credit_->add_option("--line", lines_,
+                      "Credit only these line numbers (repeatable; default: all)");
   credit_->add_option("--issue-date", issue_date_, "Issue date YYYY-MM-DD (default: today)");
 
   not_billable_ = invoice->add_subcommand(
@@ -158,18 +168,20 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
     for (const auto& c : ledger.Contracts()) {
       std::cout << c.contract_id << "  customer " << c.customer_id << "  " << c.buyer.name << "  "
                 << c.inspection_prices.size() << " inspection prices, " << c.repairs.size()
-                << " repair items, series " << c.invoice_series << " / " << c.credit_note_series << "\n";
+                << " repair items, series " << c.invoice_series << " / " << c.credit_note_series
+                << "\n";
     }
     return 0;
   }
   if (*close_) {
     const auto period = PeriodArg(period_);
     if (!period) return 2;
-    const auto outcomes = ledger.ClosePeriod(*period, issue_date_, NowMillis(), [](const core::Invoice& inv) {
-      std::cout << "issued " << inv.number << ": " << inv.lines.size() << " lines, "
-                << core::FormatAmount(inv.totals.payable) << " " << inv.currency << std::endl;
-      MaybeStall();
-    });
+    const auto outcomes =
+        ledger.ClosePeriod(*period, issue_date_, NowMillis(), [](const core::Invoice& inv) {
+          std::cout << "issued " << inv.number << ": " << inv.lines.size() << " lines, "
+                    << core::FormatAmount(inv.totals.payable) << " " << inv.currency << std::endl;
+          MaybeStall();
+        });
     if (!outcomes.ok()) {
       std::cerr << "error: " << outcomes.error().detail << "\n";
       return 1;
@@ -181,13 +193,16 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
                   << "; nothing issued\n";
         continue;
       }
-      std::cout << o.contract_id << ": "
-                << (o.invoice_number.empty() ? "nothing to bill" : o.invoice_number + ", " +
-                                                                       std::to_string(o.records_billed) +
-                                                                       " records billed")
-                << (o.unpriced.empty() ? "" : ", " + std::to_string(o.unpriced.size()) +
-                                                  " verified records without a price (see not-billable)")
-                << "\n";
+      std::cout
+          << o.contract_id << ": "
+          << (o.invoice_number.empty()
+                  ? "nothing to bill"
+                  : o.invoice_number + ", " + std::to_string(o.records_billed) + " records billed")
+          << (o.unbillable.empty()
+                  ? ""
+                  : ", " + std::to_string(o.unbillable.size()) +
+                        " verified records the contract does not cover (see invoice not-billable)")
+          << "\n";
     }
     return 0;
   }
@@ -196,11 +211,18 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
     if (json_) {
       nlohmann::ordered_json out = nlohmann::ordered_json::array();
       for (const auto& r : rows) {
-        out.push_back({{"number", r.number}, {"type", core::ToString(r.type)}, {"contract_id", r.contract_id},
-                       {"customer_id", r.customer_id}, {"period", r.period}, {"issue_date", r.issue_date},
-                       {"preceding_invoice", r.preceding_number}, {"lines", r.lines},
-                       {"currency", r.currency}, {"net", core::FormatAmount(r.net)},
-                       {"vat", core::FormatAmount(r.vat)}, {"total", core::FormatAmount(r.total)}});
+        out.push_back({{"number", r.number},
+                       {"type", core::ToString(r.type)},
+                       {"contract_id", r.contract_id},
+                       {"customer_id", r.customer_id},
+                       {"period", r.period},
+                       {"issue_date", r.issue_date},
+                       {"preceding_invoice", r.preceding_number},
+                       {"lines", r.lines},
+                       {"currency", r.currency},
+                       {"net", core::FormatAmount(r.net)},
+                       {"vat", core::FormatAmount(r.vat)},
+                       {"total", core::FormatAmount(r.total)}});
       }
       std::cout << out.dump(2) << "\n";
       return 0;
@@ -209,9 +231,10 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
                 "customer", "lines", "total", "corrects");
     for (const auto& r : rows) {
       std::printf("%-16s %-11s %-7s %-10s %-12s %6lld %12s %s\n", r.number.c_str(),
-                  std::string(core::ToString(r.type)).c_str(), r.period.c_str(), r.issue_date.c_str(),
-                  r.customer_id.c_str(), static_cast<long long>(r.lines),
-                  (core::FormatAmount(r.total) + " " + r.currency).c_str(), r.preceding_number.c_str());
+                  std::string(core::ToString(r.type)).c_str(), r.period.c_str(),
+                  r.issue_date.c_str(), r.customer_id.c_str(), static_cast<long long>(r.lines),
+                  (core::FormatAmount(r.total) + " " + r.currency).c_str(),
+                  r.preceding_number.c_str());
     }
     if (rows.empty()) std::cout << "no invoices\n";
     return 0;
@@ -252,7 +275,8 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
         }
       }
     }
-    std::cout << documents.size() << " documents of " << period_ << " exported as " << format_ << ":\n";
+    std::cout << documents.size() << " documents of " << period_ << " exported as " << format_
+              << ":\n";
     for (const auto& p : written) std::cout << "  " << p.string() << "\n";
     return 0;
   }
@@ -263,8 +287,9 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
       return 1;
     }
     std::cout << "issued credit note " << note.value().number << " for " << number_ << ": "
-              << note.value().lines.size() << " lines, " << core::FormatAmount(note.value().totals.payable)
-              << " " << note.value().currency << "\n";
+              << note.value().lines.size() << " lines, "
+              << core::FormatAmount(note.value().totals.payable) << " " << note.value().currency
+              << "\n";
     return 0;
   }
   if (*not_billable_) {
@@ -274,17 +299,21 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
     if (json_) {
       nlohmann::ordered_json out = nlohmann::ordered_json::array();
       for (const auto& r : rows) {
-        out.push_back({{"site", r.site}, {"inspection_id", r.inspection_id}, {"asset_id", r.asset_id},
-                       {"technician_id", r.technician_id}, {"ended_at", core::FormatRfc3339(r.ended_at)},
-                       {"status", r.status}, {"reason", r.reason}});
+        out.push_back({{"site", r.site},
+                       {"inspection_id", r.inspection_id},
+                       {"asset_id", r.asset_id},
+                       {"technician_id", r.technician_id},
+                       {"ended_at", core::FormatRfc3339(r.ended_at)},
+                       {"status", r.status},
+                       {"reason", r.reason}});
       }
       std::cout << out.dump(2) << "\n";
       return 0;
     }
     for (const auto& r : rows) {
-      std::cout << r.site << "  inspection " << r.inspection_id << "  " << (r.asset_id.empty() ? "-" : r.asset_id)
-                << "  " << r.technician_id << "  " << core::FormatRfc3339(r.ended_at) << "  " << r.status
-                << ": " << r.reason << "\n";
+      std::cout << r.site << "  inspection " << r.inspection_id << "  "
+                << (r.asset_id.empty() ? "-" : r.asset_id) << "  " << r.technician_id << "  "
+                << core::FormatRfc3339(r.ended_at) << "  " << r.status << ": " << r.reason << "\n";
     }
     std::cout << rows.size() << " inspections of " << period_ << " not billed\n";
     return 0;

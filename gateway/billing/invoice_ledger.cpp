@@ -8,22 +8,20 @@
 namespace fieldproof::billing {
 namespace {
 
-core::Rejection Refused(std::string why) { return {core::RejectReason::kInvalidValue, std::move(why)}; }
+core::Rejection Refused(std::string why) {
+  return {core::RejectReason::kInvalidValue, std::move(why)};
+}
 
 // Thrown inside a transaction to roll it back with a reason for the caller.
 struct Refusal {
   core::Rejection rejection;
 };
 
-bool Covers(const core::Contract& c, const std::string& site) {
-  return c.sites.empty() || std::find(c.sites.begin(), c.sites.end(), site) != c.sites.end();
-}
-
 core::Invoice DecodeStored(const std::string& number, const std::string& document) {
   auto invoice = codec::DecodeInvoice(document);
   if (!invoice.ok()) {
-    throw store::StoreError(SQLITE_CORRUPT, "stored invoice " + number + " is unreadable: " +
-                                                invoice.error().detail);
+    throw store::StoreError(
+        SQLITE_CORRUPT, "stored invoice " + number + " is unreadable: " + invoice.error().detail);
   }
   return std::move(invoice).value();
 }
@@ -36,12 +34,19 @@ void InvoiceLedger::ImportContract(const core::Contract& c, const std::string& d
                                    core::UnixMillis now) {
   store::InTransaction(db_, [&] {
     db_.Prepare("DELETE FROM contracts WHERE customer_id = ? AND contract_id <> ?")
-        .Bind(1, c.customer_id).Bind(2, c.contract_id).Run();
+        .Bind(1, c.customer_id)
+        .Bind(2, c.contract_id)
+        .Run();
     db_.Prepare(
-           "INSERT INTO contracts (contract_id, customer_id, document, imported_at) VALUES (?,?,?,?) "
+           "INSERT INTO contracts (contract_id, customer_id, document, imported_at) VALUES "
+           "(?,?,?,?) "
            "ON CONFLICT (contract_id) DO UPDATE SET customer_id = excluded.customer_id, "
            "document = excluded.document, imported_at = excluded.imported_at")
-        .Bind(1, c.contract_id).Bind(2, c.customer_id).Bind(3, document).Bind(4, now).Run();
+        .Bind(1, c.contract_id)
+        .Bind(2, c.customer_id)
+        .Bind(3, document)
+        .Bind(4, now)
+        .Run();
   });
 }
 
@@ -51,8 +56,8 @@ std::vector<core::Contract> InvoiceLedger::Contracts() {
   while (s.Step()) {
     auto contract = codec::DecodeContract(s.Text(1));
     if (!contract.ok()) {
-      throw store::StoreError(SQLITE_CORRUPT, "stored contract " + s.Text(0) + " is unreadable: " +
-                                                  contract.error().detail);
+      throw store::StoreError(SQLITE_CORRUPT, "stored contract " + s.Text(0) +
+                                                  " is unreadable: " + contract.error().detail);
     }
     contracts.push_back(std::move(contract).value());
   }
@@ -81,7 +86,6 @@ std::vector<core::BillableVisit> InvoiceLedger::UnbilledVisits(const core::Contr
   while (s.Step()) {
     core::BillableVisit v;
     v.record = {s.Text(0), s.Int(1), s.Text(2), s.Int(3), s.Int(4), s.Int(5)};
-    if (!Covers(c, v.record.site)) continue;
     // Two records for one inspection (a verdict and a later review) bill it once.
     if (!inspections.insert(v.record.inspection_id).second) continue;
     v.asset_id = s.Text(6);
@@ -146,7 +150,8 @@ core::Result<std::vector<CloseOutcome>> InvoiceLedger::ClosePeriod(
     return Refused("issue date \"" + issue_date + "\" is not a date YYYY-MM-DD");
   }
   const std::vector<core::Contract> contracts = Contracts();
-  if (contracts.empty()) return Refused("no contract imported: run `fieldproof contract import FILE`");
+  if (contracts.empty())
+    return Refused("no contract imported: run `fieldproof contract import FILE`");
   const std::string period_text = core::ToString(period);
   std::vector<CloseOutcome> outcomes;
   try {
@@ -157,7 +162,8 @@ core::Result<std::vector<CloseOutcome>> InvoiceLedger::ClosePeriod(
         out.contract_id = c.contract_id;
         out.currency = c.currency;
         auto closed = db_.Prepare(
-            "SELECT coalesce(invoice_number, '') FROM period_closes WHERE contract_id = ? AND period = ?");
+            "SELECT coalesce(invoice_number, '') FROM period_closes WHERE contract_id = ? AND "
+            "period = ?");
         if (closed.Bind(1, c.contract_id).Bind(2, period_text).Step()) {
           out.already_closed = true;
           out.invoice_number = closed.Text(0);
@@ -165,13 +171,14 @@ core::Result<std::vector<CloseOutcome>> InvoiceLedger::ClosePeriod(
           outcomes.push_back(std::move(out));
           continue;
         }
-        auto last = db_.Prepare("SELECT coalesce(max(period), '') FROM period_closes WHERE contract_id = ?");
+        auto last = db_.Prepare(
+            "SELECT coalesce(max(period), '') FROM period_closes WHERE contract_id = ?");
         last.Bind(1, c.contract_id).Step();
         const std::string latest = last.Text(0);
         last.Reset();
         if (!latest.empty() && latest > period_text) {
-          throw Refusal{Refused("contract " + c.contract_id + " already closed " + latest + ", after " +
-                                period_text + ": work of " + period_text +
+          throw Refusal{Refused("contract " + c.contract_id + " already closed " + latest +
+                                ", after " + period_text + ": work of " + period_text +
                                 " not billed yet goes on the next open period")};
         }
         const auto visits = UnbilledVisits(c, core::PeriodEnd(period, c.time_zone));
@@ -179,10 +186,11 @@ core::Result<std::vector<CloseOutcome>> InvoiceLedger::ClosePeriod(
         auto billed = db_.Prepare(
             "SELECT site, technician_id, day FROM billed_callouts WHERE contract_id = ?");
         billed.Bind(1, c.contract_id);
-        while (billed.Step()) callouts_billed.insert({billed.Text(0), billed.Text(1), billed.Text(2)});
+        while (billed.Step())
+          callouts_billed.insert({billed.Text(0), billed.Text(1), billed.Text(2)});
 
         core::DraftLines draft = core::DraftInvoiceLines(c, visits, callouts_billed);
-        out.unpriced = std::move(draft.unpriced);
+        out.unbillable = std::move(draft.unbillable);
         out.records_billed = draft.billed.size();
         if (!draft.lines.empty()) {
           std::set<std::string> sites(c.sites.begin(), c.sites.end());
@@ -215,11 +223,15 @@ core::Result<std::vector<CloseOutcome>> InvoiceLedger::ClosePeriod(
         }
         db_.Prepare(
                "INSERT INTO period_closes (contract_id, period, invoice_number, records_billed, "
-               "not_priced, closed_at) VALUES (?,?,?,?,?,?)")
-            .Bind(1, c.contract_id).Bind(2, period_text)
-            .BindOptional(3, out.invoice_number.empty() ? std::nullopt : std::optional(out.invoice_number))
+               "not_billable, closed_at) VALUES (?,?,?,?,?,?)")
+            .Bind(1, c.contract_id)
+            .Bind(2, period_text)
+            .BindOptional(
+                3, out.invoice_number.empty() ? std::nullopt : std::optional(out.invoice_number))
             .Bind(4, static_cast<std::int64_t>(out.records_billed))
-            .Bind(5, static_cast<std::int64_t>(out.unpriced.size())).Bind(6, now).Run();
+            .Bind(5, static_cast<std::int64_t>(out.unbillable.size()))
+            .Bind(6, now)
+            .Run();
         outcomes.push_back(std::move(out));
       }
     });
@@ -251,7 +263,8 @@ core::Result<core::Invoice> InvoiceLedger::IssueCreditNote(const std::string& nu
       for (const auto& c : contracts) {
         if (c.contract_id == original->contract_id) contract = &c;
       }
-      if (!contract) throw Refusal{Refused("contract " + original->contract_id + " is no longer imported")};
+      if (!contract)
+        throw Refusal{Refused("contract " + original->contract_id + " is no longer imported")};
       auto draft = core::MakeCreditNote(*original, "", "", reason, line_nos);
       if (!draft) throw Refusal{Refused(number + " has no such line")};
       auto credited = db_.Prepare(
@@ -267,12 +280,16 @@ core::Result<core::Invoice> InvoiceLedger::IssueCreditNote(const std::string& nu
       }
       note = *core::MakeCreditNote(
           *original,
-          core::FormatDocumentNumber(contract->credit_note_series, NextNumber(contract->credit_note_series)),
-          issue_date.empty() ? core::LocalDate(now, contract->time_zone) : issue_date, reason, line_nos);
+          core::FormatDocumentNumber(contract->credit_note_series,
+                                     NextNumber(contract->credit_note_series)),
+          issue_date.empty() ? core::LocalDate(now, contract->time_zone) : issue_date, reason,
+          line_nos);
       StoreDocument(note, now);
       auto mark = db_.Prepare(
-          "INSERT INTO credited_lines (invoice_number, line_no, credit_note_number) VALUES (?,?,?)");
-      for (const auto& line : note.lines) mark.Bind(1, number).Bind(2, line.line_no).Bind(3, note.number).Run();
+          "INSERT INTO credited_lines (invoice_number, line_no, credit_note_number) VALUES "
+          "(?,?,?)");
+      for (const auto& line : note.lines)
+        mark.Bind(1, number).Bind(2, line.line_no).Bind(3, note.number).Run();
     });
   } catch (const Refusal& r) {
     return r.rejection;
@@ -285,7 +302,8 @@ std::vector<InvoiceSummary> InvoiceLedger::List(const std::string& period,
   auto s = db_.Prepare(
       "SELECT number, type, contract_id, customer_id, period, issue_date, currency, net_cents, "
       "vat_cents, total_cents, line_count, coalesce(preceding_number, '') FROM invoices "
-      "WHERE (?1 = '' OR period = ?1) AND (?2 = '' OR customer_id = ?2) ORDER BY created_at, number");
+      "WHERE (?1 = '' OR period = ?1) AND (?2 = '' OR customer_id = ?2) ORDER BY created_at, "
+      "number");
   s.Bind(1, period).Bind(2, customer_id);
   std::vector<InvoiceSummary> out;
   while (s.Step()) {
@@ -317,7 +335,8 @@ std::optional<core::Invoice> InvoiceLedger::Get(const std::string& number) {
 }
 
 std::vector<core::Invoice> InvoiceLedger::DocumentsOf(const core::Period& period) {
-  auto s = db_.Prepare("SELECT number, document FROM invoices WHERE period = ? ORDER BY type DESC, number");
+  auto s = db_.Prepare(
+      "SELECT number, document FROM invoices WHERE period = ? ORDER BY type DESC, number");
   s.Bind(1, core::ToString(period));
   std::vector<core::Invoice> out;
   while (s.Step()) out.push_back(DecodeStored(s.Text(0), s.Text(1)));
@@ -331,7 +350,8 @@ std::vector<NotBillable> InvoiceLedger::ListNotBillable(const core::Period& peri
   auto bounds = [&](const std::string& customer) {
     for (const auto& c : contracts) {
       if (c.customer_id == customer) {
-        return std::pair(core::PeriodStart(period, c.time_zone), core::PeriodEnd(period, c.time_zone));
+        return std::pair(core::PeriodStart(period, c.time_zone),
+                         core::PeriodEnd(period, c.time_zone));
       }
     }
     return std::pair(core::PeriodStart(period, {}), core::PeriodEnd(period, {}));
@@ -339,15 +359,18 @@ std::vector<NotBillable> InvoiceLedger::ListNotBillable(const core::Period& peri
   auto s = db_.Prepare(
       "SELECT i.site, i.id, coalesce(i.asset_id, ''), i.technician_id, i.ended_at, "
       "coalesce(rv.decision, i.verdict), coalesce(a.owner_id, ''), "
-      "coalesce(rv.reason, (SELECT group_concat(c.name || ' ' || c.status || ': ' || c.detail, '; ') "
-      "  FROM inspection_checks c WHERE c.inspection_id = i.id AND c.status IN ('fail', 'review'))), "
+      "coalesce(rv.reason, (SELECT group_concat(c.name || ' ' || c.status || ': ' || c.detail, '; "
+      "') "
+      "  FROM inspection_checks c WHERE c.inspection_id = i.id AND c.status IN ('fail', "
+      "'review'))), "
       "  rv.decision IS NOT NULL "
       "FROM inspections i LEFT JOIN reviews rv ON rv.inspection_id = i.id "
       "LEFT JOIN assets a ON a.site = i.site AND a.asset_id = i.asset_id "
       "WHERE i.verdict IN ('needs_review', 'rejected') AND coalesce(rv.decision, '') <> 'verified' "
       "  AND i.ended_at >= ? AND i.ended_at < ? ORDER BY i.ended_at, i.id");
   // The widest window any time zone could need; each row is then checked in its own zone.
-  s.Bind(1, core::PeriodStart(period, {}) - 86'400'000).Bind(2, core::PeriodEnd(period, {}) + 86'400'000);
+  s.Bind(1, core::PeriodStart(period, {}) - 86'400'000)
+      .Bind(2, core::PeriodEnd(period, {}) + 86'400'000);
   while (s.Step()) {
     const auto [start, end] = bounds(s.Text(6));
     const core::UnixMillis ended = s.Int(4);
@@ -360,10 +383,11 @@ std::vector<NotBillable> InvoiceLedger::ListNotBillable(const core::Period& peri
   std::set<std::string> customers;
   for (const auto& c : contracts) {
     customers.insert(c.customer_id);
-    const auto draft = core::DraftInvoiceLines(c, UnbilledVisits(c, core::PeriodEnd(period, c.time_zone)), {});
-    for (const auto& u : draft.unpriced) {
+    const auto draft =
+        core::DraftInvoiceLines(c, UnbilledVisits(c, core::PeriodEnd(period, c.time_zone)), {});
+    for (const auto& u : draft.unbillable) {
       out.push_back({u.visit.record.site, u.visit.record.inspection_id, u.visit.asset_id,
-                     u.visit.technician_id, u.visit.ended_at, "not_priced", u.reason});
+                     u.visit.technician_id, u.visit.ended_at, "not_in_contract", u.reason});
     }
   }
   auto orphan = db_.Prepare(

@@ -19,13 +19,13 @@ namespace fieldproof::billing {
 
 struct CloseOutcome {
   std::string contract_id;
-  std::string invoice_number;  // Empty when there was nothing to bill.
+  std::string invoice_number;   // Empty when there was nothing to bill.
   bool already_closed = false;  // Closed before: nothing issued now.
   std::size_t records_billed = 0;
   std::size_t lines = 0;
   core::Cents payable = 0;
   std::string currency;
-  std::vector<core::UnpricedVisit> unpriced;
+  std::vector<core::UnbillableVisit> unbillable;
 };
 
 struct InvoiceSummary {
@@ -43,7 +43,7 @@ struct NotBillable {
   std::string asset_id;
   std::string technician_id;
   core::UnixMillis ended_at = 0;
-  std::string status;  // needs_review | rejected | not_priced | no_contract
+  std::string status;  // needs_review | rejected | not_in_contract | no_contract
   std::string reason;
 };
 

@@ -7,9 +7,12 @@
 
 namespace fieldproof::billing {
 
-PeriodCloser::PeriodCloser(std::string db_path, int close_day, std::chrono::milliseconds check_every,
-                           ClockFn clock)
-    : db_path_(std::move(db_path)), close_day_(close_day), check_every_(check_every), clock_(std::move(clock)) {
+PeriodCloser::PeriodCloser(std::string db_path, int close_day,
+                           std::chrono::milliseconds check_every, ClockFn clock)
+    : db_path_(std::move(db_path)),
+      close_day_(close_day),
+      check_every_(check_every),
+      clock_(std::move(clock)) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -57,10 +60,11 @@ void PeriodCloser::CheckOnce() {
                        ? std::string("nothing to bill")
                        : o.invoice_number + ", " + std::to_string(o.records_billed) + " records, " +
                              core::FormatAmount(o.payable) + " " + o.currency);
-      if (!o.unpriced.empty()) {
-        spdlog::warn("billing: {} verified records of {} have no price in contract {} "
-                     "(fieldproof invoice not-billable --period {})",
-                     o.unpriced.size(), core::ToString(*period), o.contract_id, core::ToString(*period));
+      if (!o.unbillable.empty()) {
+        spdlog::warn(
+            "billing: {} verified records of {} have no price in contract {} "
+            "(fieldproof invoice not-billable --period {})",
+            o.unbillable.size(), core::ToString(*period), o.contract_id, core::ToString(*period));
       }
     }
     return;

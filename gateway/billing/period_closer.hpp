@@ -18,7 +18,8 @@ class PeriodCloser {
  public:
   using ClockFn = std::function<core::UnixMillis()>;
 
-  PeriodCloser(std::string db_path, int close_day, std::chrono::milliseconds check_every, ClockFn clock);
+  PeriodCloser(std::string db_path, int close_day, std::chrono::milliseconds check_every,
+               ClockFn clock);
   ~PeriodCloser();  // Stop().
   void Stop();
 

@@ -20,7 +20,8 @@ bool IsCountryCode(std::string_view s) {
   return s.size() == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
 }
 bool IsCurrency(std::string_view s) {
-  return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  return s.size() == 3 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 bool IsVatCategory(std::string_view s) {
   // UNCL 5305 as EN 16931 uses it, without the Canary Islands and Ceuta/Melilla taxes.
@@ -35,7 +36,8 @@ bool IsEmail(std::string_view s) {
          s.find(' ') == std::string_view::npos;
 }
 bool IsMeansCode(std::string_view s) {
-  return !s.empty() && s.size() <= 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !s.empty() && s.size() <= 3 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 core::Cents Amount(const JsonReader& r, std::string_view key) {
@@ -76,7 +78,8 @@ core::Party DecodeParty(const JsonReader& r) {
 
 json EncodeParty(const core::Party& p) {
   json address = {{"street", p.address.street}};
-  if (!p.address.additional_street.empty()) address["additional_street"] = p.address.additional_street;
+  if (!p.address.additional_street.empty())
+    address["additional_street"] = p.address.additional_street;
   address["city"] = p.address.city;
   address["postal_code"] = p.address.postal_code;
   address["country_code"] = p.address.country_code;
@@ -113,9 +116,10 @@ json EncodePayment(const core::PaymentInstructions& p) {
 
 core::Result<core::Contract> DecodeContract(std::string_view text) {
   return DecodeObject<core::Contract>(text, [](const JsonReader& r) {
-    r.ExpectMembers({"contract_id", "customer_id", "currency", "vat", "buyer_reference", "numbering",
-                     "billing_period", "time_zone", "prices", "payment", "seller", "buyer"},
-                    {"sites", "purchase_order", "surcharges"});
+    r.ExpectMembers(
+        {"contract_id", "customer_id", "currency", "vat", "buyer_reference", "numbering",
+         "billing_period", "time_zone", "prices", "payment", "seller", "buyer"},
+        {"sites", "purchase_order", "surcharges"});
     core::Contract c;
     c.contract_id = r.String("contract_id", core::IsEntityId, "^[A-Za-z0-9._-]{1,64}$");
     c.customer_id = r.String("customer_id", core::IsEntityId, "^[A-Za-z0-9._-]{1,64}$");
@@ -123,7 +127,8 @@ core::Result<core::Contract> DecodeContract(std::string_view text) {
       const auto& sites = r.Array("sites", 1, 100);
       for (std::size_t i = 0; i < sites.size(); ++i) {
         if (!sites[i].is_string() || !core::IsSiteId(sites[i].get<std::string>())) {
-          Fail(RejectReason::kInvalidValue, r.PathOf("sites") + "/" + std::to_string(i) + ": must be a site id");
+          Fail(RejectReason::kInvalidValue,
+               r.PathOf("sites") + "/" + std::to_string(i) + ": must be a site id");
         }
         c.sites.push_back(sites[i].get<std::string>());
       }
@@ -131,34 +136,41 @@ core::Result<core::Contract> DecodeContract(std::string_view text) {
     c.currency = r.String("currency", IsCurrency, "an ISO 4217 code, e.g. EUR");
     const JsonReader vat(r.At("vat"), r.PathOf("vat"));
     vat.ExpectMembers({"category", "rate"}, {"exemption_reason"});
-    c.vat_category = vat.String("category", IsVatCategory, "a UNCL 5305 code: S, Z, E, AE, K, G, O");
+    c.vat_category =
+        vat.String("category", IsVatCategory, "a UNCL 5305 code: S, Z, E, AE, K, G, O");
     c.vat_rate_bp = Percent(vat, "rate");
     c.vat_exemption_reason = Optional(vat, "exemption_reason", 300);
     if (c.vat_category != "S" && c.vat_category != "Z" && c.vat_exemption_reason.empty()) {
-      Fail(RejectReason::kMissingField, vat.PathOf("exemption_reason") + ": required for category " +
-                                            c.vat_category + " (BR-" + c.vat_category + "-10)");
+      Fail(RejectReason::kMissingField, vat.PathOf("exemption_reason") +
+                                            ": required for category " + c.vat_category + " (BR-" +
+                                            c.vat_category + "-10)");
     }
     if (c.vat_category == "S" && c.vat_rate_bp == 0) {
-      Fail(RejectReason::kInvalidValue, vat.PathOf("rate") + ": category S needs a rate above 0 (BR-S-05)");
+      Fail(RejectReason::kInvalidValue,
+           vat.PathOf("rate") + ": category S needs a rate above 0 (BR-S-05)");
     }
     if (c.vat_category != "S" && c.vat_rate_bp != 0) {
-      Fail(RejectReason::kInvalidValue, vat.PathOf("rate") + ": must be 0 for category " + c.vat_category);
+      Fail(RejectReason::kInvalidValue,
+           vat.PathOf("rate") + ": must be 0 for category " + c.vat_category);
     }
     c.buyer_reference = r.Text("buyer_reference", 1, 100);
     c.purchase_order = Optional(r, "purchase_order", 100);
     const JsonReader numbering(r.At("numbering"), r.PathOf("numbering"));
     numbering.ExpectMembers({"invoice_series", "credit_note_series"});
     c.invoice_series = numbering.String("invoice_series", IsSeries, "^[A-Za-z0-9._-]{1,24}$");
-    c.credit_note_series = numbering.String("credit_note_series", IsSeries, "^[A-Za-z0-9._-]{1,24}$");
+    c.credit_note_series =
+        numbering.String("credit_note_series", IsSeries, "^[A-Za-z0-9._-]{1,24}$");
     if (c.invoice_series == c.credit_note_series) {
-      Fail(RejectReason::kInvalidValue, numbering.PathOf("credit_note_series") + ": must differ from invoice_series");
+      Fail(RejectReason::kInvalidValue,
+           numbering.PathOf("credit_note_series") + ": must differ from invoice_series");
     }
     if (r.String("billing_period") != "monthly") {
       Fail(RejectReason::kInvalidValue, r.PathOf("billing_period") + ": must be \"monthly\"");
     }
     const JsonReader zone(r.At("time_zone"), r.PathOf("time_zone"));
     zone.ExpectMembers({"utc_offset_minutes", "eu_summer_time"});
-    c.time_zone.utc_offset_minutes = static_cast<int>(zone.Integer("utc_offset_minutes", -720, 840));
+    c.time_zone.utc_offset_minutes =
+        static_cast<int>(zone.Integer("utc_offset_minutes", -720, 840));
     c.time_zone.eu_summer_time = zone.Boolean("eu_summer_time");
 
     const JsonReader prices(r.At("prices"), r.PathOf("prices"));
@@ -171,12 +183,14 @@ core::Result<core::Contract> DecodeContract(std::string_view text) {
       c.inspection_prices[type] = Amount(inspection, type);
     }
     if (c.inspection_prices.empty()) {
-      Fail(RejectReason::kMissingField, prices.PathOf("inspection") + ": needs at least one asset type");
+      Fail(RejectReason::kMissingField,
+           prices.PathOf("inspection") + ": needs at least one asset type");
     }
     if (prices.Has("repairs")) {
       const JsonReader repairs(prices.At("repairs"), prices.PathOf("repairs"));
       for (const auto& [code, value] : prices.At("repairs").items()) {
-        if (!core::IsSnakeCode(code)) Fail(RejectReason::kInvalidValue, repairs.PathOf(code) + ": not a defect code");
+        if (!core::IsSnakeCode(code))
+          Fail(RejectReason::kInvalidValue, repairs.PathOf(code) + ": not a defect code");
         const JsonReader item(value, repairs.PathOf(code));
         item.ExpectMembers({"name", "price"});
         c.repairs[code] = {item.Text("name", 1, 200), Amount(item, "price")};
@@ -210,9 +224,8 @@ core::Result<core::Contract> DecodeContract(std::string_view text) {
 namespace {
 
 json EncodeDocument(const core::Invoice& inv) {
-  json j = {{"type", core::ToString(inv.type)},
-            {"number", inv.number},
-            {"issue_date", inv.issue_date}};
+  json j = {
+      {"type", core::ToString(inv.type)}, {"number", inv.number}, {"issue_date", inv.issue_date}};
   if (!inv.due_date.empty()) j["due_date"] = inv.due_date;
   j["period"] = inv.period;
   j["period_start"] = inv.period_start;
@@ -223,7 +236,8 @@ json EncodeDocument(const core::Invoice& inv) {
   j["buyer_reference"] = inv.buyer_reference;
   if (!inv.purchase_order.empty()) j["purchase_order"] = inv.purchase_order;
   if (!inv.preceding_number.empty()) {
-    j["preceding_invoice"] = {{"number", inv.preceding_number}, {"issue_date", inv.preceding_issue_date}};
+    j["preceding_invoice"] = {{"number", inv.preceding_number},
+                              {"issue_date", inv.preceding_issue_date}};
   }
   if (!inv.note.empty()) j["note"] = inv.note;
   j["seller"] = EncodeParty(inv.seller);
@@ -275,7 +289,8 @@ json EncodeDocument(const core::Invoice& inv) {
                  {"tax_inclusive", core::FormatAmount(inv.totals.tax_inclusive)},
                  {"payable", core::FormatAmount(inv.totals.payable)}};
   json heads = json::array();
-  for (const auto& h : inv.chain_heads) heads.push_back({{"site", h.site}, {"seq", h.seq}, {"hash", h.hash}});
+  for (const auto& h : inv.chain_heads)
+    heads.push_back({{"site", h.site}, {"seq", h.seq}, {"hash", h.hash}});
   j["chain_heads"] = std::move(heads);
   return j;
 }
@@ -285,8 +300,10 @@ json EncodeDocument(const core::Invoice& inv) {
 core::Cents DocAmount(const JsonReader& r, std::string_view key) {
   const std::string text = r.String(key);
   const bool negative = !text.empty() && text[0] == '-';
-  auto value = core::ParseAmount(negative ? std::string_view(text).substr(1) : std::string_view(text));
-  if (!value) Fail(RejectReason::kInvalidValue, r.PathOf(key) + ": must be " + std::string(kAmountRule));
+  auto value =
+      core::ParseAmount(negative ? std::string_view(text).substr(1) : std::string_view(text));
+  if (!value)
+    Fail(RejectReason::kInvalidValue, r.PathOf(key) + ": must be " + std::string(kAmountRule));
   return negative ? -*value : *value;
 }
 
@@ -326,14 +343,15 @@ core::Result<core::Invoice> DecodeInvoice(std::string_view text) {
     const auto& lines = r.Array("lines", 1, 1'000'000);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       const JsonReader l(lines[i], r.PathOf("lines") + "/" + std::to_string(i));
-      l.ExpectMembers({"line_no", "kind", "item_id", "name", "description", "quantity", "unit_price",
-                       "net", "vat_category", "vat_rate", "service_date", "site", "technician_id",
-                       "records"},
-                      {"asset_id", "work_order_id"});
+      l.ExpectMembers(
+          {"line_no", "kind", "item_id", "name", "description", "quantity", "unit_price", "net",
+           "vat_category", "vat_rate", "service_date", "site", "technician_id", "records"},
+          {"asset_id", "work_order_id"});
       core::InvoiceLine line;
       line.line_no = static_cast<int>(l.Integer("line_no", 1, 1'000'000));
-      line.kind = l.Enum<core::LineKind>("kind", core::ParseLineKind,
-                                         "inspection, repair, night_surcharge, weekend_surcharge, callout");
+      line.kind =
+          l.Enum<core::LineKind>("kind", core::ParseLineKind,
+                                 "inspection, repair, night_surcharge, weekend_surcharge, callout");
       line.item_id = l.Text("item_id", 1, 100);
       line.name = l.Text("name", 1, 200);
       line.description = l.Text("description", 1, 500);
@@ -351,10 +369,10 @@ core::Result<core::Invoice> DecodeInvoice(std::string_view text) {
       for (std::size_t k = 0; k < records.size(); ++k) {
         const JsonReader rec(records[k], l.PathOf("records") + "/" + std::to_string(k));
         rec.ExpectMembers({"site", "seq", "hash", "inspection_id", "start_tap_id", "end_tap_id"});
-        line.records.push_back({rec.Text("site", 1, 25), rec.Integer("seq", 1, INT64_MAX),
-                                rec.Text("hash", 64, 64), rec.Integer("inspection_id", 0, INT64_MAX),
-                                rec.Integer("start_tap_id", 0, INT64_MAX),
-                                rec.Integer("end_tap_id", 0, INT64_MAX)});
+        line.records.push_back(
+            {rec.Text("site", 1, 25), rec.Integer("seq", 1, INT64_MAX), rec.Text("hash", 64, 64),
+             rec.Integer("inspection_id", 0, INT64_MAX), rec.Integer("start_tap_id", 0, INT64_MAX),
+             rec.Integer("end_tap_id", 0, INT64_MAX)});
       }
       inv.lines.push_back(std::move(line));
     }
@@ -362,8 +380,9 @@ core::Result<core::Invoice> DecodeInvoice(std::string_view text) {
     for (std::size_t i = 0; i < vat.size(); ++i) {
       const JsonReader s(vat[i], r.PathOf("vat_breakdown") + "/" + std::to_string(i));
       s.ExpectMembers({"category", "rate", "taxable", "tax"}, {"exemption_reason"});
-      inv.vat.push_back({s.String("category", IsVatCategory, "a UNCL 5305 code"), Percent(s, "rate"),
-                         DocAmount(s, "taxable"), DocAmount(s, "tax"), Optional(s, "exemption_reason", 300)});
+      inv.vat.push_back({s.String("category", IsVatCategory, "a UNCL 5305 code"),
+                         Percent(s, "rate"), DocAmount(s, "taxable"), DocAmount(s, "tax"),
+                         Optional(s, "exemption_reason", 300)});
     }
     const JsonReader t(r.At("totals"), r.PathOf("totals"));
     t.ExpectMembers({"line_net", "tax_exclusive", "vat", "tax_inclusive", "payable"});
@@ -373,7 +392,8 @@ core::Result<core::Invoice> DecodeInvoice(std::string_view text) {
     for (std::size_t i = 0; i < heads.size(); ++i) {
       const JsonReader h(heads[i], r.PathOf("chain_heads") + "/" + std::to_string(i));
       h.ExpectMembers({"site", "seq", "hash"});
-      inv.chain_heads.push_back({h.Text("site", 1, 25), h.Integer("seq", 0, INT64_MAX), h.Text("hash", 64, 64)});
+      inv.chain_heads.push_back(
+          {h.Text("site", 1, 25), h.Integer("seq", 0, INT64_MAX), h.Text("hash", 64, 64)});
     }
     return inv;
   });
@@ -382,7 +402,8 @@ core::Result<core::Invoice> DecodeInvoice(std::string_view text) {
 std::string EncodeInvoiceExport(std::string_view period, std::span<const core::Invoice> documents) {
   json docs = json::array();
   for (const auto& d : documents) docs.push_back(EncodeDocument(d));
-  json j = {{"format", "fieldproof-invoices/1"}, {"period", period}, {"documents", std::move(docs)}};
+  json j = {
+      {"format", "fieldproof-invoices/1"}, {"period", period}, {"documents", std::move(docs)}};
   return j.dump(2) + "\n";
 }
 

@@ -2,6 +2,7 @@
 // A maintenance contract with one customer (the facility owner whose id the assets carry):
 // what verified work costs and everything an EN 16931 / XRechnung invoice needs about the
 // two parties and payment. Loaded from JSON (schemas/contract.json); see docs/billing.md.
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -27,9 +28,9 @@ struct Contact {
 };
 
 struct Party {
-  std::string name;                // BT-27 / BT-44, the legal registration name
-  std::string vat_id;              // BT-31 / BT-48, e.g. DE123456789
-  std::string legal_id;            // BT-30 / BT-47, e.g. "HRB 12345", may be empty
+  std::string name;      // BT-27 / BT-44, the legal registration name
+  std::string vat_id;    // BT-31 / BT-48, e.g. DE123456789
+  std::string legal_id;  // BT-30 / BT-47, e.g. "HRB 12345", may be empty
   PostalAddress address;
   std::string electronic_address;  // BT-34 / BT-49, an e-mail address (scheme EM)
   Contact contact;
@@ -57,25 +58,29 @@ struct Surcharges {
 };
 
 struct Contract {
-  std::string contract_id;  // BT-12
-  std::string customer_id;  // The owner_id on the customer's assets.
-  std::vector<std::string> sites;  // Billed sites; empty = every site of the customer.
-  std::string currency = "EUR";    // BT-5
-  std::string vat_category = "S";  // BT-151, UNCL 5305
-  std::int64_t vat_rate_bp = 1900;  // BT-152
+  std::string contract_id;           // BT-12
+  std::string customer_id;           // The owner_id on the customer's assets.
+  std::vector<std::string> sites;    // Billed sites; empty = every site of the customer.
+  std::string currency = "EUR";      // BT-5
+  std::string vat_category = "S";    // BT-151, UNCL 5305
+  std::int64_t vat_rate_bp = 1900;   // BT-152
   std::string vat_exemption_reason;  // BT-120, for categories E, AE, K, G, O
-  std::string buyer_reference;  // BT-10 (XRechnung: the Leitweg-ID)
-  std::string purchase_order;   // BT-13, may be empty
-  std::string invoice_series;      // Numbers <series>-000001, gap-free per series.
+  std::string buyer_reference;       // BT-10 (XRechnung: the Leitweg-ID)
+  std::string purchase_order;        // BT-13, may be empty
+  std::string invoice_series;        // Numbers <series>-000001, gap-free per series.
   std::string credit_note_series;
   std::map<std::string, Cents> inspection_prices;  // By asset type.
   std::map<std::string, RepairItem> repairs;       // By defect code.
-  Cents callout_fee = 0;  // Per technician, local day and site.
+  Cents callout_fee = 0;                           // Per technician, local day and site.
   Surcharges surcharges;
   TimeZoneRule time_zone;
   Party seller;
   Party buyer;
   PaymentInstructions payment;
+
+  bool Covers(const std::string& site) const {
+    return sites.empty() || std::find(sites.begin(), sites.end(), site) != sites.end();
+  }
 };
 
 }  // namespace fieldproof::core

@@ -56,14 +56,19 @@ DraftLines DraftInvoiceLines(const Contract& c, std::span<const BillableVisit> v
   DraftLines draft;
   std::map<CalloutDay, std::vector<RecordRef>> days;
   for (const BillableVisit& v : visits) {
+    if (!c.Covers(v.record.site)) {
+      draft.unbillable.push_back(
+          {v, "site " + v.record.site + " is not in contract " + c.contract_id});
+      continue;
+    }
     const LocalDateTime start = ToLocal(v.started_at, c.time_zone);
     const std::string date = LocalDate(v.started_at, c.time_zone);
     InvoiceLine main;
     if (!v.repaired_defect.empty()) {
       const auto repair = c.repairs.find(v.repaired_defect);
       if (repair == c.repairs.end()) {
-        draft.unpriced.push_back({v, "contract " + c.contract_id + " has no repair item for defect " +
-                                         v.repaired_defect});
+        draft.unbillable.push_back({v, "contract " + c.contract_id +
+                                           " has no repair item for defect " + v.repaired_defect});
         continue;
       }
       main = BaseLine(c, LineKind::kRepair, repair->second.price, date);
@@ -75,8 +80,9 @@ DraftLines DraftInvoiceLines(const Contract& c, std::span<const BillableVisit> v
     } else {
       const auto price = c.inspection_prices.find(v.asset_type);
       if (price == c.inspection_prices.end()) {
-        draft.unpriced.push_back({v, "contract " + c.contract_id +
-                                         " has no inspection price for asset type " + v.asset_type});
+        draft.unbillable.push_back({v, "contract " + c.contract_id +
+                                           " has no inspection price for asset type " +
+                                           v.asset_type});
         continue;
       }
       main = BaseLine(c, LineKind::kInspection, price->second, date);
@@ -98,11 +104,12 @@ DraftLines DraftInvoiceLines(const Contract& c, std::span<const BillableVisit> v
       line.unit_price = line.net = ApplyRate(base, bp);
       line.item_id = kind == LineKind::kNightSurcharge ? "SURCHARGE-NIGHT" : "SURCHARGE-WEEKEND";
       line.name = std::string(what) + " surcharge " + FormatPercent(bp) + " %";
-      line.description = std::string(what) + " surcharge on " + main.item_id + " at " + v.asset_id +
-                         ", " + date;
+      line.description =
+          std::string(what) + " surcharge on " + main.item_id + " at " + v.asset_id + ", " + date;
       draft.lines.push_back(std::move(line));
     };
-    if (IsNight(start, c.surcharges)) surcharge(LineKind::kNightSurcharge, c.surcharges.night_bp, "Night");
+    if (IsNight(start, c.surcharges))
+      surcharge(LineKind::kNightSurcharge, c.surcharges.night_bp, "Night");
     if (start.weekday == 0 || start.weekday == 6) {
       surcharge(LineKind::kWeekendSurcharge, c.surcharges.weekend_bp, "Weekend");
     }
@@ -123,7 +130,8 @@ DraftLines DraftInvoiceLines(const Contract& c, std::span<const BillableVisit> v
       draft.callouts.push_back(day);
     }
   }
-  for (std::size_t i = 0; i < draft.lines.size(); ++i) draft.lines[i].line_no = static_cast<int>(i + 1);
+  for (std::size_t i = 0; i < draft.lines.size(); ++i)
+    draft.lines[i].line_no = static_cast<int>(i + 1);
   return draft;
 }
 

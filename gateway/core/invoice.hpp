@@ -42,17 +42,17 @@ struct RecordRef {
 struct InvoiceLine {
   int line_no = 0;  // BT-126, 1-based
   LineKind kind = LineKind::kInspection;
-  std::string item_id;      // BT-155, e.g. INSPECTION-fire_shutter, REPAIR-seal_damaged
-  std::string name;         // BT-153
-  std::string description;  // BT-154
-  std::int64_t quantity = 1;  // BT-129, unit C62 (one)
-  Cents unit_price = 0;       // BT-146
-  Cents net = 0;              // BT-131 = quantity * unit_price
-  std::string vat_category;   // BT-151
+  std::string item_id;           // BT-155, e.g. INSPECTION-fire_shutter, REPAIR-seal_damaged
+  std::string name;              // BT-153
+  std::string description;       // BT-154
+  std::int64_t quantity = 1;     // BT-129, unit C62 (one)
+  Cents unit_price = 0;          // BT-146
+  Cents net = 0;                 // BT-131 = quantity * unit_price
+  std::string vat_category;      // BT-151
   std::int64_t vat_rate_bp = 0;  // BT-152
-  std::string service_date;   // BT-134 = BT-135, the local day of the work
+  std::string service_date;      // BT-134 = BT-135, the local day of the work
   std::string site;
-  std::string asset_id;       // Empty on call-out lines.
+  std::string asset_id;  // Empty on call-out lines.
   std::string technician_id;
   std::string work_order_id;  // Repair lines.
   std::vector<RecordRef> records;
@@ -60,11 +60,11 @@ struct InvoiceLine {
 };
 
 struct VatSubtotal {
-  std::string category;           // BT-118
-  std::int64_t rate_bp = 0;       // BT-119
-  Cents taxable = 0;              // BT-116
-  Cents tax = 0;                  // BT-117
-  std::string exemption_reason;   // BT-120
+  std::string category;          // BT-118
+  std::int64_t rate_bp = 0;      // BT-119
+  Cents taxable = 0;             // BT-116
+  Cents tax = 0;                 // BT-117
+  std::string exemption_reason;  // BT-120
   bool operator==(const VatSubtotal&) const = default;
 };
 
@@ -96,9 +96,9 @@ struct Invoice {
   std::string period_end;    // BT-74
   std::string contract_id;   // BT-12
   std::string customer_id;
-  std::string currency;         // BT-5
-  std::string buyer_reference;  // BT-10
-  std::string purchase_order;   // BT-13
+  std::string currency;              // BT-5
+  std::string buyer_reference;       // BT-10
+  std::string purchase_order;        // BT-13
   std::string preceding_number;      // BT-25 (credit notes)
   std::string preceding_issue_date;  // BT-26
   std::string note;                  // BT-22
@@ -119,8 +119,8 @@ struct BillableVisit {
   std::string technician_id;
   UnixMillis started_at = 0;
   UnixMillis ended_at = 0;
-  std::string work_order_id;      // Set when the visit completed a follow-up work order ...
-  std::string repaired_defect;    // ... raised for this defect code: billed as a repair.
+  std::string work_order_id;    // Set when the visit completed a follow-up work order ...
+  std::string repaired_defect;  // ... raised for this defect code: billed as a repair.
 };
 
 // A technician's local day at a site: the unit of the call-out fee.
@@ -131,19 +131,22 @@ struct CalloutDay {
   auto operator<=>(const CalloutDay&) const = default;
 };
 
-struct UnpricedVisit {
+struct UnbillableVisit {
   BillableVisit visit;
   std::string reason;
 };
 
 struct DraftLines {
-  std::vector<InvoiceLine> lines;      // Numbered from 1.
-  std::vector<RecordRef> billed;       // Each visit billed, once.
-  std::vector<CalloutDay> callouts;    // Call-out days billed.
-  std::vector<UnpricedVisit> unpriced; // Not billed: the contract has no price for them.
+  std::vector<InvoiceLine> lines;    // Numbered from 1.
+  std::vector<RecordRef> billed;     // Each visit billed, once.
+  std::vector<CalloutDay> callouts;  // Call-out days billed.
+  std::vector<UnbillableVisit>
+      unbillable;  // Not billed: the contract does not cover or price them.
 };
 
-// Lines for `visits` (sorted by site and record seq for a stable order): one per visit
+// Lines for `visits` (sorted by site and record seq for a stable order), all of the
+// contract's customer; a visit at a site the contract does not list, or without a price,
+// comes back as unbillable. One line per visit
 // (inspection by asset type, or repair by defect code), night and weekend surcharges as
 // their own lines, then one call-out line per technician-day and site not yet billed.
 DraftLines DraftInvoiceLines(const Contract& contract, std::span<const BillableVisit> visits,

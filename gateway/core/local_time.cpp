@@ -13,7 +13,8 @@ constexpr UnixMillis kDay = 86'400'000;
 
 // 01:00 UTC on the last Sunday of `month`.
 UnixMillis LastSundayOneAm(int year, unsigned month) {
-  const sys_days last{std::chrono::year{year} / std::chrono::month{month} / Sunday[std::chrono::last]};
+  const sys_days last{std::chrono::year{year} / std::chrono::month{month} /
+                      Sunday[std::chrono::last]};
   return (last.time_since_epoch().count() * kDay) + 60 * kMinute;
 }
 
@@ -90,7 +91,8 @@ std::optional<Period> ParsePeriod(std::string_view text) {
   if (text.size() != 7) return std::nullopt;
   const auto date = ParseDate(std::string(text) + "-01");
   if (!date) return std::nullopt;
-  return Period{static_cast<int>(date->year()), static_cast<int>(static_cast<unsigned>(date->month()))};
+  return Period{static_cast<int>(date->year()),
+                static_cast<int>(static_cast<unsigned>(date->month()))};
 }
 
 std::string ToString(const Period& p) {
@@ -99,7 +101,9 @@ std::string ToString(const Period& p) {
   return text;
 }
 
-Period NextPeriod(const Period& p) { return p.month == 12 ? Period{p.year + 1, 1} : Period{p.year, p.month + 1}; }
+Period NextPeriod(const Period& p) {
+  return p.month == 12 ? Period{p.year + 1, 1} : Period{p.year, p.month + 1};
+}
 Period PreviousPeriod(const Period& p) {
   return p.month == 1 ? Period{p.year - 1, 12} : Period{p.year, p.month - 1};
 }
@@ -107,8 +111,9 @@ Period PreviousPeriod(const Period& p) {
 std::string FirstDay(const Period& p) { return ToString(p) + "-01"; }
 
 std::string LastDay(const Period& p) {
-  const year_month_day_last last{std::chrono::year{p.year},
-                                 month_day_last{std::chrono::month{static_cast<unsigned>(p.month)}}};
+  const year_month_day_last last{
+      std::chrono::year{p.year},
+      month_day_last{std::chrono::month{static_cast<unsigned>(p.month)}}};
   return FormatDate(year_month_day{last});
 }
 
@@ -116,7 +121,9 @@ UnixMillis PeriodStart(const Period& p, const TimeZoneRule& zone) {
   return LocalMidnightToUtc(*ParseDate(FirstDay(p)), zone);
 }
 
-UnixMillis PeriodEnd(const Period& p, const TimeZoneRule& zone) { return PeriodStart(NextPeriod(p), zone); }
+UnixMillis PeriodEnd(const Period& p, const TimeZoneRule& zone) {
+  return PeriodStart(NextPeriod(p), zone);
+}
 
 Period PeriodOf(UnixMillis t, const TimeZoneRule& zone) {
   const LocalDateTime local = ToLocal(t, zone);

@@ -10,7 +10,7 @@ namespace fieldproof::core {
 
 using Cents = std::int64_t;
 
-std::string FormatAmount(Cents amount);                  // 1234 -> "12.34", -5 -> "-0.05"
+std::string FormatAmount(Cents amount);                   // 1234 -> "12.34", -5 -> "-0.05"
 std::optional<Cents> ParseAmount(std::string_view text);  // "12", "12.3", "12.34"; >= 0
 
 // base * basis_points / 10000, rounded half away from zero (commercial rounding).

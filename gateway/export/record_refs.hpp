@@ -8,10 +8,10 @@
 
 namespace fieldproof::exporter {
 
-std::string RecordId(const core::RecordRef& record);                    // "MUC#42"
-std::string RecordIds(std::span<const core::RecordRef> records);       // "MUC#42;MUC#43"
-std::string RecordHashes(std::span<const core::RecordRef> records);    // hashes, ';'
-std::string InspectionIds(std::span<const core::RecordRef> records);   // "17;18"
-std::string EvidenceTaps(std::span<const core::RecordRef> records);    // "start:end;..." tap ids
+std::string RecordId(const core::RecordRef& record);                  // "MUC#42"
+std::string RecordIds(std::span<const core::RecordRef> records);      // "MUC#42;MUC#43"
+std::string RecordHashes(std::span<const core::RecordRef> records);   // hashes, ';'
+std::string InspectionIds(std::span<const core::RecordRef> records);  // "17;18"
+std::string EvidenceTaps(std::span<const core::RecordRef> records);   // "start:end;..." tap ids
 
 }  // namespace fieldproof::exporter

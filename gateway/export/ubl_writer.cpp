@@ -6,8 +6,10 @@
 namespace fieldproof::exporter {
 namespace {
 
-constexpr std::string_view kCac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
-constexpr std::string_view kCbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+constexpr std::string_view kCac =
+    "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
+constexpr std::string_view kCbc =
+    "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
 
 class UblDocument {
  public:
@@ -19,49 +21,50 @@ class UblDocument {
     x_.Open(root, {{"xmlns", "urn:oasis:names:specification:ubl:schema:xsd:" + root + "-2"},
                    {"xmlns:cac", std::string(kCac)},
                    {"xmlns:cbc", std::string(kCbc)}});
-    x_.Leaf("cbc:CustomizationID", kXRechnungCustomization);      // BT-24
-    x_.Leaf("cbc:ProfileID", kPeppolBillingProfile);              // BT-23
-    x_.Leaf("cbc:ID", inv_.number);                               // BT-1
-    x_.Leaf("cbc:IssueDate", inv_.issue_date);                    // BT-2
-    if (invoice) x_.Leaf("cbc:DueDate", inv_.due_date);           // BT-9
-    x_.Leaf(invoice ? "cbc:InvoiceTypeCode" : "cbc:CreditNoteTypeCode", core::TypeCode(inv_.type));  // BT-3
-    x_.Leaf("cbc:Note", inv_.note);                               // BT-22
+    x_.Leaf("cbc:CustomizationID", kXRechnungCustomization);  // BT-24
+    x_.Leaf("cbc:ProfileID", kPeppolBillingProfile);          // BT-23
+    x_.Leaf("cbc:ID", inv_.number);                           // BT-1
+    x_.Leaf("cbc:IssueDate", inv_.issue_date);                // BT-2
+    if (invoice) x_.Leaf("cbc:DueDate", inv_.due_date);       // BT-9
+    x_.Leaf(invoice ? "cbc:InvoiceTypeCode" : "cbc:CreditNoteTypeCode",
+            core::TypeCode(inv_.type));  // BT-3
+    x_.Leaf("cbc:Note", inv_.note);      // BT-22
     for (const auto& head : inv_.chain_heads) {
       x_.Leaf("cbc:Note", "Maintenance record chain " + head.site + " at record " +
                               std::to_string(head.seq) + ", SHA-256 " + head.hash);
     }
-    x_.Leaf("cbc:DocumentCurrencyCode", inv_.currency);           // BT-5
-    x_.Leaf("cbc:BuyerReference", inv_.buyer_reference);          // BT-10
-    x_.Open("cac:InvoicePeriod");                                 // BG-14
+    x_.Leaf("cbc:DocumentCurrencyCode", inv_.currency);   // BT-5
+    x_.Leaf("cbc:BuyerReference", inv_.buyer_reference);  // BT-10
+    x_.Open("cac:InvoicePeriod");                         // BG-14
     x_.Leaf("cbc:StartDate", inv_.period_start);
     x_.Leaf("cbc:EndDate", inv_.period_end);
     x_.Close();
     if (!inv_.purchase_order.empty()) {
-      x_.Open("cac:OrderReference");                              // BT-13
+      x_.Open("cac:OrderReference");  // BT-13
       x_.Leaf("cbc:ID", inv_.purchase_order);
       x_.Close();
     }
     if (!inv_.preceding_number.empty()) {
-      x_.Open("cac:BillingReference");                            // BG-3
+      x_.Open("cac:BillingReference");  // BG-3
       x_.Open("cac:InvoiceDocumentReference");
-      x_.Leaf("cbc:ID", inv_.preceding_number);                   // BT-25
-      x_.Leaf("cbc:IssueDate", inv_.preceding_issue_date);        // BT-26
+      x_.Leaf("cbc:ID", inv_.preceding_number);             // BT-25
+      x_.Leaf("cbc:IssueDate", inv_.preceding_issue_date);  // BT-26
       x_.Close();
       x_.Close();
     }
-    x_.Open("cac:ContractDocumentReference");                     // BT-12
+    x_.Open("cac:ContractDocumentReference");  // BT-12
     x_.Leaf("cbc:ID", inv_.contract_id);
     x_.Close();
-    x_.Open("cac:AccountingSupplierParty");                       // BG-4
+    x_.Open("cac:AccountingSupplierParty");  // BG-4
     Party(inv_.seller);
     x_.Close();
-    x_.Open("cac:AccountingCustomerParty");                       // BG-7
+    x_.Open("cac:AccountingCustomerParty");  // BG-7
     Party(inv_.buyer);
     x_.Close();
     PaymentMeans();
-    if (invoice || !inv_.payment.terms_note.empty()) {
-      x_.Open("cac:PaymentTerms");                                // BT-20
-      x_.Leaf("cbc:Note", invoice ? TermsNote() : inv_.payment.terms_note);
+    if (invoice || !inv_.payment.terms_note.empty()) {  // A credit note has no term of its own.
+      x_.Open("cac:PaymentTerms");
+      x_.Leaf("cbc:Note", TermsNote());
       x_.Close();
     }
     TaxTotal();
@@ -80,17 +83,16 @@ class UblDocument {
     x_.Leaf(name, core::FormatAmount(amount), {{"currencyID", inv_.currency}});
   }
 
+  // BT-20: the contract's wording, else the term in days.
   std::string TermsNote() const {
-    std::string note = inv_.payment.terms_note.empty()
-                           ? "Payable within " + std::to_string(inv_.payment.terms_days) + " days"
-                           : inv_.payment.terms_note;
-    return note;
+    if (!inv_.payment.terms_note.empty()) return inv_.payment.terms_note;
+    return "Payable within " + std::to_string(inv_.payment.terms_days) + " days";
   }
 
   void Party(const core::Party& p) {
     x_.Open("cac:Party");
     x_.Leaf("cbc:EndpointID", p.electronic_address, {{"schemeID", "EM"}});  // BT-34 / BT-49
-    x_.Open("cac:PostalAddress");                                          // BG-5 / BG-8
+    x_.Open("cac:PostalAddress");                                           // BG-5 / BG-8
     x_.Leaf("cbc:StreetName", p.address.street);
     x_.Leaf("cbc:AdditionalStreetName", p.address.additional_street);
     x_.Leaf("cbc:CityName", p.address.city);
@@ -119,15 +121,15 @@ class UblDocument {
 
   void PaymentMeans() {
     const auto& p = inv_.payment;
-    x_.Open("cac:PaymentMeans");                  // BG-16
+    x_.Open("cac:PaymentMeans");                    // BG-16
     x_.Leaf("cbc:PaymentMeansCode", p.means_code);  // BT-81
     x_.Leaf("cbc:PaymentID", inv_.number);          // BT-83, remittance information
-    x_.Open("cac:PayeeFinancialAccount");         // BG-17
-    x_.Leaf("cbc:ID", p.iban);                    // BT-84
-    x_.Leaf("cbc:Name", p.account_name);          // BT-85
+    x_.Open("cac:PayeeFinancialAccount");           // BG-17
+    x_.Leaf("cbc:ID", p.iban);                      // BT-84
+    x_.Leaf("cbc:Name", p.account_name);            // BT-85
     if (!p.bic.empty()) {
       x_.Open("cac:FinancialInstitutionBranch");
-      x_.Leaf("cbc:ID", p.bic);                   // BT-86
+      x_.Leaf("cbc:ID", p.bic);  // BT-86
       x_.Close();
     }
     x_.Close();
@@ -162,25 +164,25 @@ class UblDocument {
   void Line(const core::InvoiceLine& line, bool invoice) {
     x_.Open(invoice ? "cac:InvoiceLine" : "cac:CreditNoteLine");  // BG-25
     x_.Leaf("cbc:ID", std::to_string(line.line_no));              // BT-126
-    x_.Leaf(invoice ? "cbc:InvoicedQuantity" : "cbc:CreditedQuantity", std::to_string(line.quantity),
-            {{"unitCode", "C62"}});                                // BT-129, BT-130
-    Amount("cbc:LineExtensionAmount", line.net);                   // BT-131
-    x_.Open("cac:InvoicePeriod");                                  // BG-26
+    x_.Leaf(invoice ? "cbc:InvoicedQuantity" : "cbc:CreditedQuantity",
+            std::to_string(line.quantity), {{"unitCode", "C62"}});  // BT-129, BT-130
+    Amount("cbc:LineExtensionAmount", line.net);                    // BT-131
+    x_.Open("cac:InvoicePeriod");                                   // BG-26
     x_.Leaf("cbc:StartDate", line.service_date);
     x_.Leaf("cbc:EndDate", line.service_date);
     x_.Close();
-    x_.Open("cac:DocumentReference");                              // BT-128: the record billed
+    x_.Open("cac:DocumentReference");  // BT-128: the record billed
     x_.Leaf("cbc:ID", RecordId(line.records.front()));
     x_.Leaf("cbc:DocumentTypeCode", "130");
     x_.Close();
     x_.Open("cac:Item");
-    x_.Leaf("cbc:Description", line.description);                  // BT-154
-    x_.Leaf("cbc:Name", line.name);                                // BT-153
+    x_.Leaf("cbc:Description", line.description);  // BT-154
+    x_.Leaf("cbc:Name", line.name);                // BT-153
     x_.Open("cac:SellersItemIdentification");
-    x_.Leaf("cbc:ID", line.item_id);                               // BT-155
+    x_.Leaf("cbc:ID", line.item_id);  // BT-155
     x_.Close();
     TaxCategory("cac:ClassifiedTaxCategory", line.vat_category, line.vat_rate_bp, "");  // BG-30
-    auto property = [&](std::string_view name, const std::string& value) {  // BG-32
+    auto property = [&](std::string_view name, const std::string& value) {              // BG-32
       if (value.empty()) return;
       x_.Open("cac:AdditionalItemProperty");
       x_.Leaf("cbc:Name", name);
@@ -197,7 +199,7 @@ class UblDocument {
     property("Evidence taps", EvidenceTaps(line.records));
     x_.Close();
     x_.Open("cac:Price");
-    Amount("cbc:PriceAmount", line.unit_price);                    // BT-146
+    Amount("cbc:PriceAmount", line.unit_price);  // BT-146
     x_.Close();
     x_.Close();
   }

@@ -13,7 +13,8 @@ namespace fieldproof::exporter {
 
 inline constexpr std::string_view kXRechnungCustomization =
     "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0";
-inline constexpr std::string_view kPeppolBillingProfile = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
+inline constexpr std::string_view kPeppolBillingProfile =
+    "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
 
 std::string WriteUbl(const core::Invoice& document);
 

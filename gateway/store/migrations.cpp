@@ -297,7 +297,7 @@ CREATE TABLE period_closes (
   period         TEXT NOT NULL,
   invoice_number TEXT,            -- NULL when there was nothing to bill
   records_billed INTEGER NOT NULL,
-  not_priced     INTEGER NOT NULL,
+  not_billable   INTEGER NOT NULL,
   closed_at      INTEGER NOT NULL,
   PRIMARY KEY (contract_id, period)
 ) WITHOUT ROWID;

@@ -3,7 +3,6 @@
 // iteration starts from a fresh copy of the month's database (copied outside the timing).
 //   ops/build.sh billing_bench && build/tests/bench/billing_bench
 #include <benchmark/benchmark.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -40,7 +39,8 @@ std::string ReadFile(const fs::path& path) {
 // The month's verified work, built once per process.
 const fs::path& MonthDatabase() {
   static const fs::path path = [] {
-    const fs::path dir = fs::temp_directory_path() / ("fieldproof-billing-bench-" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("fieldproof-billing-bench-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     const fs::path db_path = dir / "month.db";
     fp::store::Database db(db_path.string());
@@ -49,19 +49,32 @@ const fs::path& MonthDatabase() {
     std::mt19937_64 rng(7);
     fp::store::InTransaction(db, [&] {
       auto insert = db.Prepare(
-          "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, tag_uid, "
-          "interval_days, owner_id, sensor_equipped, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)");
+          "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, "
+          "tag_uid, "
+          "interval_days, owner_id, sensor_equipped, updated_at) VALUES "
+          "(?,?,?,?,?,?,?,?,?,?,?,?,0)");
       for (const auto& a : site.assets) {
-        insert.Bind(1, a.site).Bind(2, a.asset_id).Bind(3, a.building).Bind(4, static_cast<std::int64_t>(a.floor));
-        insert.Bind(5, a.location).Bind(6, a.x_m).Bind(7, a.y_m).Bind(8, a.asset_type).Bind(9, a.tag_uid);
-        insert.Bind(10, a.interval_days).Bind(11, a.owner_id).Bind(12, static_cast<std::int64_t>(a.sensor_equipped));
+        insert.Bind(1, a.site)
+            .Bind(2, a.asset_id)
+            .Bind(3, a.building)
+            .Bind(4, static_cast<std::int64_t>(a.floor));
+        insert.Bind(5, a.location)
+            .Bind(6, a.x_m)
+            .Bind(7, a.y_m)
+            .Bind(8, a.asset_type)
+            .Bind(9, a.tag_uid);
+        insert.Bind(10, a.interval_days)
+            .Bind(11, a.owner_id)
+            .Bind(12, static_cast<std::int64_t>(a.sensor_equipped));
         insert.Run();
       }
       fp::store::RecordChain chain(db, fp::crypto::Sha256Hex);
       const fp::core::UnixMillis month_start = fp::core::PeriodStart(kMonth, {60, true});
       auto inspection = db.Prepare(
-          "INSERT INTO inspections (site, asset_id, technician_id, device_id, start_tap_id, end_tap_id, "
-          "started_at, ended_at, verdict, strength, assessed_at) VALUES ('FRA',?,?,?,?,?,?,?,?,'strong',?) "
+          "INSERT INTO inspections (site, asset_id, technician_id, device_id, start_tap_id, "
+          "end_tap_id, "
+          "started_at, ended_at, verdict, strength, assessed_at) VALUES "
+          "('FRA',?,?,?,?,?,?,?,?,'strong',?) "
           "RETURNING id");
       std::vector<std::pair<std::string, std::string>> open_orders;  // (work order, asset)
       for (int i = 0; i < kInspections + 200; ++i) {
@@ -75,12 +88,15 @@ const fs::path& MonthDatabase() {
         const int day = static_cast<int>(rng() % 30);
         // Mostly day shifts; one visit in twenty at night.
         const int hour = rng() % 20 == 0 ? 23 : 6 + static_cast<int>(rng() % 10);
-        const fp::core::UnixMillis start = month_start + (day * 24LL + hour) * 3'600'000 + static_cast<fp::core::UnixMillis>(rng() % 3'000'000);
+        const fp::core::UnixMillis start = month_start + (day * 24LL + hour) * 3'600'000 +
+                                           static_cast<fp::core::UnixMillis>(rng() % 3'000'000);
         const fp::core::UnixMillis end = start + 600'000;
-        const char* verdict = i < kInspections ? (i % 20 == 0 ? "verified_with_defects" : "verified")
-                                               : (i % 2 ? "needs_review" : "rejected");
+        const char* verdict = i < kInspections
+                                  ? (i % 20 == 0 ? "verified_with_defects" : "verified")
+                                  : (i % 2 ? "needs_review" : "rejected");
         inspection.Bind(1, asset_id).Bind(2, site.technicians[tech].technician_id);
-        inspection.Bind(3, site.handhelds[tech].device_id).Bind(4, std::int64_t{2} * i + 1)
+        inspection.Bind(3, site.handhelds[tech].device_id)
+            .Bind(4, std::int64_t{2} * i + 1)
             .Bind(5, std::int64_t{2} * i + 2);
         inspection.Bind(6, start).Bind(7, end).Bind(8, verdict).Bind(9, end);
         inspection.Step();
@@ -102,7 +118,8 @@ const fs::path& MonthDatabase() {
                         : "[]";
         r.evidence = "[]";
         r.recorded_at = end;
-        if (!work_order.empty() && fp::store::CompleteWorkOrder(db, "FRA", asset_id, work_order, id, end)) {
+        if (!work_order.empty() &&
+            fp::store::CompleteWorkOrder(db, "FRA", asset_id, work_order, id, end)) {
           r.work_order_id = work_order;
         }
         for (const auto& ref : fp::store::OpenWorkOrders(db, "FRA", asset_id, id, r.defects, end)) {
@@ -111,8 +128,10 @@ const fs::path& MonthDatabase() {
         chain.Append(std::move(r));
       }
     });
-    const std::string contract = ReadFile(fs::path(FIELDPROOF_SOURCE_DIR) / "ops/contracts/OWN-FRA.json");
-    fp::billing::InvoiceLedger(db).ImportContract(fp::codec::DecodeContract(contract).value(), contract, 0);
+    const std::string contract =
+        ReadFile(fs::path(FIELDPROOF_SOURCE_DIR) / "ops/contracts/OWN-FRA.json");
+    fp::billing::InvoiceLedger(db).ImportContract(fp::codec::DecodeContract(contract).value(),
+                                                  contract, 0);
     return db_path;
   }();
   return path;
@@ -139,8 +158,9 @@ void BM_CloseMonth(benchmark::State& state) {
     lines = outcome.value()[0].lines;
     records = outcome.value()[0].records_billed;
     state.PauseTiming();
-    repairs = db.QueryInt("SELECT count(*) FROM billed_records b JOIN maintenance_records m "
-                          "ON m.site = b.site AND m.seq = b.seq WHERE m.work_order_id <> ''");
+    repairs = db.QueryInt(
+        "SELECT count(*) FROM billed_records b JOIN maintenance_records m "
+        "ON m.site = b.site AND m.seq = b.seq WHERE m.work_order_id <> ''");
     state.ResumeTiming();
   }
   state.counters["repairs"] = static_cast<double>(repairs);
@@ -187,12 +207,15 @@ void ExportBenchmark(benchmark::State& state, Write&& write) {
 }
 
 void BM_ExportCsv(benchmark::State& state) {
-  ExportBenchmark(state, [](const auto& docs) { return fp::exporter::WriteInvoiceCsv(docs).size(); });
+  ExportBenchmark(state,
+                  [](const auto& docs) { return fp::exporter::WriteInvoiceCsv(docs).size(); });
 }
 BENCHMARK(BM_ExportCsv)->Unit(benchmark::kMillisecond);
 
 void BM_ExportJson(benchmark::State& state) {
-  ExportBenchmark(state, [](const auto& docs) { return fp::codec::EncodeInvoiceExport("2026-11", docs).size(); });
+  ExportBenchmark(state, [](const auto& docs) {
+    return fp::codec::EncodeInvoiceExport("2026-11", docs).size();
+  });
 }
 BENCHMARK(BM_ExportJson)->Unit(benchmark::kMillisecond);
 

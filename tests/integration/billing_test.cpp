@@ -48,22 +48,32 @@ class BillingTest : public ::testing::Test {
 TEST_F(BillingTest, ClosingBillsEveryVerifiedRecordOnceAndExportsAreByteIdentical) {
   VerifiedWork(1500);
   const auto verified = Count(
-      "SELECT count(*) FROM maintenance_records WHERE verdict IN ('verified', 'verified_with_defects')");
+      "SELECT count(*) FROM maintenance_records WHERE verdict IN ('verified', "
+      "'verified_with_defects')");
   ASSERT_GT(verified, 50);
 
   const auto close = Cli({"invoice", "close", "--period", "2026-11", "--issue-date", "2026-12-01"});
   ASSERT_EQ(close.exit_code, 0) << close.out;
-  EXPECT_NE(close.out.find("FP-INV-000001, " + std::to_string(verified) + " records billed"), std::string::npos)
+  EXPECT_NE(close.out.find("FP-INV-000001, " + std::to_string(verified) + " records billed"),
+            std::string::npos)
       << close.out;
   const auto again = Cli({"invoice", "close", "--period", "2026-11"});
   ASSERT_EQ(again.exit_code, 0);
-  EXPECT_NE(again.out.find("was closed before with FP-INV-000001; nothing issued"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("was closed before with FP-INV-000001; nothing issued"),
+            std::string::npos)
+      << again.out;
   EXPECT_EQ(Count("SELECT count(*) FROM billed_records"), verified);
   EXPECT_EQ(Count("SELECT count(*) FROM invoices"), 1);
 
   for (const char* format : {"csv", "json", "ubl"}) {
-    ASSERT_EQ(Cli({"invoice", "export", "--period", "2026-11", "--format", format, "--out", dir / "a"}).exit_code, 0);
-    ASSERT_EQ(Cli({"invoice", "export", "--period", "2026-11", "--format", format, "--out", dir / "b"}).exit_code, 0);
+    ASSERT_EQ(
+        Cli({"invoice", "export", "--period", "2026-11", "--format", format, "--out", dir / "a"})
+            .exit_code,
+        0);
+    ASSERT_EQ(
+        Cli({"invoice", "export", "--period", "2026-11", "--format", format, "--out", dir / "b"})
+            .exit_code,
+        0);
   }
   for (const char* file : {"invoices-2026-11.csv", "invoices-2026-11.json", "FP-INV-000001.xml"}) {
     const std::string a = ReadText(dir / (std::string("a/") + file));
@@ -88,24 +98,29 @@ TEST_F(BillingTest, ClosingBillsEveryVerifiedRecordOnceAndExportsAreByteIdentica
 TEST_F(BillingTest, ACloseKilledInsideItsTransactionLeavesNothingAndTheNextBillsEverythingOnce) {
   VerifiedWork(600);
   const auto verified = Count(
-      "SELECT count(*) FROM maintenance_records WHERE verdict IN ('verified', 'verified_with_defects')");
+      "SELECT count(*) FROM maintenance_records WHERE verdict IN ('verified', "
+      "'verified_with_defects')");
   ASSERT_GT(verified, 10);
   {
     ::setenv("FIELDPROOF_FAULT_STALL_IN_CLOSE", "1", 1);
-    Process close({FIELDPROOF_CLI_BIN, "--db", db, "invoice", "close", "--period", "2026-11"}, dir / "close.log");
+    Process close({FIELDPROOF_CLI_BIN, "--db", db, "invoice", "close", "--period", "2026-11"},
+                  dir / "close.log");
     ::unsetenv("FIELDPROOF_FAULT_STALL_IN_CLOSE");
-    ASSERT_TRUE(WaitForText(dir / "close.log", "stalling inside the transaction", std::chrono::seconds(30)))
+    ASSERT_TRUE(
+        WaitForText(dir / "close.log", "stalling inside the transaction", std::chrono::seconds(30)))
         << ReadText(dir / "close.log");
     EXPECT_NE(ReadText(dir / "close.log").find("issued FP-INV-000001"), std::string::npos);
     close.Signal(SIGKILL);
     EXPECT_EQ(close.Wait(std::chrono::seconds(10)), -SIGKILL);
   }
-  for (const char* table : {"invoices", "billed_records", "billed_callouts", "period_closes", "invoice_series"}) {
+  for (const char* table :
+       {"invoices", "billed_records", "billed_callouts", "period_closes", "invoice_series"}) {
     EXPECT_EQ(Count(std::string("SELECT count(*) FROM ") + table), 0) << table;
   }
   const auto close = Cli({"invoice", "close", "--period", "2026-11"});
   ASSERT_EQ(close.exit_code, 0) << close.out;
-  EXPECT_NE(close.out.find("FP-INV-000001"), std::string::npos) << "the number was not used up: " << close.out;
+  EXPECT_NE(close.out.find("FP-INV-000001"), std::string::npos)
+      << "the number was not used up: " << close.out;
   EXPECT_EQ(Count("SELECT count(*) FROM billed_records"), verified);
   ASSERT_EQ(Cli({"invoice", "close", "--period", "2026-11"}).exit_code, 0);
   EXPECT_EQ(Count("SELECT count(*) FROM billed_records"), verified);
@@ -126,11 +141,14 @@ TEST_F(BillingTest, TheGatewayClosesThePreviousMonthOnItsOwn) {
   auto args = VerifyingGateway();
   args.insert(args.end(), {"--close-invoices-day", "1", "--billing-check-interval", "1"});
   Gateway gateway(dir, broker, args);
-  const std::string closed = "billing: closed " + core::ToString(previous) + " for C-FRA-2026-01: FP-INV-000001";
-  EXPECT_TRUE(WaitForText(gateway.log(), closed, std::chrono::seconds(20))) << ReadText(gateway.log());
+  const std::string closed =
+      "billing: closed " + core::ToString(previous) + " for C-FRA-2026-01: FP-INV-000001";
+  EXPECT_TRUE(WaitForText(gateway.log(), closed, std::chrono::seconds(20)))
+      << ReadText(gateway.log());
   ASSERT_EQ(gateway.Stop(), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM billed_records"),
-            Count("SELECT count(*) FROM maintenance_records WHERE verdict IN ('verified', 'verified_with_defects')"));
+            Count("SELECT count(*) FROM maintenance_records WHERE verdict IN ('verified', "
+                  "'verified_with_defects')"));
   EXPECT_EQ(Count("SELECT count(*) FROM invoices"), 1) << "later checks found the month closed";
 }
 
@@ -158,7 +176,8 @@ class Handheld {
 
  private:
   void Send(crypto::TagEmulator& tag, core::TapKind kind, core::UnixMillis at,
-            const std::optional<sim::Finding>& finding, const std::optional<std::string>& work_order) {
+            const std::optional<sim::Finding>& finding,
+            const std::optional<std::string>& work_order) {
     core::Tap tap;
     tap.msg_id = "billing-" + std::to_string(++sent_);
     tap.device_id = "HH-0001";
@@ -184,7 +203,8 @@ TEST_F(BillingTest, ADefectsWorkOrderCompletedByAVerifiedVisitIsBilledAsARepair)
   {
     store::Database database(db);
     auto s = database.Prepare(
-        "SELECT asset_id, tag_uid FROM assets WHERE asset_type = 'fire_shutter' AND sensor_equipped = 0 "
+        "SELECT asset_id, tag_uid FROM assets WHERE asset_type = 'fire_shutter' AND "
+        "sensor_equipped = 0 "
         "ORDER BY asset_id LIMIT 1");
     ASSERT_TRUE(s.Step());
     asset_id = s.Text(0);
@@ -205,7 +225,8 @@ TEST_F(BillingTest, ADefectsWorkOrderCompletedByAVerifiedVisitIsBilledAsARepair)
   {
     Handheld handheld(broker.uri());
     const auto found = handheld.Visit(
-        tag, t0, sim::Finding{"guides_and_seals", {"seal_damaged", core::Severity::kMajor, "torn"}}, std::nullopt);
+        tag, t0, sim::Finding{"guides_and_seals", {"seal_damaged", core::Severity::kMajor, "torn"}},
+        std::nullopt);
     ASSERT_EQ(found.assessment.verdict, core::Verdict::kVerifiedWithDefects);
     ASSERT_EQ(found.work_orders_opened, std::vector<std::string>{"WO-1"});
     const auto repaired = handheld.Visit(tag, t0 + 26 * 3'600'000, std::nullopt, "WO-1");
@@ -213,14 +234,19 @@ TEST_F(BillingTest, ADefectsWorkOrderCompletedByAVerifiedVisitIsBilledAsARepair)
     EXPECT_EQ(repaired.work_order_completed, "WO-1");
   }
   ASSERT_EQ(gateway.Stop(), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM work_orders WHERE status = 'done' AND completed_by IS NOT NULL"), 1);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM work_orders WHERE status = 'done' AND completed_by IS NOT NULL"),
+      1);
 
   ASSERT_EQ(Cli({"contract", "import", kContract}).exit_code, 0);
-  ASSERT_EQ(Cli({"invoice", "close", "--period", "2026-11", "--issue-date", "2026-12-01"}).exit_code, 0);
-  const auto json = nlohmann::json::parse(Cli({"invoice", "show", "FP-INV-000001", "--format", "json"}).out);
+  ASSERT_EQ(
+      Cli({"invoice", "close", "--period", "2026-11", "--issue-date", "2026-12-01"}).exit_code, 0);
+  const auto json =
+      nlohmann::json::parse(Cli({"invoice", "show", "FP-INV-000001", "--format", "json"}).out);
   std::vector<std::string> items;
   for (const auto& line : json["lines"]) items.push_back(line["item_id"]);
-  EXPECT_EQ(items, (std::vector<std::string>{"INSPECTION-fire_shutter", "REPAIR-seal_damaged", "CALLOUT", "CALLOUT"}));
+  EXPECT_EQ(items, (std::vector<std::string>{"INSPECTION-fire_shutter", "REPAIR-seal_damaged",
+                                             "CALLOUT", "CALLOUT"}));
   EXPECT_EQ(json["lines"][1]["work_order_id"], "WO-1");
   EXPECT_EQ(json["lines"][1]["net"], "85.00");
 }

@@ -35,7 +35,8 @@ class LedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store::Migrate(db_);
-    for (const auto& [id, type, owner] : std::vector<std::tuple<std::string, std::string, std::string>>{
+    for (const auto& [id, type, owner] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
              {"A-1", "fire_shutter", "OWN-FRA"},
              {"A-2", "fire_door", "OWN-FRA"},
              {"A-3", "smoke_vent", "OWN-FRA"},
@@ -44,7 +45,11 @@ class LedgerTest : public ::testing::Test {
              "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, "
              "tag_uid, interval_days, owner_id, sensor_equipped, updated_at) "
              "VALUES ('FRA', ?, 'T1', 0, 'gate', 0, 0, ?, ?, 365, ?, 0, 0)")
-          .Bind(1, id).Bind(2, type).Bind(3, "04" + id).Bind(4, owner).Run();
+          .Bind(1, id)
+          .Bind(2, type)
+          .Bind(3, "04" + id)
+          .Bind(4, owner)
+          .Run();
     }
     ImportContract(SampleContractText());
   }
@@ -56,20 +61,30 @@ class LedgerTest : public ::testing::Test {
   }
 
   // An inspection with its verdict; a maintenance record when verified.
-  std::int64_t Inspection(const std::string& asset, const char* ended, const std::string& verdict = "verified",
+  std::int64_t Inspection(const std::string& asset, const char* ended,
+                          const std::string& verdict = "verified",
                           const std::string& work_order = "") {
     const core::UnixMillis end = At(ended);
     const std::int64_t taps = ++taps_;
     db_.Prepare(
-           "INSERT INTO inspections (site, asset_id, technician_id, device_id, start_tap_id, end_tap_id, "
+           "INSERT INTO inspections (site, asset_id, technician_id, device_id, start_tap_id, "
+           "end_tap_id, "
            "started_at, ended_at, verdict, strength, assessed_at) "
            "VALUES ('FRA', ?, 'T-1', 'HH-1', ?, ?, ?, ?, ?, 'strong', ?)")
-        .Bind(1, asset).Bind(2, 1000 + taps).Bind(3, 2000 + taps).Bind(4, end - 600'000).Bind(5, end)
-        .Bind(6, verdict).Bind(7, end).Run();
+        .Bind(1, asset)
+        .Bind(2, 1000 + taps)
+        .Bind(3, 2000 + taps)
+        .Bind(4, end - 600'000)
+        .Bind(5, end)
+        .Bind(6, verdict)
+        .Bind(7, end)
+        .Run();
     const std::int64_t id = db_.QueryInt("SELECT max(id) FROM inspections");
     if (verdict != "verified") {
       db_.Prepare("INSERT INTO inspection_checks VALUES (?, 0, 'dwell', ?, 'stayed 40 s of 180 s')")
-          .Bind(1, id).Bind(2, verdict == "rejected" ? "fail" : "review").Run();
+          .Bind(1, id)
+          .Bind(2, verdict == "rejected" ? "fail" : "review")
+          .Run();
       return id;
     }
     core::MaintenanceRecord r;
@@ -145,7 +160,8 @@ TEST_F(LedgerTest, AFailedCloseLeavesNothingAndTakesNoNumber) {
                                    }),
                std::runtime_error);
   EXPECT_EQ(issued, 2);
-  for (const char* table : {"invoices", "billed_records", "billed_callouts", "period_closes", "invoice_series"}) {
+  for (const char* table :
+       {"invoices", "billed_records", "billed_callouts", "period_closes", "invoice_series"}) {
     EXPECT_EQ(Count(("SELECT count(*) FROM " + std::string(table)).c_str()), 0) << table;
   }
   const auto retry = ledger_.ClosePeriod(kNov, "", kNow);
@@ -170,7 +186,9 @@ TEST_F(LedgerTest, NeedsReviewIsNotBilledUntilVerifiedThenGoesOnTheNextPeriod) {
   EXPECT_EQ(not_billed[1].inspection_id, fake);
   EXPECT_EQ(not_billed[1].status, "rejected");
 
-  ASSERT_TRUE(verify::ResolveReview(db_, {doubtful, true, "Supervisor saw the shutter tested", "S. Lead"}, kNow).ok());
+  ASSERT_TRUE(verify::ResolveReview(
+                  db_, {doubtful, true, "Supervisor saw the shutter tested", "S. Lead"}, kNow)
+                  .ok());
   EXPECT_EQ(ledger_.ListNotBillable(kNov).size(), 1u);
   const auto dec = ledger_.ClosePeriod(kDec, "", kNow);
   ASSERT_TRUE(dec.ok());
@@ -188,16 +206,18 @@ TEST_F(LedgerTest, WorkWithoutPriceOrContractIsListedAndBilledOnceAPriceExists) 
   const auto nov = ledger_.ClosePeriod(kNov, "", kNow);
   ASSERT_TRUE(nov.ok());
   EXPECT_TRUE(nov.value()[0].invoice_number.empty());
-  EXPECT_EQ(nov.value()[0].unpriced.size(), 1u);
+  EXPECT_EQ(nov.value()[0].unbillable.size(), 1u);
   const auto listed = ledger_.ListNotBillable(kNov);
   ASSERT_EQ(listed.size(), 2u);
-  EXPECT_EQ(listed[0].status, "not_priced");
-  EXPECT_EQ(listed[0].reason, "contract C-FRA-2026-01 has no inspection price for asset type smoke_vent");
+  EXPECT_EQ(listed[0].status, "not_in_contract");
+  EXPECT_EQ(listed[0].reason,
+            "contract C-FRA-2026-01 has no inspection price for asset type smoke_vent");
   EXPECT_EQ(listed[1].status, "no_contract");
   EXPECT_EQ(listed[1].reason, "no contract for customer OWN-OTHER");
 
   std::string priced = SampleContractText();
-  priced.replace(priced.find("\"fire_door\": \"32.50\""), 20, "\"fire_door\": \"32.50\", \"smoke_vent\": \"55.00\"");
+  priced.replace(priced.find("\"fire_door\": \"32.50\""), 20,
+                 "\"fire_door\": \"32.50\", \"smoke_vent\": \"55.00\"");
   ImportContract(priced);
   const auto dec = ledger_.ClosePeriod(kDec, "", kNow);
   ASSERT_TRUE(dec.ok());
@@ -216,12 +236,14 @@ TEST_F(LedgerTest, RefusesToCloseAPeriodBeforeOneAlreadyClosed) {
 
 TEST_F(LedgerTest, RepairVisitsAreBilledFromTheWorkOrderTheyComplete) {
   const std::int64_t found = Inspection("A-1", "2026-11-03T08:00:00Z");
-  const auto opened = store::OpenWorkOrders(
-      db_, "FRA", "A-1", found, R"([{"code":"seal_damaged","severity":"major","note":"torn"}])", kNow);
+  const auto opened =
+      store::OpenWorkOrders(db_, "FRA", "A-1", found,
+                            R"([{"code":"seal_damaged","severity":"major","note":"torn"}])", kNow);
   ASSERT_EQ(opened.size(), 1u);
   const std::int64_t repair_id = db_.QueryInt("SELECT coalesce(max(id), 0) FROM inspections") + 1;
   ASSERT_TRUE(store::CompleteWorkOrder(db_, "FRA", "A-1", opened[0], repair_id, kNow));
-  EXPECT_FALSE(store::CompleteWorkOrder(db_, "FRA", "A-1", opened[0], repair_id, kNow)) << "done already";
+  EXPECT_FALSE(store::CompleteWorkOrder(db_, "FRA", "A-1", opened[0], repair_id, kNow))
+      << "done already";
   EXPECT_EQ(Inspection("A-1", "2026-11-10T08:00:00Z", "verified", opened[0]), repair_id);
   ASSERT_TRUE(ledger_.ClosePeriod(kNov, "", kNow).ok());
   const auto inv = ledger_.Get("FP-INV-000001");
@@ -236,8 +258,8 @@ TEST_F(LedgerTest, CreditNotesReferenceTheInvoiceAndCreditEachLineOnce) {
   Inspection("A-1", "2026-11-03T08:00:00Z");
   Inspection("A-2", "2026-11-03T09:00:00Z");
   ASSERT_TRUE(ledger_.ClosePeriod(kNov, "2026-12-01", kNow).ok());
-  const auto note = ledger_.IssueCreditNote("FP-INV-000001", "A-2 billed twice by the old system", {2},
-                                            "2026-12-05", kNow);
+  const auto note = ledger_.IssueCreditNote("FP-INV-000001", "A-2 billed twice by the old system",
+                                            {2}, "2026-12-05", kNow);
   ASSERT_TRUE(note.ok()) << note.error().detail;
   EXPECT_EQ(note.value().number, "FP-CN-000001");
   EXPECT_EQ(note.value().preceding_number, "FP-INV-000001");

@@ -51,14 +51,16 @@ TEST(InvoiceLines, OneLinePerVisitPricedByAssetTypeThenOneCalloutPerTechnicianDa
   EXPECT_EQ(d.lines[4].records.size(), 2u);  // Both T-1 visits of that day.
   EXPECT_EQ(d.lines[5].service_date, "2026-11-04");
   EXPECT_EQ(d.lines[6].technician_id, "T-2");
-  for (std::size_t i = 0; i < d.lines.size(); ++i) EXPECT_EQ(d.lines[i].line_no, static_cast<int>(i + 1));
+  for (std::size_t i = 0; i < d.lines.size(); ++i)
+    EXPECT_EQ(d.lines[i].line_no, static_cast<int>(i + 1));
   EXPECT_EQ(d.billed.size(), 4u);
   EXPECT_EQ(d.callouts.size(), 3u);
-  EXPECT_TRUE(d.unpriced.empty());
+  EXPECT_TRUE(d.unbillable.empty());
 }
 
 TEST(InvoiceLines, CalloutDaysBilledBeforeAreNotBilledAgain) {
-  const std::vector<BillableVisit> visits = {Visit(1, "fire_shutter", "T-1", "2026-11-03T08:00:00Z")};
+  const std::vector<BillableVisit> visits = {
+      Visit(1, "fire_shutter", "T-1", "2026-11-03T08:00:00Z")};
   const DraftLines d = DraftInvoiceLines(TestContract(), visits, {{"FRA", "T-1", "2026-11-03"}});
   ASSERT_EQ(d.lines.size(), 1u);
   EXPECT_TRUE(d.callouts.empty());
@@ -70,10 +72,10 @@ TEST(InvoiceLines, NightAndWeekendSurchargesInLocalTime) {
     std::vector<LineKind> kinds;
   };
   const std::vector<Case> cases = {
-      {"2026-11-03T20:59:00Z", {LineKind::kInspection}},                            // Tue 21:59
-      {"2026-11-03T21:00:00Z", {LineKind::kInspection, LineKind::kNightSurcharge}},  // Tue 22:00
-      {"2026-11-04T04:59:00Z", {LineKind::kInspection, LineKind::kNightSurcharge}},  // Wed 05:59
-      {"2026-11-04T05:00:00Z", {LineKind::kInspection}},                            // Wed 06:00
+      {"2026-11-03T20:59:00Z", {LineKind::kInspection}},                               // Tue 21:59
+      {"2026-11-03T21:00:00Z", {LineKind::kInspection, LineKind::kNightSurcharge}},    // Tue 22:00
+      {"2026-11-04T04:59:00Z", {LineKind::kInspection, LineKind::kNightSurcharge}},    // Wed 05:59
+      {"2026-11-04T05:00:00Z", {LineKind::kInspection}},                               // Wed 06:00
       {"2026-11-07T10:00:00Z", {LineKind::kInspection, LineKind::kWeekendSurcharge}},  // Sat
       {"2026-11-07T23:30:00Z",  // Sun 00:30 local: both
        {LineKind::kInspection, LineKind::kNightSurcharge, LineKind::kWeekendSurcharge}},
@@ -121,9 +123,23 @@ TEST(InvoiceLines, WorkWithoutAPriceIsReportedNotBilled) {
   const DraftLines d = DraftInvoiceLines(TestContract(), visits, {});
   EXPECT_TRUE(d.lines.empty());
   EXPECT_TRUE(d.billed.empty());
-  ASSERT_EQ(d.unpriced.size(), 2u);
-  EXPECT_EQ(d.unpriced[0].reason, "contract C-1 has no inspection price for asset type smoke_vent");
-  EXPECT_EQ(d.unpriced[1].reason, "contract C-1 has no repair item for defect curtain_torn");
+  ASSERT_EQ(d.unbillable.size(), 2u);
+  EXPECT_EQ(d.unbillable[0].reason,
+            "contract C-1 has no inspection price for asset type smoke_vent");
+  EXPECT_EQ(d.unbillable[1].reason, "contract C-1 has no repair item for defect curtain_torn");
+}
+
+TEST(InvoiceLines, VisitsAtSitesTheContractDoesNotListAreReportedNotBilled) {
+  Contract c = TestContract();
+  c.sites = {"FRA"};
+  BillableVisit elsewhere = Visit(2, "fire_shutter", "T-1", "2026-11-03T09:00:00Z");
+  elsewhere.record.site = "MUC";
+  const std::vector<BillableVisit> visits = {
+      Visit(1, "fire_shutter", "T-1", "2026-11-03T08:00:00Z"), elsewhere};
+  const DraftLines d = DraftInvoiceLines(c, visits, {});
+  EXPECT_EQ(d.billed, std::vector<RecordRef>{visits[0].record});
+  ASSERT_EQ(d.unbillable.size(), 1u);
+  EXPECT_EQ(d.unbillable[0].reason, "site MUC is not in contract C-1");
 }
 
 InvoiceLine Line(std::string category, std::int64_t rate_bp, Cents net) {
@@ -155,7 +171,8 @@ TEST(InvoiceTotals, VatIsComputedOnTheSumOfEachCategory) {
 
 TEST(Invoice, MakeInvoiceSetsPeriodDueDateAndTotals) {
   const Contract c = TestContract();
-  const std::vector<BillableVisit> visits = {Visit(1, "fire_shutter", "T-1", "2026-11-03T08:00:00Z")};
+  const std::vector<BillableVisit> visits = {
+      Visit(1, "fire_shutter", "T-1", "2026-11-03T08:00:00Z")};
   auto draft = DraftInvoiceLines(c, visits, {});
   const Invoice inv = MakeInvoice(c, FormatDocumentNumber("INV", 7), {2026, 11}, "2026-12-02",
                                   draft.lines, {{"FRA", 12, std::string(64, 'b')}});
@@ -171,12 +188,14 @@ TEST(Invoice, MakeInvoiceSetsPeriodDueDateAndTotals) {
 
 TEST(Invoice, CreditNoteReferencesTheInvoiceAndRecomputesTotals) {
   const Contract c = TestContract();
-  const std::vector<BillableVisit> visits = {Visit(1, "fire_shutter", "T-1", "2026-11-03T08:00:00Z"),
-                                             Visit(2, "fire_door", "T-1", "2026-11-03T09:00:00Z")};
+  const std::vector<BillableVisit> visits = {
+      Visit(1, "fire_shutter", "T-1", "2026-11-03T08:00:00Z"),
+      Visit(2, "fire_door", "T-1", "2026-11-03T09:00:00Z")};
   const Invoice inv = MakeInvoice(c, "INV-000001", {2026, 11}, "2026-12-02",
                                   DraftInvoiceLines(c, visits, {}).lines, {});
   const std::vector<int> second = {2};
-  const auto note = MakeCreditNote(inv, "CN-000001", "2026-12-10", "Asset A-2 billed in error", second);
+  const auto note =
+      MakeCreditNote(inv, "CN-000001", "2026-12-10", "Asset A-2 billed in error", second);
   ASSERT_TRUE(note);
   EXPECT_EQ(note->type, DocumentType::kCreditNote);
   EXPECT_EQ(note->preceding_number, "INV-000001");

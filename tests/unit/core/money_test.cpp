@@ -33,11 +33,11 @@ TEST(Money, ParsesAmountsWithAtMostTwoDecimals) {
 }
 
 TEST(Money, RateRoundsHalfAwayFromZero) {
-  EXPECT_EQ(ApplyRate(4800, 1900), 912);   // 9.12 exactly
-  EXPECT_EQ(ApplyRate(3250, 1900), 618);   // 6.175 -> 6.18
-  EXPECT_EQ(ApplyRate(3249, 1900), 617);   // 6.1731 -> 6.17
+  EXPECT_EQ(ApplyRate(4800, 1900), 912);  // 9.12 exactly
+  EXPECT_EQ(ApplyRate(3250, 1900), 618);  // 6.175 -> 6.18
+  EXPECT_EQ(ApplyRate(3249, 1900), 617);  // 6.1731 -> 6.17
   EXPECT_EQ(ApplyRate(-3250, 1900), -618);
-  EXPECT_EQ(ApplyRate(1, 5000), 1);        // 0.005 -> 0.01
+  EXPECT_EQ(ApplyRate(1, 5000), 1);  // 0.005 -> 0.01
   EXPECT_EQ(ApplyRate(4800, 0), 0);
 }
 

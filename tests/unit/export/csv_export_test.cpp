@@ -30,7 +30,8 @@ TEST(InvoiceCsv, OneRowPerLineUnderADocumentedHeader) {
     const auto at = std::find(columns.begin(), columns.end(), name) - columns.begin();
     return parsed.records[row].fields.at(static_cast<std::size_t>(at));
   };
-  for (const auto& r : parsed.records) EXPECT_EQ(r.fields.size(), columns.size()) << "line " << r.line;
+  for (const auto& r : parsed.records)
+    EXPECT_EQ(r.fields.size(), columns.size()) << "line " << r.line;
   EXPECT_EQ(field(1, "document_number"), "FP-INV-000001");
   EXPECT_EQ(field(1, "item_name"), "Verified inspection, fire_shutter");  // Quoted: has a comma.
   EXPECT_EQ(field(1, "unit_price"), "48.00");
@@ -49,7 +50,8 @@ TEST(InvoiceCsv, CalloutRowsListEveryRecordOfTheDay) {
   const auto parsed = codec::ParseCsv(WriteInvoiceCsv(docs));
   const auto columns = Columns();
   const auto kind = std::find(columns.begin(), columns.end(), "line_kind") - columns.begin();
-  const auto records = std::find(columns.begin(), columns.end(), "maintenance_records") - columns.begin();
+  const auto records =
+      std::find(columns.begin(), columns.end(), "maintenance_records") - columns.begin();
   bool found = false;
   for (const auto& r : parsed.records) {
     if (r.fields[kind] == "callout" && r.fields[records] == "FRA#1;FRA#3") found = true;

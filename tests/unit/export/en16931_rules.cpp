@@ -52,9 +52,11 @@ class Document {
     if (!doc_) return;
     ctx_.reset(xmlXPathNewContext(doc_.get()));
     xmlXPathRegisterNs(ctx_.get(), BAD_CAST "cac",
-                       BAD_CAST "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2");
+                       BAD_CAST
+                       "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2");
     xmlXPathRegisterNs(ctx_.get(), BAD_CAST "cbc",
-                       BAD_CAST "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2");
+                       BAD_CAST
+                       "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2");
   }
   bool ok() const { return doc_ != nullptr; }
   xmlNodePtr Root() const { return xmlDocGetRootElement(doc_.get()); }
@@ -64,7 +66,8 @@ class Document {
     ctx_->node = at ? at : Root();
     xmlXPathObjectPtr result = xmlXPathEvalExpression(BAD_CAST xpath, ctx_.get());
     if (result && result->nodesetval) {
-      for (int i = 0; i < result->nodesetval->nodeNr; ++i) out.push_back(result->nodesetval->nodeTab[i]);
+      for (int i = 0; i < result->nodesetval->nodeNr; ++i)
+        out.push_back(result->nodesetval->nodeTab[i]);
     }
     xmlXPathFreeObject(result);
     return out;
@@ -133,19 +136,26 @@ RuleReport CheckUblRules(std::string_view xml) {
   c.Present("BR-03", "cbc:IssueDate", "Issue date (BT-2)");
   c.Present("BR-04", credit ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode", "Type code (BT-3)");
   c.Present("BR-05", "cbc:DocumentCurrencyCode", "Currency (BT-5)");
-  c.Present("BR-06", "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName",
+  c.Present("BR-06",
+            "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName",
             "Seller name (BT-27)");
-  c.Present("BR-07", "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName",
+  c.Present("BR-07",
+            "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName",
             "Buyer name (BT-44)");
   c.Rule("BR-08", !d.Nodes("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress").empty(),
          "Seller postal address (BG-5) missing");
-  c.Present("BR-09", "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode",
-            "Seller country code (BT-40)");
+  c.Present(
+      "BR-09",
+      "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode",
+      "Seller country code (BT-40)");
   c.Rule("BR-10", !d.Nodes("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress").empty(),
          "Buyer postal address (BG-8) missing");
-  c.Present("BR-11", "cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode",
-            "Buyer country code (BT-55)");
-  c.Present("BR-12", "cac:LegalMonetaryTotal/cbc:LineExtensionAmount", "Sum of line net amounts (BT-106)");
+  c.Present(
+      "BR-11",
+      "cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode",
+      "Buyer country code (BT-55)");
+  c.Present("BR-12", "cac:LegalMonetaryTotal/cbc:LineExtensionAmount",
+            "Sum of line net amounts (BT-106)");
   c.Present("BR-13", "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount", "Total without VAT (BT-109)");
   c.Present("BR-14", "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount", "Total with VAT (BT-112)");
   c.Present("BR-15", "cac:LegalMonetaryTotal/cbc:PayableAmount", "Amount due (BT-115)");
@@ -176,12 +186,13 @@ RuleReport CheckUblRules(std::string_view xml) {
     const std::int64_t qty = q ? std::stoll(*q) : 0;
     if (qty * price_h != net_h) {
       line_math = false;
-      line_math_detail = "line " + d.Text("cbc:ID", line).value_or("?") + ": " + std::to_string(qty) +
-                         " x " + Money(price_h) + " != " + Money(net_h);
+      line_math_detail = "line " + d.Text("cbc:ID", line).value_or("?") + ": " +
+                         std::to_string(qty) + " x " + Money(price_h) + " != " + Money(net_h);
     }
     line_sum += net_h;
-    net_by_category[{d.Text("cac:Item/cac:ClassifiedTaxCategory/cbc:ID", line).value_or(""),
-                     d.Text("cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", line).value_or("")}] += net_h;
+    net_by_category[{
+        d.Text("cac:Item/cac:ClassifiedTaxCategory/cbc:ID", line).value_or(""),
+        d.Text("cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", line).value_or("")}] += net_h;
   }
   c.Rule("BR-21", ids, "a line without identifier (BT-126)");
   c.Rule("BR-22", quantities, "a line without quantity (BT-129)");
@@ -191,11 +202,13 @@ RuleReport CheckUblRules(std::string_view xml) {
   c.Rule("BR-26", prices, "a line without item net price (BT-146)");
   c.Rule("BR-27", non_negative, "a negative item net price (BT-146)");
   c.Rule("BR-30", line_periods, "a line period ends before it starts (BG-26)");
-  c.Rule("PEPPOL-EN16931-R120", line_math, "line net amount != quantity x price: " + line_math_detail);
+  c.Rule("PEPPOL-EN16931-R120", line_math,
+         "line net amount != quantity x price: " + line_math_detail);
   {
     const auto start = d.Text("cac:InvoicePeriod/cbc:StartDate");
     const auto end = d.Text("cac:InvoicePeriod/cbc:EndDate");
-    c.Rule("BR-29", !start || !end || *end >= *start, "invoice period ends before it starts (BG-14)");
+    c.Rule("BR-29", !start || !end || *end >= *start,
+           "invoice period ends before it starts (BG-14)");
   }
 
   // VAT breakdown.
@@ -224,13 +237,15 @@ RuleReport CheckUblRules(std::string_view xml) {
     const std::int64_t expected = (scaled >= 0 ? scaled + 5000 : scaled - 5000) / 10000;
     if (expected != amount) {
       rounded = false;
-      rounding_detail = Money(base) + " x " + Money(percent_h) + " % = " + Money(expected) + ", not " + Money(amount);
+      rounding_detail = Money(base) + " x " + Money(percent_h) + " % = " + Money(expected) +
+                        ", not " + Money(amount);
     }
     if (id == std::optional<std::string>("S")) {
       const std::int64_t lines_net = net_by_category[{"S", percent.value_or("")}];
       if (lines_net != base) {
         s_sums = false;
-        s_detail = "rate " + percent.value_or("?") + ": taxable " + Money(base) + " but lines sum to " + Money(lines_net);
+        s_detail = "rate " + percent.value_or("?") + ": taxable " + Money(base) +
+                   " but lines sum to " + Money(lines_net);
       }
     }
   }
@@ -238,10 +253,13 @@ RuleReport CheckUblRules(std::string_view xml) {
   c.Rule("BR-46", tax, "a VAT breakdown without VAT amount (BT-117)");
   c.Rule("BR-47", category, "a VAT breakdown without category code (BT-118)");
   c.Rule("BR-48", rate, "a VAT breakdown without rate (BT-119)");
-  c.Rule("BR-CO-17", rounded, "VAT amount is not taxable x rate rounded to 2 decimals: " + rounding_detail);
+  c.Rule("BR-CO-17", rounded,
+         "VAT amount is not taxable x rate rounded to 2 decimals: " + rounding_detail);
   c.Rule("BR-S-08", s_sums, "standard-rated taxable amount != sum of its lines: " + s_detail);
-  c.Rule("BR-S-02", !categories.count("S") ||
-                        d.Text("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID").has_value(),
+  c.Rule("BR-S-02",
+         !categories.count("S") ||
+             d.Text("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID")
+                 .has_value(),
          "standard-rated invoice without seller VAT identifier (BT-31)");
 
   // Document totals.
@@ -254,11 +272,15 @@ RuleReport CheckUblRules(std::string_view xml) {
   const std::int64_t bt113 = c.Amount("cac:LegalMonetaryTotal/cbc:PrepaidAmount");
   const std::int64_t bt114 = c.Amount("cac:LegalMonetaryTotal/cbc:PayableRoundingAmount");
   const std::int64_t bt115 = c.Amount("cac:LegalMonetaryTotal/cbc:PayableAmount");
-  c.Rule("BR-CO-10", bt106 == line_sum, "BT-106 " + Money(bt106) + " != sum of lines " + Money(line_sum));
-  c.Rule("BR-CO-13", bt109 == bt106 - bt107 + bt108, "BT-109 " + Money(bt109) + " != BT-106 - BT-107 + BT-108");
-  c.Rule("BR-CO-14", bt110 == subtotal_tax_sum, "BT-110 " + Money(bt110) + " != sum of BT-117 " + Money(subtotal_tax_sum));
+  c.Rule("BR-CO-10", bt106 == line_sum,
+         "BT-106 " + Money(bt106) + " != sum of lines " + Money(line_sum));
+  c.Rule("BR-CO-13", bt109 == bt106 - bt107 + bt108,
+         "BT-109 " + Money(bt109) + " != BT-106 - BT-107 + BT-108");
+  c.Rule("BR-CO-14", bt110 == subtotal_tax_sum,
+         "BT-110 " + Money(bt110) + " != sum of BT-117 " + Money(subtotal_tax_sum));
   c.Rule("BR-CO-15", bt112 == bt109 + bt110, "BT-112 " + Money(bt112) + " != BT-109 + BT-110");
-  c.Rule("BR-CO-16", bt115 == bt112 - bt113 + bt114, "BT-115 " + Money(bt115) + " != BT-112 - BT-113 + BT-114");
+  c.Rule("BR-CO-16", bt115 == bt112 - bt113 + bt114,
+         "BT-115 " + Money(bt115) + " != BT-112 - BT-113 + BT-114");
   c.Rule("BR-CO-25", bt115 <= 0 || d.Text("cbc:DueDate") || d.Text("cac:PaymentTerms/cbc:Note"),
          "positive amount due without due date (BT-9) or payment terms (BT-20)");
   bool two_decimals = true;
@@ -266,7 +288,8 @@ RuleReport CheckUblRules(std::string_view xml) {
   for (xmlNodePtr n : d.Nodes("//*[@currencyID]")) {
     if (!Hundredths(Document::Content(n))) {
       two_decimals = false;
-      decimals_detail = reinterpret_cast<const char*>(n->name) + std::string(" = ") + Document::Content(n);
+      decimals_detail =
+          reinterpret_cast<const char*>(n->name) + std::string(" = ") + Document::Content(n);
     }
   }
   c.Rule("BR-DEC", two_decimals, "an amount with more than 2 decimals: " + decimals_detail);
@@ -294,26 +317,32 @@ RuleReport CheckUblRules(std::string_view xml) {
   c.Rule("BR-DE-1", !d.Nodes("cac:PaymentMeans").empty(), "payment instructions (BG-16) missing");
   c.Rule("BR-DE-2", !d.Nodes("cac:AccountingSupplierParty/cac:Party/cac:Contact").empty(),
          "seller contact (BG-6) missing");
-  c.Present("BR-DE-3", "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cbc:CityName", "Seller city (BT-37)");
+  c.Present("BR-DE-3", "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cbc:CityName",
+            "Seller city (BT-37)");
   c.Present("BR-DE-4", "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cbc:PostalZone",
             "Seller post code (BT-38)");
-  c.Present("BR-DE-5", "cac:AccountingSupplierParty/cac:Party/cac:Contact/cbc:Name", "Seller contact point (BT-41)");
+  c.Present("BR-DE-5", "cac:AccountingSupplierParty/cac:Party/cac:Contact/cbc:Name",
+            "Seller contact point (BT-41)");
   c.Present("BR-DE-6", "cac:AccountingSupplierParty/cac:Party/cac:Contact/cbc:Telephone",
             "Seller contact telephone (BT-42)");
   c.Present("BR-DE-7", "cac:AccountingSupplierParty/cac:Party/cac:Contact/cbc:ElectronicMail",
             "Seller contact e-mail (BT-43)");
-  c.Present("BR-DE-8", "cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cbc:CityName", "Buyer city (BT-52)");
+  c.Present("BR-DE-8", "cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cbc:CityName",
+            "Buyer city (BT-52)");
   c.Present("BR-DE-9", "cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cbc:PostalZone",
             "Buyer post code (BT-53)");
   c.Present("BR-DE-15", "cbc:BuyerReference", "Buyer reference (BT-10)");
   {
-    static const std::set<std::string> allowed = {"326", "380", "384", "389", "381", "875", "876", "877"};
+    static const std::set<std::string> allowed = {"326", "380", "384", "389",
+                                                  "381", "875", "876", "877"};
     const auto code = d.Text(credit ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode");
-    c.Rule("BR-DE-17", code && allowed.count(*code), "type code " + code.value_or("(none)") + " not allowed");
+    c.Rule("BR-DE-17", code && allowed.count(*code),
+           "type code " + code.value_or("(none)") + " not allowed");
   }
   c.Rule("BR-DE-21",
          d.Text("cbc:CustomizationID") ==
-             std::optional<std::string>("urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"),
+             std::optional<std::string>(
+                 "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"),
          "specification identifier is not XRechnung 3.0");
   return report;
 }

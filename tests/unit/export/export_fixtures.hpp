@@ -22,7 +22,8 @@ inline core::Contract SampleContract() {
 
 inline core::BillableVisit SampleVisit(std::int64_t seq, const char* type, const char* start) {
   core::BillableVisit v;
-  v.record = {"FRA", seq, std::string(63, 'c') + std::to_string(seq % 10), 500 + seq, 10 * seq, 10 * seq + 1};
+  v.record = {"FRA",     seq,      std::string(63, 'c') + std::to_string(seq % 10),
+              500 + seq, 10 * seq, 10 * seq + 1};
   v.asset_id = "FRA-T1-F0-FS-" + std::to_string(1000 + seq);
   v.asset_type = type;
   v.technician_id = seq % 2 ? "T-0001" : "T-0002";

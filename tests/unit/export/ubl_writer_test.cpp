@@ -43,12 +43,14 @@ TEST(UblWriter, CreditNotePassesEveryCheckedRule) {
   const auto report = CheckUblRules(xml);
   ASSERT_TRUE(report.well_formed);
   EXPECT_TRUE(report.violations.empty()) << Describe(report);
-  EXPECT_NE(xml.find("<CreditNote xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2\""),
-            std::string::npos);
+  EXPECT_NE(
+      xml.find("<CreditNote xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2\""),
+      std::string::npos);
   EXPECT_NE(xml.find("<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"), std::string::npos);
   EXPECT_NE(xml.find("<cbc:ID>FP-INV-000001</cbc:ID><cbc:IssueDate>2026-12-01</cbc:IssueDate>"),
             std::string::npos);
-  EXPECT_NE(xml.find("<cbc:CreditedQuantity unitCode=\"C62\">1</cbc:CreditedQuantity>"), std::string::npos);
+  EXPECT_NE(xml.find("<cbc:CreditedQuantity unitCode=\"C62\">1</cbc:CreditedQuantity>"),
+            std::string::npos);
   EXPECT_EQ(xml.find("cbc:DueDate"), std::string::npos) << "UBL 2.1 CreditNote has no DueDate";
 }
 
@@ -125,7 +127,8 @@ std::vector<Mutation> Mutations() {
   };
   return {
       {"BR-01", false, remove("<cbc:CustomizationID>")},
-      {"BR-02", false, [](const std::string& x) { return Replace(x, "<cbc:ID>FP-INV-000001</cbc:ID>", ""); }},
+      {"BR-02", false,
+       [](const std::string& x) { return Replace(x, "<cbc:ID>FP-INV-000001</cbc:ID>", ""); }},
       {"BR-03", false, remove("<cbc:IssueDate>")},
       {"BR-04", false, remove("<cbc:InvoiceTypeCode>")},
       {"BR-05", false, remove("<cbc:DocumentCurrencyCode>")},
@@ -144,14 +147,27 @@ std::vector<Mutation> Mutations() {
       {"BR-22", false, remove("<cbc:InvoicedQuantity")},
       {"BR-23", false, [](const std::string& x) { return Replace(x, " unitCode=\"C62\"", ""); }},
       {"BR-24", false, remove("<cbc:LineExtensionAmount currencyID", 2)},
-      {"BR-25", false, [](const std::string& x) {
+      {"BR-25", false,
+       [](const std::string& x) {
          return Replace(x, "<cbc:Name>Verified inspection, fire_shutter</cbc:Name>", "");
        }},
       {"BR-26", false, remove("<cbc:PriceAmount")},
-      {"BR-27", false, [](const std::string& x) { return Replace(x, kEur + "48.00</cbc:PriceAmount>", kEur + "-48.00</cbc:PriceAmount>"); }},
-      {"BR-29", false, [](const std::string& x) { return Replace(x, "<cbc:EndDate>2026-11-30", "<cbc:EndDate>2026-10-30"); }},
-      {"BR-30", false, [](const std::string& x) { return Replace(x, "<cbc:EndDate>2026-11-03", "<cbc:EndDate>2026-11-02"); }},
-      {"PEPPOL-EN16931-R120", false, [](const std::string& x) { return Replace(x, kEur + "48.00</cbc:PriceAmount>", kEur + "47.00</cbc:PriceAmount>"); }},
+      {"BR-27", false,
+       [](const std::string& x) {
+         return Replace(x, kEur + "48.00</cbc:PriceAmount>", kEur + "-48.00</cbc:PriceAmount>");
+       }},
+      {"BR-29", false,
+       [](const std::string& x) {
+         return Replace(x, "<cbc:EndDate>2026-11-30", "<cbc:EndDate>2026-10-30");
+       }},
+      {"BR-30", false,
+       [](const std::string& x) {
+         return Replace(x, "<cbc:EndDate>2026-11-03", "<cbc:EndDate>2026-11-02");
+       }},
+      {"PEPPOL-EN16931-R120", false,
+       [](const std::string& x) {
+         return Replace(x, kEur + "48.00</cbc:PriceAmount>", kEur + "47.00</cbc:PriceAmount>");
+       }},
       {"BR-CO-18", false, [](const std::string& x) { return RemoveAll(x, "<cac:TaxSubtotal>"); }},
       {"BR-45", false, remove("<cbc:TaxableAmount")},
       {"BR-46", false, remove("<cbc:TaxAmount", 2)},
@@ -165,24 +181,39 @@ std::vector<Mutation> Mutations() {
       {"BR-CO-14", false, amount("cbc:TaxAmount")},
       {"BR-CO-15", false, amount("cbc:TaxInclusiveAmount")},
       {"BR-CO-16", false, amount("cbc:PayableAmount")},
-      {"BR-CO-25", false, [](const std::string& x) { return RemoveElement(RemoveElement(x, "<cbc:DueDate>"), "<cac:PaymentTerms>"); }},
-      {"BR-DEC", false, [](const std::string& x) { return Replace(x, kEur + "48.00</cbc:PriceAmount>", kEur + "48.001</cbc:PriceAmount>"); }},
-      {"BR-61", false, [](const std::string& x) { return Replace(x, "<cbc:ID>DE02120300000000202051</cbc:ID>", ""); }},
-      {"BR-55", true, [](const std::string& x) { return RemoveElement(x, "<cbc:ID>FP-INV-000001</cbc:ID>"); }},
+      {"BR-CO-25", false,
+       [](const std::string& x) {
+         return RemoveElement(RemoveElement(x, "<cbc:DueDate>"), "<cac:PaymentTerms>");
+       }},
+      {"BR-DEC", false,
+       [](const std::string& x) {
+         return Replace(x, kEur + "48.00</cbc:PriceAmount>", kEur + "48.001</cbc:PriceAmount>");
+       }},
+      {"BR-61", false,
+       [](const std::string& x) {
+         return Replace(x, "<cbc:ID>DE02120300000000202051</cbc:ID>", "");
+       }},
+      {"BR-55", true,
+       [](const std::string& x) { return RemoveElement(x, "<cbc:ID>FP-INV-000001</cbc:ID>"); }},
       {"PEPPOL-EN16931-R020", false, remove("<cbc:EndpointID")},
       {"PEPPOL-EN16931-R010", false, remove("<cbc:EndpointID", 2)},
       {"BR-DE-1", false, remove("<cac:PaymentMeans>")},
       {"BR-DE-2", false, remove("<cac:Contact>")},
       {"BR-DE-3", false, remove("<cbc:CityName>")},
       {"BR-DE-4", false, remove("<cbc:PostalZone>")},
-      {"BR-DE-5", false, [](const std::string& x) { return Replace(x, "<cbc:Name>Billing Desk</cbc:Name>", ""); }},
+      {"BR-DE-5", false,
+       [](const std::string& x) { return Replace(x, "<cbc:Name>Billing Desk</cbc:Name>", ""); }},
       {"BR-DE-6", false, remove("<cbc:Telephone>")},
       {"BR-DE-7", false, remove("<cbc:ElectronicMail>")},
       {"BR-DE-8", false, remove("<cbc:CityName>", 2)},
       {"BR-DE-9", false, remove("<cbc:PostalZone>", 2)},
       {"BR-DE-15", false, remove("<cbc:BuyerReference>")},
-      {"BR-DE-17", false, [](const std::string& x) { return Replace(x, "<cbc:InvoiceTypeCode>380", "<cbc:InvoiceTypeCode>999"); }},
-      {"BR-DE-21", false, [](const std::string& x) { return Replace(x, "xrechnung_3.0", "xrechnung_2.0"); }},
+      {"BR-DE-17", false,
+       [](const std::string& x) {
+         return Replace(x, "<cbc:InvoiceTypeCode>380", "<cbc:InvoiceTypeCode>999");
+       }},
+      {"BR-DE-21", false,
+       [](const std::string& x) { return Replace(x, "xrechnung_3.0", "xrechnung_2.0"); }},
   };
 }
 
