@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "gateway/app/billing_commands.hpp"
+#include "gateway/app/coverage_command.hpp"
 #include "gateway/codec/registry_csv.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/crypto/key_diversification.hpp"
@@ -296,10 +297,12 @@ int main(int argc, char** argv) {
   review->add_option("--reviewer", review_decision.reviewer, "Who decides")->required();
 
   app::BillingCommands billing(app);
+  app::CoverageCommand coverage(app);
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (auto code = billing.Run(db_path)) return *code;
+    if (auto code = coverage.Run(db_path)) return *code;
     if (*verify_chain) return VerifyChains(db_path, chain_site);
     if (*review) {
       review_decision.verified = decision == "verified";

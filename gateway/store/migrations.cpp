@@ -7,7 +7,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -301,6 +301,10 @@ CREATE TABLE period_closes (
   closed_at      INTEGER NOT NULL,
   PRIMARY KEY (contract_id, period)
 ) WITHOUT ROWID;
+)sql",
+    // 6: coverage reports read a site's inspections by time.
+    R"sql(
+CREATE INDEX inspections_by_time ON inspections (site, ended_at);
 )sql",
 };
 
