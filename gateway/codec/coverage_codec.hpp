@@ -1,5 +1,5 @@
 #pragma once
-// A coverage report as JSON (schemas/coverage-report.json), for machines and the API.
+// A coverage report as JSON, for machines (docs/coverage.md lists the members).
 #include <string>
 
 #include "gateway/core/coverage.hpp"

@@ -202,7 +202,7 @@ std::string WriteCoverageHtml(const core::CoverageReport& r) {
   // Trend line.
   h += "<section><h2>Monthly trend</h2>\n";
   const int tw = 640, th = 200, n = static_cast<int>(r.trend.size());
-  h += "<svg width=\"" + std::to_string(tw + 60) + "\" height=\"" + std::to_string(th + 40) +
+  h += "<svg width=\"" + std::to_string(tw + 90) + "\" height=\"" + std::to_string(th + 40) +
        "\" role=\"img\" aria-label=\"coverage trend\">\n<polyline fill=\"none\" stroke=\"#2e6fd6\" stroke-width=\"2\" "
        "points=\"";
   for (int i = 0; i < n; ++i) {
