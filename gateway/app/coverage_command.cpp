@@ -14,18 +14,24 @@ namespace fieldproof::app {
 
 CoverageCommand::CoverageCommand(CLI::App& app) {
   command_ = app.add_subcommand(
-      "coverage", "Inspection coverage of a site as of a day: compliant, due soon, overdue, never "
-                  "inspected, per building, floor and asset type, with a monthly trend");
+      "coverage",
+      "Inspection coverage of a site as of a day: compliant, due soon, overdue, never "
+      "inspected, per building, floor and asset type, with a monthly trend");
   command_->add_option("--site", site_, "Site code")->required();
-  command_->add_option("--as-of", as_of_, "The day YYYY-MM-DD, counted to its end, UTC (default: now)");
+  command_->add_option("--as-of", as_of_,
+                       "The day YYYY-MM-DD, counted to its end, UTC (default: now)");
   command_->add_option("--format", format_, "table, csv, json or html")
       ->check(CLI::IsMember({"table", "csv", "json", "html"}))
       ->capture_default_str();
   command_->add_option("--out", out_, "Write to this file instead of standard output");
-  command_->add_option("--due-soon-days", due_soon_days_, "Days before the due date that count as due soon")
+  command_
+      ->add_option("--due-soon-days", due_soon_days_,
+                   "Days before the due date that count as due soon")
       ->check(CLI::Range(0, 365))
       ->capture_default_str();
-  command_->add_option("--months", months_, "Months in the trend")->check(CLI::Range(1, 120))->capture_default_str();
+  command_->add_option("--months", months_, "Months in the trend")
+      ->check(CLI::Range(1, 120))
+      ->capture_default_str();
 }
 
 std::optional<int> CoverageCommand::Run(const std::string& db_path) {

@@ -8,6 +8,7 @@
 
 #include "gateway/app/billing_commands.hpp"
 #include "gateway/app/coverage_command.hpp"
+#include "gateway/app/token_commands.hpp"
 #include "gateway/codec/registry_csv.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/crypto/key_diversification.hpp"
@@ -298,11 +299,13 @@ int main(int argc, char** argv) {
 
   app::BillingCommands billing(app);
   app::CoverageCommand coverage(app);
+  app::TokenCommands tokens(app);
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (auto code = billing.Run(db_path)) return *code;
     if (auto code = coverage.Run(db_path)) return *code;
+    if (auto code = tokens.Run(db_path)) return *code;
     if (*verify_chain) return VerifyChains(db_path, chain_site);
     if (*review) {
       review_decision.verified = decision == "verified";

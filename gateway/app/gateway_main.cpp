@@ -21,6 +21,8 @@
 #include "gateway/crypto/hex.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/billing/period_closer.hpp"
+#include "gateway/http/api.hpp"
+#include "gateway/http/http_server.hpp"
 #include "gateway/verify/verification_worker.hpp"
 
 namespace {
@@ -38,6 +40,8 @@ struct Options {
   bool clock_correction = true;
   int stats_interval_s = 10;
   int close_invoices_day = 3;        // 0: no scheduled period close.
+  http::ServerConfig http;
+  bool http_enabled = true;
   int billing_check_interval_s = 3600;
   std::string log_level = "info";
 };
@@ -88,6 +92,45 @@ void ScheduleStats(boost::asio::steady_timer& timer, const ingest::IngestPipelin
   });
 }
 
+// The gateway's counters for Prometheus (text format 0.0.4).
+std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify::VerificationWorker* verifier) {
+  const auto& m = pipeline.metrics();
+  std::string out;
+  auto metric = [&out](const char* name, const char* type, const char* help, const std::string& samples) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + samples;
+  };
+  auto sample = [](const char* name, const std::string& labels, std::uint64_t value) {
+    return std::string(name) + (labels.empty() ? "" : "{" + labels + "}") + " " + std::to_string(value) + "\n";
+  };
+  metric("fieldproof_messages_received_total", "counter", "Messages delivered by the broker.",
+         sample("fieldproof_messages_received_total", "", m.received));
+  metric("fieldproof_messages_stored_total", "counter", "Messages committed to SQLite, by kind.",
+         sample("fieldproof_messages_stored_total", "kind=\"tap\"", m.stored_taps) +
+             sample("fieldproof_messages_stored_total", "kind=\"telemetry\"", m.stored_telemetry));
+  metric("fieldproof_messages_duplicate_total", "counter", "Redeliveries and resends not stored again.",
+         sample("fieldproof_messages_duplicate_total", "", m.duplicates));
+  metric("fieldproof_messages_rejected_total", "counter", "Messages rejected (reasons: fieldproof rejected).",
+         sample("fieldproof_messages_rejected_total", "", m.rejected));
+  metric("fieldproof_queue_depth", "gauge", "Messages received and not yet committed.",
+         sample("fieldproof_queue_depth", "", pipeline.queue_depth()));
+  metric("fieldproof_commit_batches_total", "counter", "SQLite transactions committed.",
+         sample("fieldproof_commit_batches_total", "", m.batches));
+  metric("fieldproof_commit_seconds_max", "gauge", "Longest commit so far.",
+         "fieldproof_commit_seconds_max " + std::to_string(m.commit_micros_max / 1e6) + "\n");
+  metric("fieldproof_store_errors_total", "counter", "Failed transactions (retried).",
+         sample("fieldproof_store_errors_total", "", m.store_errors));
+  if (verifier) {
+    const auto& v = verifier->metrics();
+    std::string samples;
+    const char* names[] = {"verified", "verified_with_defects", "needs_review", "rejected"};
+    for (int i = 0; i < 4; ++i) {
+      samples += sample("fieldproof_verdicts_total", std::string("verdict=\"") + names[i] + "\"", v.verdicts[i]);
+    }
+    metric("fieldproof_verdicts_total", "counter", "Inspections assessed, by verdict.", samples);
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -135,6 +178,13 @@ int main(int argc, char** argv) {
                  "Seconds between checks whether a billing month is due")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
+  app.add_option("--http-address", o.http.address, "Address of the HTTP API")->capture_default_str();
+  app.add_option("--http-port", o.http.port, "Port of the HTTP API (0: any free port, logged)")
+      ->capture_default_str();
+  app.add_option("--http-threads", o.http.threads, "Threads serving the HTTP API")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_flag("--http,!--no-http", o.http_enabled, "Serve the HTTP API")->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -185,6 +235,14 @@ int main(int argc, char** argv) {
       spdlog::info("billing: the previous month is closed from day {} of each month", o.close_invoices_day);
     }
 
+    std::unique_ptr<http::HttpServer> http_server;
+    if (o.http_enabled) {
+      http::Api api({o.db_path, [&pipeline, &verifier] { return PrometheusText(pipeline, verifier.get()); }});
+      http_server = std::make_unique<http::HttpServer>(
+          o.http, [api = std::move(api)](const http::Request& request) { return api.Handle(request); });
+      spdlog::info("http: listening on {}:{}", o.http.address, http_server->port());
+    }
+
     std::promise<int> stop;
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&stop](boost::system::error_code ec, int signal) {
@@ -213,6 +271,7 @@ int main(int argc, char** argv) {
                    v.taps_assessed.load(), v.verdicts[0].load(), v.verdicts[1].load(),
                    v.verdicts[2].load(), v.verdicts[3].load());
     }
+    if (http_server) http_server->Stop();
     if (period_closer) period_closer->Stop();
     boost::asio::post(io, [&] { stats_timer.cancel(); });
     work.reset();

@@ -24,12 +24,16 @@ json Activity(const core::ActivityCounts& a) {
           {"rejected", a.rejected}};
 }
 
-json Time(const std::optional<core::UnixMillis>& t) { return t ? json(core::FormatRfc3339(*t)) : json(nullptr); }
+json Time(const std::optional<core::UnixMillis>& t) {
+  return t ? json(core::FormatRfc3339(*t)) : json(nullptr);
+}
 
 }  // namespace
 
 std::string EncodeCoverageReport(const core::CoverageReport& r, std::size_t overdue_limit) {
-  json j = {{"site", r.site}, {"as_of", core::FormatRfc3339(r.as_of)}, {"due_soon_days", r.due_soon_days}};
+  json j = {{"site", r.site},
+            {"as_of", core::FormatRfc3339(r.as_of)},
+            {"due_soon_days", r.due_soon_days}};
   j["total"] = Counts(r.total);
   json buildings = json::array();
   for (const auto& [building, counts] : r.by_building) {

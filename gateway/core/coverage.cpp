@@ -13,15 +13,20 @@ constexpr UnixMillis kDay = 86'400'000;
 
 std::string_view ToString(ComplianceState state) {
   switch (state) {
-    case ComplianceState::kCompliant: return "compliant";
-    case ComplianceState::kDueSoon: return "due_soon";
-    case ComplianceState::kOverdue: return "overdue";
-    case ComplianceState::kNeverInspected: return "never_inspected";
+    case ComplianceState::kCompliant:
+      return "compliant";
+    case ComplianceState::kDueSoon:
+      return "due_soon";
+    case ComplianceState::kOverdue:
+      return "overdue";
+    case ComplianceState::kNeverInspected:
+      return "never_inspected";
   }
   return "never_inspected";
 }
 
-AssetCompliance ComplianceAt(const ScheduledAsset& asset, UnixMillis as_of, std::int64_t due_soon_days) {
+AssetCompliance ComplianceAt(const ScheduledAsset& asset, UnixMillis as_of,
+                             std::int64_t due_soon_days) {
   AssetCompliance c;
   const auto after = std::upper_bound(asset.verified_at.begin(), asset.verified_at.end(), as_of);
   if (after == asset.verified_at.begin()) return c;
@@ -39,16 +44,26 @@ AssetCompliance ComplianceAt(const ScheduledAsset& asset, UnixMillis as_of, std:
 }
 
 double CoverageCounts::PercentCovered() const {
-  return assets == 0 ? 0.0 : 100.0 * static_cast<double>(compliant + due_soon) / static_cast<double>(assets);
+  return assets == 0
+             ? 0.0
+             : 100.0 * static_cast<double>(compliant + due_soon) / static_cast<double>(assets);
 }
 
 void CoverageCounts::Add(ComplianceState state) {
   ++assets;
   switch (state) {
-    case ComplianceState::kCompliant: ++compliant; break;
-    case ComplianceState::kDueSoon: ++due_soon; break;
-    case ComplianceState::kOverdue: ++overdue; break;
-    case ComplianceState::kNeverInspected: ++never_inspected; break;
+    case ComplianceState::kCompliant:
+      ++compliant;
+      break;
+    case ComplianceState::kDueSoon:
+      ++due_soon;
+      break;
+    case ComplianceState::kOverdue:
+      ++overdue;
+      break;
+    case ComplianceState::kNeverInspected:
+      ++never_inspected;
+      break;
   }
 }
 
@@ -66,15 +81,16 @@ CoverageReport BuildCoverageReport(const CoverageInputs& in) {
     r.by_floor[{a.building, a.floor}].Add(c.state);
     r.by_type[a.asset_type].Add(c.state);
     if (c.state == ComplianceState::kOverdue || c.state == ComplianceState::kNeverInspected) {
-      r.overdue.push_back({a.asset_id, a.building, a.location, a.asset_type, a.floor, c.last_verified,
-                           c.due_at, c.days_overdue});
+      r.overdue.push_back({a.asset_id, a.building, a.location, a.asset_type, a.floor,
+                           c.last_verified, c.due_at, c.days_overdue});
     }
   }
   // Most overdue first; the never inspected after them, in registry order.
-  std::stable_sort(r.overdue.begin(), r.overdue.end(), [](const OverdueAsset& x, const OverdueAsset& y) {
-    if (x.due_at.has_value() != y.due_at.has_value()) return x.due_at.has_value();
-    return x.days_overdue > y.days_overdue;
-  });
+  std::stable_sort(r.overdue.begin(), r.overdue.end(),
+                   [](const OverdueAsset& x, const OverdueAsset& y) {
+                     if (x.due_at.has_value() != y.due_at.has_value()) return x.due_at.has_value();
+                     return x.days_overdue > y.days_overdue;
+                   });
 
   // The trend: coverage at the end of each of the last months, and at as_of.
   Period month = PeriodOf(in.as_of, {});
@@ -87,7 +103,8 @@ CoverageReport BuildCoverageReport(const CoverageInputs& in) {
   std::reverse(points.begin(), points.end());
   for (const auto& [label, at] : points) {
     TrendPoint p{label, {}};
-    for (const ScheduledAsset& a : in.assets) p.counts.Add(ComplianceAt(a, at, in.due_soon_days).state);
+    for (const ScheduledAsset& a : in.assets)
+      p.counts.Add(ComplianceAt(a, at, in.due_soon_days).state);
     r.trend.push_back(std::move(p));
   }
 

@@ -17,7 +17,8 @@
 namespace fieldproof::core {
 
 enum class ComplianceState { kCompliant, kDueSoon, kOverdue, kNeverInspected };
-std::string_view ToString(ComplianceState state);  // compliant | due_soon | overdue | never_inspected
+std::string_view ToString(
+    ComplianceState state);  // compliant | due_soon | overdue | never_inspected
 
 // What the report needs to know about one asset.
 struct ScheduledAsset {
@@ -38,7 +39,8 @@ struct AssetCompliance {
 };
 
 // The asset's state at `as_of`: only inspections up to `as_of` count.
-AssetCompliance ComplianceAt(const ScheduledAsset& asset, UnixMillis as_of, std::int64_t due_soon_days);
+AssetCompliance ComplianceAt(const ScheduledAsset& asset, UnixMillis as_of,
+                             std::int64_t due_soon_days);
 
 struct CoverageCounts {
   std::int64_t assets = 0, compliant = 0, due_soon = 0, overdue = 0, never_inspected = 0;

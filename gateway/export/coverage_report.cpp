@@ -30,14 +30,15 @@ std::string Row(const char* label, const core::CoverageCounts& c) {
 
 std::string Header(const char* label) {
   char text[200];
-  std::snprintf(text, sizeof text, "  %-22s %7s %9s %8s %8s %7s %9s\n", label, "assets", "compliant",
-                "due soon", "overdue", "never", "covered");
+  std::snprintf(text, sizeof text, "  %-22s %7s %9s %8s %8s %7s %9s\n", label, "assets",
+                "compliant", "due soon", "overdue", "never", "covered");
   return text;
 }
 
 std::vector<std::string> CountFields(const core::CoverageCounts& c) {
-  return {std::to_string(c.assets), std::to_string(c.compliant), std::to_string(c.due_soon),
-          std::to_string(c.overdue), std::to_string(c.never_inspected), Percent(c.PercentCovered())};
+  return {std::to_string(c.assets),          std::to_string(c.compliant),
+          std::to_string(c.due_soon),        std::to_string(c.overdue),
+          std::to_string(c.never_inspected), Percent(c.PercentCovered())};
 }
 
 // Red (0 %) through amber to green (100 %).
@@ -55,14 +56,16 @@ constexpr const char* kColors[] = {"#2e9d4f", "#e0a526", "#d64541", "#9aa0a6"}; 
 }  // namespace
 
 std::string WriteCoverageTable(const core::CoverageReport& r) {
-  std::string out = "Coverage of " + r.site + " as of " + core::FormatRfc3339(r.as_of) + " (due soon: last " +
-                    std::to_string(r.due_soon_days) + " days of the interval)\n\n";
+  std::string out = "Coverage of " + r.site + " as of " + core::FormatRfc3339(r.as_of) +
+                    " (due soon: last " + std::to_string(r.due_soon_days) +
+                    " days of the interval)\n\n";
   out += Header("");
   out += Row(("site " + r.site).c_str(), r.total);
   out += "\n" + Header("building");
   for (const auto& [b, c] : r.by_building) out += Row(b.c_str(), c);
   out += "\n" + Header("building / floor");
-  for (const auto& [k, c] : r.by_floor) out += Row((k.first + " / " + std::to_string(k.second)).c_str(), c);
+  for (const auto& [k, c] : r.by_floor)
+    out += Row((k.first + " / " + std::to_string(k.second)).c_str(), c);
   out += "\n" + Header("asset type");
   for (const auto& [t, c] : r.by_type) out += Row(t.c_str(), c);
   out += "\n" + Header("month");
@@ -79,13 +82,14 @@ std::string WriteCoverageTable(const core::CoverageReport& r) {
     out += text;
   }
   char text[200];
-  std::snprintf(text, sizeof text,
-                "\n  last %lld days: %lld verified, %lld with defects, %lld need review, %lld rejected; "
-                "%lld reviews open\n",
-                static_cast<long long>(r.activity_days), static_cast<long long>(r.activity.verified),
-                static_cast<long long>(r.activity.verified_with_defects),
-                static_cast<long long>(r.activity.needs_review), static_cast<long long>(r.activity.rejected),
-                static_cast<long long>(r.open_reviews));
+  std::snprintf(
+      text, sizeof text,
+      "\n  last %lld days: %lld verified, %lld with defects, %lld need review, %lld rejected; "
+      "%lld reviews open\n",
+      static_cast<long long>(r.activity_days), static_cast<long long>(r.activity.verified),
+      static_cast<long long>(r.activity.verified_with_defects),
+      static_cast<long long>(r.activity.needs_review), static_cast<long long>(r.activity.rejected),
+      static_cast<long long>(r.open_reviews));
   out += text;
   return out;
 }
@@ -94,21 +98,23 @@ std::string WriteCoverageCsv(const core::CoverageReport& r) {
   std::string out(kCoverageCsvColumns);
   out += "\r\n";
   auto group = [&](const char* scope, const std::string& building, const std::string& floor,
-                   const std::string& type, const std::string& month, const core::CoverageCounts& c) {
+                   const std::string& type, const std::string& month,
+                   const core::CoverageCounts& c) {
     std::vector<std::string> f = {scope, building, floor, type, month, "", "", "", "", ""};
     for (auto& v : CountFields(c)) f.push_back(std::move(v));
     codec::AppendCsvRecord(out, f);
   };
   group("site", "", "", "", "", r.total);
   for (const auto& [b, c] : r.by_building) group("building", b, "", "", "", c);
-  for (const auto& [k, c] : r.by_floor) group("floor", k.first, std::to_string(k.second), "", "", c);
+  for (const auto& [k, c] : r.by_floor)
+    group("floor", k.first, std::to_string(k.second), "", "", c);
   for (const auto& [t, c] : r.by_type) group("asset_type", "", "", t, "", c);
   for (const auto& p : r.trend) group("month", "", "", "", p.month, p.counts);
   for (const auto& o : r.overdue) {
     codec::AppendCsvRecord(out, {o.due_at ? "overdue_asset" : "never_inspected_asset", o.building,
                                  std::to_string(o.floor), o.asset_type, "", o.asset_id, o.location,
-                                 Day(o.last_verified), Day(o.due_at), std::to_string(o.days_overdue), "",
-                                 "", "", "", "", ""});
+                                 Day(o.last_verified), Day(o.due_at),
+                                 std::to_string(o.days_overdue), "", "", "", "", "", ""});
   }
   return out;
 }
@@ -116,32 +122,39 @@ std::string WriteCoverageCsv(const core::CoverageReport& r) {
 std::string WriteCoverageHtml(const core::CoverageReport& r) {
   std::string h;
   auto e = [](const std::string& s) { return EscapeXml(s); };
-  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Coverage " + e(r.site) +
-       " " + e(core::FormatRfc3339(r.as_of).substr(0, 10)) + "</title>\n";
+  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Coverage " +
+       e(r.site) + " " + e(core::FormatRfc3339(r.as_of).substr(0, 10)) + "</title>\n";
   h += "<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}"
        "h1{margin-bottom:0}.sub{color:#666}.big{font-size:42px;font-weight:600}"
-       "table{border-collapse:collapse;margin:1em 0}td,th{padding:3px 10px;border-bottom:1px solid #ddd;"
+       "table{border-collapse:collapse;margin:1em 0}td,th{padding:3px 10px;border-bottom:1px solid "
+       "#ddd;"
        "text-align:right}td:first-child,th:first-child{text-align:left}"
-       ".legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 14px;vertical-align:middle}"
+       ".legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 "
+       "14px;vertical-align:middle}"
        "section{margin:2em 0}</style></head><body>\n";
   h += "<h1>Inspection coverage, site " + e(r.site) + "</h1>\n<p class=\"sub\">As of " +
-       e(core::FormatRfc3339(r.as_of)) + ". An asset is covered when its last verified inspection is "
-       "within its interval; due soon in the last " + std::to_string(r.due_soon_days) +
+       e(core::FormatRfc3339(r.as_of)) +
+       ". An asset is covered when its last verified inspection is "
+       "within its interval; due soon in the last " +
+       std::to_string(r.due_soon_days) +
        " days of it. Generated by fieldproof from the hash-chained maintenance records.</p>\n";
-  h += "<section><div class=\"big\">" + Percent(r.total.PercentCovered()) + " % covered</div><div>" +
-       std::to_string(r.total.assets) + " assets: " + std::to_string(r.total.compliant) + " compliant, " +
-       std::to_string(r.total.due_soon) + " due soon, " + std::to_string(r.total.overdue) + " overdue, " +
-       std::to_string(r.total.never_inspected) + " never inspected. " + std::to_string(r.open_reviews) +
-       " inspections await review.</div>\n<div class=\"legend\">";
+  h += "<section><div class=\"big\">" + Percent(r.total.PercentCovered()) +
+       " % covered</div><div>" + std::to_string(r.total.assets) +
+       " assets: " + std::to_string(r.total.compliant) + " compliant, " +
+       std::to_string(r.total.due_soon) + " due soon, " + std::to_string(r.total.overdue) +
+       " overdue, " + std::to_string(r.total.never_inspected) + " never inspected. " +
+       std::to_string(r.open_reviews) + " inspections await review.</div>\n<div class=\"legend\">";
   const char* names[] = {"compliant", "due soon", "overdue", "never inspected"};
-  for (int i = 0; i < 4; ++i) h += "<span style=\"background:" + std::string(kColors[i]) + "\"></span>" + names[i];
+  for (int i = 0; i < 4; ++i)
+    h += "<span style=\"background:" + std::string(kColors[i]) + "\"></span>" + names[i];
   h += "</div></section>\n";
 
   // Stacked bars per building.
   h += "<section><h2>By building</h2>\n";
   const int bar_w = 600, row_h = 26;
   h += "<svg width=\"" + std::to_string(bar_w + 220) + "\" height=\"" +
-       std::to_string(row_h * static_cast<int>(r.by_building.size()) + 10) + "\" role=\"img\" "
+       std::to_string(row_h * static_cast<int>(r.by_building.size()) + 10) +
+       "\" role=\"img\" "
        "aria-label=\"coverage by building\">\n";
   int y = 5;
   for (const auto& [b, c] : r.by_building) {
@@ -149,9 +162,12 @@ std::string WriteCoverageHtml(const core::CoverageReport& r) {
     const std::int64_t parts[] = {c.compliant, c.due_soon, c.overdue, c.never_inspected};
     double x = 80;
     for (int i = 0; i < 4; ++i) {
-      const double w = c.assets ? static_cast<double>(bar_w) * static_cast<double>(parts[i]) / static_cast<double>(c.assets) : 0;
+      const double w = c.assets ? static_cast<double>(bar_w) * static_cast<double>(parts[i]) /
+                                      static_cast<double>(c.assets)
+                                : 0;
       char rect[200];
-      std::snprintf(rect, sizeof rect, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"%s\"/>\n", x, y,
+      std::snprintf(rect, sizeof rect,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"%s\"/>\n", x, y,
                     w, kColors[i]);
       h += rect;
       x += w;
@@ -170,28 +186,32 @@ std::string WriteCoverageHtml(const core::CoverageReport& r) {
     max_floor = first ? k.second : std::max(max_floor, k.second);
     first = false;
   }
-  h += "<section><h2>By floor</h2><p class=\"sub\">Share of assets covered, per building (columns) and "
+  h += "<section><h2>By floor</h2><p class=\"sub\">Share of assets covered, per building (columns) "
+       "and "
        "floor (rows, top floor first).</p>\n";
   const int cell_w = 90, cell_h = 30;
   const int floors = first ? 0 : max_floor - min_floor + 1;
-  h += "<svg width=\"" + std::to_string(60 + cell_w * static_cast<int>(r.by_building.size())) + "\" height=\"" +
-       std::to_string(30 + cell_h * floors) + "\" role=\"img\" aria-label=\"coverage by floor\">\n";
+  h += "<svg width=\"" + std::to_string(60 + cell_w * static_cast<int>(r.by_building.size())) +
+       "\" height=\"" + std::to_string(30 + cell_h * floors) +
+       "\" role=\"img\" aria-label=\"coverage by floor\">\n";
   int col = 0;
   for (const auto& [b, c] : r.by_building) {
     const int x = 60 + col * cell_w;
-    h += "<text x=\"" + std::to_string(x + cell_w / 2) + "\" y=\"18\" text-anchor=\"middle\">" + e(b) + "</text>\n";
+    h += "<text x=\"" + std::to_string(x + cell_w / 2) + "\" y=\"18\" text-anchor=\"middle\">" +
+         e(b) + "</text>\n";
     for (int f = min_floor; f <= max_floor; ++f) {
       const int yy = 25 + (max_floor - f) * cell_h;
       if (col == 0) {
-        h += "<text x=\"0\" y=\"" + std::to_string(yy + 20) + "\">floor " + std::to_string(f) + "</text>\n";
+        h += "<text x=\"0\" y=\"" + std::to_string(yy + 20) + "\">floor " + std::to_string(f) +
+             "</text>\n";
       }
       const auto it = r.by_floor.find({b, f});
       if (it == r.by_floor.end()) continue;
       const double p = it->second.PercentCovered();
       h += "<rect x=\"" + std::to_string(x + 2) + "\" y=\"" + std::to_string(yy) + "\" width=\"" +
-           std::to_string(cell_w - 4) + "\" height=\"" + std::to_string(cell_h - 4) + "\" fill=\"" + Heat(p) +
-           "\"><title>" + e(b) + " floor " + std::to_string(f) + ": " + std::to_string(it->second.assets) +
-           " assets</title></rect>\n";
+           std::to_string(cell_w - 4) + "\" height=\"" + std::to_string(cell_h - 4) + "\" fill=\"" +
+           Heat(p) + "\"><title>" + e(b) + " floor " + std::to_string(f) + ": " +
+           std::to_string(it->second.assets) + " assets</title></rect>\n";
       h += "<text x=\"" + std::to_string(x + cell_w / 2) + "\" y=\"" + std::to_string(yy + 18) +
            "\" text-anchor=\"middle\" fill=\"#fff\">" + Percent(p) + " %</text>\n";
     }
@@ -203,22 +223,25 @@ std::string WriteCoverageHtml(const core::CoverageReport& r) {
   h += "<section><h2>Monthly trend</h2>\n";
   const int tw = 640, th = 200, n = static_cast<int>(r.trend.size());
   h += "<svg width=\"" + std::to_string(tw + 90) + "\" height=\"" + std::to_string(th + 40) +
-       "\" role=\"img\" aria-label=\"coverage trend\">\n<polyline fill=\"none\" stroke=\"#2e6fd6\" stroke-width=\"2\" "
+       "\" role=\"img\" aria-label=\"coverage trend\">\n<polyline fill=\"none\" stroke=\"#2e6fd6\" "
+       "stroke-width=\"2\" "
        "points=\"";
   for (int i = 0; i < n; ++i) {
     char pt[64];
-    std::snprintf(pt, sizeof pt, "%.1f,%.1f ", 40.0 + (n > 1 ? i * static_cast<double>(tw) / (n - 1) : 0),
-                  10.0 + th * (1 - r.trend[static_cast<std::size_t>(i)].counts.PercentCovered() / 100.0));
+    std::snprintf(
+        pt, sizeof pt, "%.1f,%.1f ", 40.0 + (n > 1 ? i * static_cast<double>(tw) / (n - 1) : 0),
+        10.0 + th * (1 - r.trend[static_cast<std::size_t>(i)].counts.PercentCovered() / 100.0));
     h += pt;
   }
   h += "\"/>\n";
   for (int pct : {0, 50, 100}) {
-    h += "<text x=\"0\" y=\"" + std::to_string(14 + th * (100 - pct) / 100) + "\">" + std::to_string(pct) +
-         " %</text>\n";
+    h += "<text x=\"0\" y=\"" + std::to_string(14 + th * (100 - pct) / 100) + "\">" +
+         std::to_string(pct) + " %</text>\n";
   }
   for (int i = 0; i < n; ++i) {
     char label[160];
-    std::snprintf(label, sizeof label, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>\n",
+    std::snprintf(label, sizeof label,
+                  "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>\n",
                   40.0 + (n > 1 ? i * static_cast<double>(tw) / (n - 1) : 0), th + 30,
                   e(r.trend[static_cast<std::size_t>(i)].month).c_str());
     h += label;
@@ -227,7 +250,8 @@ std::string WriteCoverageHtml(const core::CoverageReport& r) {
 
   auto table = [&](const char* title, const char* first_column, auto&& rows) {
     h += std::string("<section><h2>") + title + "</h2><table><tr><th>" + first_column +
-         "</th><th>assets</th><th>compliant</th><th>due soon</th><th>overdue</th><th>never</th><th>covered</th></tr>\n";
+         "</th><th>assets</th><th>compliant</th><th>due "
+         "soon</th><th>overdue</th><th>never</th><th>covered</th></tr>\n";
     rows();
     h += "</table></section>\n";
   };
@@ -246,20 +270,22 @@ std::string WriteCoverageHtml(const core::CoverageReport& r) {
        "<th>last verified</th><th>due</th><th>days overdue</th></tr>\n";
   for (std::size_t i = 0; i < r.overdue.size() && i < 200; ++i) {
     const auto& o = r.overdue[i];
-    h += "<tr><td>" + e(o.asset_id) + "</td><td>" + e(o.building) + "</td><td>" + std::to_string(o.floor) +
-         "</td><td>" + e(o.location) + "</td><td>" + e(o.asset_type) + "</td><td>" +
-         (o.last_verified ? Day(o.last_verified) : "never") + "</td><td>" + Day(o.due_at) + "</td><td>" +
-         (o.due_at ? std::to_string(o.days_overdue) : "") + "</td></tr>\n";
+    h += "<tr><td>" + e(o.asset_id) + "</td><td>" + e(o.building) + "</td><td>" +
+         std::to_string(o.floor) + "</td><td>" + e(o.location) + "</td><td>" + e(o.asset_type) +
+         "</td><td>" + (o.last_verified ? Day(o.last_verified) : "never") + "</td><td>" +
+         Day(o.due_at) + "</td><td>" + (o.due_at ? std::to_string(o.days_overdue) : "") +
+         "</td></tr>\n";
   }
   h += "</table></section>\n";
 
   h += "<section><h2>Technicians, last " + std::to_string(r.activity_days) +
-       " days</h2><table><tr><th>technician</th><th>verified</th><th>with defects</th><th>need review</th>"
+       " days</h2><table><tr><th>technician</th><th>verified</th><th>with defects</th><th>need "
+       "review</th>"
        "<th>rejected</th></tr>\n";
   auto activity_row = [&](const std::string& label, const core::ActivityCounts& a) {
     h += "<tr><td>" + e(label) + "</td><td>" + std::to_string(a.verified) + "</td><td>" +
-         std::to_string(a.verified_with_defects) + "</td><td>" + std::to_string(a.needs_review) + "</td><td>" +
-         std::to_string(a.rejected) + "</td></tr>\n";
+         std::to_string(a.verified_with_defects) + "</td><td>" + std::to_string(a.needs_review) +
+         "</td><td>" + std::to_string(a.rejected) + "</td></tr>\n";
   };
   for (const auto& [t, a] : r.by_technician) activity_row(t, a);
   activity_row("all", r.activity);

@@ -7,7 +7,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 6> kMigrations = {
+constexpr std::array<std::string_view, 7> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -309,6 +309,17 @@ CREATE INDEX maintenance_verified_by_asset ON maintenance_records (site, asset_i
   WHERE verdict IN ('verified', 'verified_with_defects');
 CREATE INDEX inspections_by_time ON inspections (site, ended_at);
 CREATE INDEX inspections_needing_review ON inspections (site) WHERE verdict = 'needs_review';
+)sql",
+    // 7: API tokens, stored as SHA-256 hashes only.
+    R"sql(
+CREATE TABLE api_tokens (
+  token_hash     TEXT PRIMARY KEY,
+  name           TEXT NOT NULL UNIQUE,
+  role           TEXT NOT NULL,      -- owner | billing | supervisor | admin
+  customer_id    TEXT NOT NULL,      -- owners: the customer they may see
+  created_at     INTEGER NOT NULL,
+  revoked_at     INTEGER
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -35,7 +35,8 @@ struct History {
 const History& ThreeYears() {
   static const History history = [] {
     History h;
-    const fs::path dir = fs::temp_directory_path() / ("fieldproof-coverage-bench-" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("fieldproof-coverage-bench-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     h.path = dir / "site.db";
     fp::store::Database db(h.path.string());
@@ -44,15 +45,27 @@ const History& ThreeYears() {
     std::mt19937_64 rng(3);
     fp::store::InTransaction(db, [&] {
       auto asset = db.Prepare(
-          "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, tag_uid, "
-          "interval_days, owner_id, sensor_equipped, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)");
+          "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, "
+          "tag_uid, "
+          "interval_days, owner_id, sensor_equipped, updated_at) VALUES "
+          "(?,?,?,?,?,?,?,?,?,?,?,?,0)");
       for (const auto& a : site.assets) {
-        asset.Bind(1, a.site).Bind(2, a.asset_id).Bind(3, a.building).Bind(4, static_cast<std::int64_t>(a.floor));
-        asset.Bind(5, a.location).Bind(6, a.x_m).Bind(7, a.y_m).Bind(8, a.asset_type).Bind(9, a.tag_uid);
-        asset.Bind(10, a.interval_days).Bind(11, a.owner_id).Bind(12, static_cast<std::int64_t>(a.sensor_equipped));
+        asset.Bind(1, a.site)
+            .Bind(2, a.asset_id)
+            .Bind(3, a.building)
+            .Bind(4, static_cast<std::int64_t>(a.floor));
+        asset.Bind(5, a.location)
+            .Bind(6, a.x_m)
+            .Bind(7, a.y_m)
+            .Bind(8, a.asset_type)
+            .Bind(9, a.tag_uid);
+        asset.Bind(10, a.interval_days)
+            .Bind(11, a.owner_id)
+            .Bind(12, static_cast<std::int64_t>(a.sensor_equipped));
         asset.Run();
       }
-      // Each asset inspected about once per interval over three years, a few percent late or missed.
+      // Each asset inspected about once per interval over three years, a few percent late or
+      // missed.
       std::vector<std::pair<fp::core::UnixMillis, std::size_t>> visits;
       for (std::size_t i = 0; i < site.assets.size(); ++i) {
         const fp::core::UnixMillis interval = site.assets[i].interval_days * kDay;
@@ -64,15 +77,21 @@ const History& ThreeYears() {
       }
       std::sort(visits.begin(), visits.end());
       auto inspection = db.Prepare(
-          "INSERT INTO inspections (site, asset_id, technician_id, device_id, start_tap_id, end_tap_id, "
-          "started_at, ended_at, verdict, strength, assessed_at) VALUES ('FRA',?,?,?,0,?,?,?,?,'strong',?) "
+          "INSERT INTO inspections (site, asset_id, technician_id, device_id, start_tap_id, "
+          "end_tap_id, "
+          "started_at, ended_at, verdict, strength, assessed_at) VALUES "
+          "('FRA',?,?,?,0,?,?,?,?,'strong',?) "
           "RETURNING id");
       fp::store::RecordChain chain(db, fp::crypto::Sha256Hex);
       std::int64_t n = 0;
       for (const auto& [t, i] : visits) {
         const auto& tech = site.technicians[rng() % site.technicians.size()];
-        const char* verdict = rng() % 100 < 3 ? "rejected" : (rng() % 20 == 0 ? "verified_with_defects" : "verified");
-        inspection.Bind(1, site.assets[i].asset_id).Bind(2, tech.technician_id).Bind(3, "HH-X").Bind(4, ++n);
+        const char* verdict =
+            rng() % 100 < 3 ? "rejected" : (rng() % 20 == 0 ? "verified_with_defects" : "verified");
+        inspection.Bind(1, site.assets[i].asset_id)
+            .Bind(2, tech.technician_id)
+            .Bind(3, "HH-X")
+            .Bind(4, ++n);
         inspection.Bind(5, t - 600'000).Bind(6, t).Bind(7, verdict).Bind(8, t);
         inspection.Step();
         const std::int64_t id = inspection.Int(0);
@@ -99,9 +118,14 @@ const History& ThreeYears() {
           "VALUES ('FRA', ?, ?, ?, ?, ?)");
       const std::string payload = R"({"readings":[{"type":"heartbeat","uptime_s":86400}]})";
       for (std::int64_t k = 0; k < kTelemetryRows; ++k) {
-        const auto& a = site.assets[static_cast<std::size_t>(k) % 6000];  // The sensor-equipped share.
+        const auto& a =
+            site.assets[static_cast<std::size_t>(k) % 6000];  // The sensor-equipped share.
         const fp::core::UnixMillis t = kStart + k * ((kAsOf - kStart) / kTelemetryRows);
-        telemetry.Bind(1, a.asset_id).Bind(2, "tm-" + std::to_string(k)).Bind(3, t).Bind(4, t).BindBlob(5, payload);
+        telemetry.Bind(1, a.asset_id)
+            .Bind(2, "tm-" + std::to_string(k))
+            .Bind(3, t)
+            .Bind(4, t)
+            .BindBlob(5, payload);
         telemetry.Run();
       }
     });
@@ -115,7 +139,8 @@ void BM_CoverageReport(benchmark::State& state) {
   fp::store::Database db(h.path.string());
   fp::core::CoverageReport report;
   for (auto _ : state) {
-    report = fp::core::BuildCoverageReport(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
+    report = fp::core::BuildCoverageReport(
+        fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
     benchmark::DoNotOptimize(report);
   }
   state.counters["assets"] = static_cast<double>(report.total.assets);
@@ -128,21 +153,24 @@ BENCHMARK(BM_CoverageReport)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 void BM_CoverageFacts(benchmark::State& state) {
   fp::store::Database db(ThreeYears().path.string());
-  for (auto _ : state) benchmark::DoNotOptimize(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
   state.SetLabel("the SQLite part alone");
 }
 BENCHMARK(BM_CoverageFacts)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 void BM_CoverageHtml(benchmark::State& state) {
   fp::store::Database db(ThreeYears().path.string());
-  const auto report = fp::core::BuildCoverageReport(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
+  const auto report =
+      fp::core::BuildCoverageReport(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
   for (auto _ : state) benchmark::DoNotOptimize(fp::exporter::WriteCoverageHtml(report));
 }
 BENCHMARK(BM_CoverageHtml)->Unit(benchmark::kMillisecond);
 
 void BM_CoverageJson(benchmark::State& state) {
   fp::store::Database db(ThreeYears().path.string());
-  const auto report = fp::core::BuildCoverageReport(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
+  const auto report =
+      fp::core::BuildCoverageReport(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
   for (auto _ : state) benchmark::DoNotOptimize(fp::codec::EncodeCoverageReport(report));
 }
 BENCHMARK(BM_CoverageJson)->Unit(benchmark::kMillisecond);

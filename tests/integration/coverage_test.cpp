@@ -20,7 +20,8 @@ TEST(CoverageCli, ReportsWhatTheMaintenanceRecordsProve) {
   }
   store::Database database(db);
   const auto covered = database.QueryInt(
-      "SELECT count(DISTINCT asset_id) FROM maintenance_records WHERE verdict IN ('verified', 'verified_with_defects')");
+      "SELECT count(DISTINCT asset_id) FROM maintenance_records WHERE verdict IN ('verified', "
+      "'verified_with_defects')");
   ASSERT_GT(covered, 20);
 
   auto cli = [&](std::vector<std::string> args) {
@@ -36,14 +37,18 @@ TEST(CoverageCli, ReportsWhatTheMaintenanceRecordsProve) {
   EXPECT_EQ(report["total"]["never_inspected"], 300 - covered);
   EXPECT_EQ(report["overdue_count"], 300 - covered);
   std::int64_t verified = 0;
-  for (const auto& t : report["by_technician"]) verified += t["verified"].get<std::int64_t>() + t["verified_with_defects"].get<std::int64_t>();
-  EXPECT_EQ(verified, database.QueryInt("SELECT count(*) FROM inspections WHERE verdict LIKE 'verified%'"));
+  for (const auto& t : report["by_technician"])
+    verified += t["verified"].get<std::int64_t>() + t["verified_with_defects"].get<std::int64_t>();
+  EXPECT_EQ(verified,
+            database.QueryInt("SELECT count(*) FROM inspections WHERE verdict LIKE 'verified%'"));
 
   // Before the work started nothing was covered.
-  const auto before = nlohmann::json::parse(cli({"--site", "FRA", "--as-of", "2026-11-01", "--format", "json"}).out);
+  const auto before = nlohmann::json::parse(
+      cli({"--site", "FRA", "--as-of", "2026-11-01", "--format", "json"}).out);
   EXPECT_EQ(before["total"]["never_inspected"], 300);
 
-  const auto html = cli({"--site", "FRA", "--as-of", "2026-11-30", "--format", "html", "--out", dir / "coverage.html"});
+  const auto html = cli({"--site", "FRA", "--as-of", "2026-11-30", "--format", "html", "--out",
+                         dir / "coverage.html"});
   ASSERT_EQ(html.exit_code, 0) << html.out;
   EXPECT_NE(ReadText(dir / "coverage.html").find("% covered"), std::string::npos);
   const auto csv = cli({"--site", "FRA", "--as-of", "2026-11-30", "--format", "csv"});

@@ -1,5 +1,9 @@
 #include "tests/integration/test_harness.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -159,7 +163,8 @@ Gateway::Gateway(const ScratchDir& dir, const Broker& broker, std::vector<std::s
 
 void Gateway::Start() {
   std::vector<std::string> argv = {FIELDPROOF_GATEWAY_BIN, "--db", db_, "--broker", broker_.uri(),
-                                   "--client-id", "gateway-under-test", "--stats-interval", "0", "--log-level", "debug"};
+                                   "--client-id", "gateway-under-test", "--stats-interval", "0", "--log-level", "debug",
+                                   "--http-port", "0"};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   static int instances = 0;
   if (starts_ == 0) instance_ = ++instances;
@@ -168,6 +173,33 @@ void Gateway::Start() {
   if (!WaitForText(log_, "subscribed to", std::chrono::seconds(20))) {
     throw std::runtime_error("gateway did not subscribe: " + ReadText(log_));
   }
+}
+
+int Gateway::HttpPort() const {
+  const std::string log = ReadText(log_);
+  const std::string marker = "http: listening on 127.0.0.1:";
+  const auto at = log.find(marker);
+  if (at == std::string::npos) throw std::runtime_error("the gateway serves no HTTP: " + log_);
+  return std::stoi(log.substr(at + marker.size()));
+}
+
+HttpResult HttpGet(int port, const std::string& target, const std::string& token) {
+  namespace beast = boost::beast;
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                                static_cast<unsigned short>(port)));
+  beast::http::request<beast::http::empty_body> request{beast::http::verb::get, target, 11};
+  request.set(beast::http::field::host, "127.0.0.1");
+  if (!token.empty()) request.set(beast::http::field::authorization, "Bearer " + token);
+  beast::http::write(stream, request);
+  beast::flat_buffer buffer;
+  beast::http::response<beast::http::string_body> response;
+  beast::http::read(stream, buffer, response);
+  beast::error_code ec;
+  stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+  return {static_cast<int>(response.result_int()), response.body(),
+          std::string(response[beast::http::field::content_type])};
 }
 
 int Gateway::Stop() {

@@ -80,6 +80,7 @@ class Gateway {
   int Stop();
   std::string db() const { return db_; }
   const std::string& log() const { return log_; }  // Of the current run.
+  int HttpPort() const;  // The API's port (the harness asks for any free one).
 
  private:
   const ScratchDir& dir_;
@@ -97,6 +98,14 @@ inline constexpr const char* kMasterKey = "000102030405060708090A0B0C0D0E0F";
 // The site every test uses: small and fast. Also imported into `db`.
 std::vector<std::string> SiteArgs();
 void ImportSite(const ScratchDir& dir, const std::string& db);
+
+struct HttpResult {
+  int status = 0;
+  std::string body;
+  std::string content_type;
+};
+// One GET against the gateway's API on loopback, with a bearer token unless empty.
+HttpResult HttpGet(int port, const std::string& target, const std::string& token = "");
 
 // Writes the test master key to `dir`/master.key and returns the gateway options that turn
 // verification on. The simulator runs far faster than real time, so device clocks are not

@@ -8,9 +8,11 @@ namespace {
 constexpr UnixMillis kDay = 86'400'000;
 UnixMillis At(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
 
-ScheduledAsset Asset(std::string id, std::string building, int floor, std::vector<UnixMillis> verified,
-                     std::int64_t interval_days = 365, std::string type = "fire_shutter") {
-  return {std::move(id), std::move(building), floor, "grid A1", std::move(type), interval_days, std::move(verified)};
+ScheduledAsset Asset(std::string id, std::string building, int floor,
+                     std::vector<UnixMillis> verified, std::int64_t interval_days = 365,
+                     std::string type = "fire_shutter") {
+  return {std::move(id), std::move(building), floor, "grid A1", std::move(type),
+          interval_days, std::move(verified)};
 }
 
 TEST(Compliance, StatesFollowTheLastVerifiedInspectionAndTheInterval) {
@@ -24,10 +26,10 @@ TEST(Compliance, StatesFollowTheLastVerifiedInspectionAndTheInterval) {
   for (const Case& c : std::initializer_list<Case>{
            {"2025-05-31T23:59:59Z", ComplianceState::kNeverInspected, 0},  // Before any inspection.
            {"2025-06-01T10:00:00Z", ComplianceState::kCompliant, 0},       // The first one counts.
-           {"2026-11-01T09:59:59Z", ComplianceState::kCompliant, 0},       // 30 days + 1 s before due.
+           {"2026-11-01T09:59:59Z", ComplianceState::kCompliant, 0},  // 30 days + 1 s before due.
            {"2026-11-01T10:00:00Z", ComplianceState::kDueSoon, 0},
            {"2026-12-01T09:59:59Z", ComplianceState::kDueSoon, 0},
-           {"2026-12-01T10:00:00Z", ComplianceState::kOverdue, 0},          // Due: one interval later.
+           {"2026-12-01T10:00:00Z", ComplianceState::kOverdue, 0},  // Due: one interval later.
            {"2026-12-11T10:00:00Z", ComplianceState::kOverdue, 10}}) {
     const AssetCompliance got = ComplianceAt(a, At(c.as_of), 30);
     EXPECT_EQ(got.state, c.state) << c.as_of;
@@ -42,8 +44,9 @@ TEST(Compliance, EachAssetHasItsOwnInterval) {
   const std::vector<UnixMillis> once = {At("2026-01-10T00:00:00Z")};
   EXPECT_EQ(ComplianceAt(Asset("door", "T1", 0, once, 180), At("2026-08-01T00:00:00Z"), 30).state,
             ComplianceState::kOverdue);
-  EXPECT_EQ(ComplianceAt(Asset("shutter", "T1", 0, once, 365), At("2026-08-01T00:00:00Z"), 30).state,
-            ComplianceState::kCompliant);
+  EXPECT_EQ(
+      ComplianceAt(Asset("shutter", "T1", 0, once, 365), At("2026-08-01T00:00:00Z"), 30).state,
+      ComplianceState::kCompliant);
 }
 
 TEST(CoverageReport, CountsPerSiteBuildingFloorAndTypeAndSortsTheOverdue) {
@@ -51,12 +54,16 @@ TEST(CoverageReport, CountsPerSiteBuildingFloorAndTypeAndSortsTheOverdue) {
   in.site = "FRA";
   in.as_of = At("2026-11-23T12:00:00Z");
   in.trend_months = 3;
-  in.assets = {Asset("A-1", "T1", 0, {At("2026-06-01T00:00:00Z")}),
-               Asset("A-2", "T1", 1, {At("2025-10-01T00:00:00Z")}),  // Due 2026-10-01: 53 days over.
-               Asset("A-3", "T1", 1, {}),                            // Never.
-               Asset("A-4", "T2", 0, {At("2025-11-01T00:00:00Z")}),  // Due 2026-11-01: 22 days over.
-               Asset("A-5", "T2", 0, {At("2025-12-10T00:00:00Z")}, 365, "fire_door")};  // Due soon.
-  in.recent = {{"T-1", "verified"}, {"T-1", "rejected"}, {"T-2", "needs_review"}, {"T-2", "verified_with_defects"}};
+  in.assets = {
+      Asset("A-1", "T1", 0, {At("2026-06-01T00:00:00Z")}),
+      Asset("A-2", "T1", 1, {At("2025-10-01T00:00:00Z")}),  // Due 2026-10-01: 53 days over.
+      Asset("A-3", "T1", 1, {}),                            // Never.
+      Asset("A-4", "T2", 0, {At("2025-11-01T00:00:00Z")}),  // Due 2026-11-01: 22 days over.
+      Asset("A-5", "T2", 0, {At("2025-12-10T00:00:00Z")}, 365, "fire_door")};  // Due soon.
+  in.recent = {{"T-1", "verified"},
+               {"T-1", "rejected"},
+               {"T-2", "needs_review"},
+               {"T-2", "verified_with_defects"}};
   in.open_reviews = 4;
   const CoverageReport r = BuildCoverageReport(in);
   EXPECT_EQ(r.total, (CoverageCounts{5, 1, 1, 2, 1}));

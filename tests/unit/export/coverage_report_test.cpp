@@ -1,6 +1,7 @@
 #include "gateway/export/coverage_report.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "gateway/codec/coverage_codec.hpp"
@@ -16,9 +17,10 @@ core::CoverageReport Sample() {
   in.site = "FRA";
   in.as_of = At("2026-11-23T12:00:00Z");
   in.trend_months = 2;
-  in.assets = {{"A-1", "T1", 0, "grid A1", "fire_shutter", 365, {At("2026-06-01T00:00:00Z")}},
-               {"A-2", "T1", 1, "gate <B1> & co", "fire_shutter", 365, {At("2025-10-01T00:00:00Z")}},
-               {"A-3", "T2", 0, "grid C1", "fire_door", 180, {}}};
+  in.assets = {
+      {"A-1", "T1", 0, "grid A1", "fire_shutter", 365, {At("2026-06-01T00:00:00Z")}},
+      {"A-2", "T1", 1, "gate <B1> & co", "fire_shutter", 365, {At("2025-10-01T00:00:00Z")}},
+      {"A-3", "T2", 0, "grid C1", "fire_door", 180, {}}};
   in.recent = {{"T-1", "verified"}, {"T-2", "rejected"}};
   return core::BuildCoverageReport(in);
 }
@@ -30,8 +32,13 @@ TEST(CoverageCsv, GroupRowsThenOneRowPerOverdueAsset) {
   for (const auto& r : parsed.records) EXPECT_EQ(r.fields.size(), columns) << r.line;
   std::map<std::string, int> scopes;
   for (std::size_t i = 1; i < parsed.records.size(); ++i) ++scopes[parsed.records[i].fields[0]];
-  EXPECT_EQ(scopes, (std::map<std::string, int>{{"site", 1}, {"building", 2}, {"floor", 3}, {"asset_type", 2},
-                                                {"month", 2}, {"overdue_asset", 1}, {"never_inspected_asset", 1}}));
+  EXPECT_EQ(scopes, (std::map<std::string, int>{{"site", 1},
+                                                {"building", 2},
+                                                {"floor", 3},
+                                                {"asset_type", 2},
+                                                {"month", 2},
+                                                {"overdue_asset", 1},
+                                                {"never_inspected_asset", 1}}));
   EXPECT_EQ(parsed.records[1].fields.back(), "33.3");  // Site: 1 of 3 covered.
 }
 

@@ -24,24 +24,32 @@ class CoverageStoreTest : public ::testing::Test {
              "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, "
              "tag_uid, interval_days, owner_id, sensor_equipped, updated_at) "
              "VALUES ('FRA', ?, 'T1', 2, 'gate B', 0, 0, 'fire_shutter', ?, 365, 'OWN-FRA', 0, 0)")
-          .Bind(1, std::string(id)).Bind(2, std::string("04") + id).Run();
+          .Bind(1, std::string(id))
+          .Bind(2, std::string("04") + id)
+          .Run();
     }
   }
 
   std::int64_t Inspection(const char* asset, const char* ended, const char* verdict, bool record) {
     db_.Prepare(
-           "INSERT INTO inspections (site, asset_id, technician_id, device_id, start_tap_id, end_tap_id, "
-           "started_at, ended_at, verdict, strength, assessed_at) VALUES ('FRA', ?, 'T-1', 'HH-1', 0, ?, ?, ?, ?, "
+           "INSERT INTO inspections (site, asset_id, technician_id, device_id, start_tap_id, "
+           "end_tap_id, "
+           "started_at, ended_at, verdict, strength, assessed_at) VALUES ('FRA', ?, 'T-1', 'HH-1', "
+           "0, ?, ?, ?, ?, "
            "'strong', 0)")
-        .Bind(1, std::string(asset)).Bind(2, ++taps_).Bind(3, At(ended) - 600'000).Bind(4, At(ended))
-        .Bind(5, std::string(verdict)).Run();
+        .Bind(1, std::string(asset))
+        .Bind(2, ++taps_)
+        .Bind(3, At(ended) - 600'000)
+        .Bind(4, At(ended))
+        .Bind(5, std::string(verdict))
+        .Run();
     const std::int64_t id = db_.QueryInt("SELECT max(id) FROM inspections");
     if (record) Record(asset, id, At(ended), verdict, "inspection");
     return id;
   }
 
-  void Record(const char* asset, std::int64_t inspection, core::UnixMillis ended, const char* verdict,
-              const char* kind) {
+  void Record(const char* asset, std::int64_t inspection, core::UnixMillis ended,
+              const char* verdict, const char* kind) {
     core::MaintenanceRecord r;
     r.site = "FRA";
     r.kind = kind;
@@ -56,7 +64,8 @@ class CoverageStoreTest : public ::testing::Test {
 
   TempDir dir_;
   Database db_{dir_.File("fieldproof.db")};
-  RecordChain chain_{db_, [](std::string_view text) { return std::string(64, text.empty() ? '0' : 'a'); }};
+  RecordChain chain_{
+      db_, [](std::string_view text) { return std::string(64, text.empty() ? '0' : 'a'); }};
   std::int64_t taps_ = 0;
 };
 
@@ -66,7 +75,9 @@ TEST_F(CoverageStoreTest, VerifiedRecordsAndReviewsDateEachAssetsInspections) {
   Inspection("A-1", "2026-11-30T10:00:00Z", "verified", true);  // After as_of: ignored.
   Inspection("A-2", "2026-11-10T10:00:00Z", "rejected", false);
   const std::int64_t doubtful = Inspection("A-3", "2026-11-12T10:00:00Z", "needs_review", false);
-  db_.Prepare("INSERT INTO reviews VALUES (?, 'FRA', 'verified', 'witnessed', 'S. Lead', 0)").Bind(1, doubtful).Run();
+  db_.Prepare("INSERT INTO reviews VALUES (?, 'FRA', 'verified', 'witnessed', 'S. Lead', 0)")
+      .Bind(1, doubtful)
+      .Run();
   Record("A-3", doubtful, At("2026-11-12T10:00:00Z"), "verified", "review");
   Inspection("A-2", "2026-11-20T10:00:00Z", "needs_review", false);
 
@@ -74,15 +85,16 @@ TEST_F(CoverageStoreTest, VerifiedRecordsAndReviewsDateEachAssetsInspections) {
   ASSERT_EQ(in.assets.size(), 3u);
   EXPECT_EQ(in.assets[0].asset_id, "A-1");
   EXPECT_EQ(in.assets[0].floor, 2);
-  EXPECT_EQ(in.assets[0].verified_at,
-            (std::vector<core::UnixMillis>{At("2026-03-01T10:00:00Z"), At("2026-11-01T10:00:00Z")}));
+  EXPECT_EQ(in.assets[0].verified_at, (std::vector<core::UnixMillis>{At("2026-03-01T10:00:00Z"),
+                                                                     At("2026-11-01T10:00:00Z")}));
   EXPECT_TRUE(in.assets[1].verified_at.empty());
   EXPECT_EQ(in.assets[2].verified_at, std::vector<core::UnixMillis>{At("2026-11-12T10:00:00Z")});
   // The window: the last 30 days before as_of, reviews applied.
   std::vector<std::string> verdicts;
   for (const auto& o : in.recent) verdicts.push_back(o.verdict);
   std::sort(verdicts.begin(), verdicts.end());
-  EXPECT_EQ(verdicts, (std::vector<std::string>{"needs_review", "rejected", "verified", "verified_with_defects"}));
+  EXPECT_EQ(verdicts, (std::vector<std::string>{"needs_review", "rejected", "verified",
+                                                "verified_with_defects"}));
   EXPECT_EQ(in.open_reviews, 1);
   EXPECT_EQ(AssetSites(db_), std::vector<std::string>{"FRA"});
 }

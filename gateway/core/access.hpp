@@ -1,0 +1,34 @@
+#pragma once
+// Who may do what through the API. A token carries a role; a facility owner's token also
+// names the customer, and the owner sees only that customer's sites and invoices. Pure:
+// the HTTP adapter asks, this decides.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fieldproof::core {
+
+enum class Role { kOwner, kBilling, kSupervisor, kAdmin };
+std::string_view ToString(Role role);
+std::optional<Role> ParseRole(std::string_view text);
+
+enum class Capability {
+  kReadSites,     // Coverage, assets, inspections with their evidence, records.
+  kReadInvoices,  // Invoices, credit notes and their exports.
+  kReview,        // Resolve inspections that need review.
+  kOperate,       // Rejected messages, metrics.
+};
+
+struct Principal {
+  std::string name;
+  Role role = Role::kOwner;
+  std::string customer_id;  // Owners only: the customer whose sites and invoices they see.
+
+  bool May(Capability capability) const;
+  // Owners are confined to their customer; everyone else sees every customer.
+  bool SeesCustomer(std::string_view customer) const {
+    return role != Role::kOwner || customer == customer_id;
+  }
+};
+
+}  // namespace fieldproof::core

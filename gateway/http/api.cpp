@@ -1,0 +1,407 @@
+#include "gateway/http/api.hpp"
+
+#include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "gateway/billing/invoice_ledger.hpp"
+#include "gateway/codec/billing_codec.hpp"
+#include "gateway/codec/coverage_codec.hpp"
+#include "gateway/core/local_time.hpp"
+#include "gateway/crypto/sha256.hpp"
+#include "gateway/export/ubl_writer.hpp"
+#include "gateway/http/target.hpp"
+#include "gateway/store/coverage_store.hpp"
+#include "gateway/store/migrations.hpp"
+#include "gateway/store/token_store.hpp"
+
+namespace fieldproof::http {
+namespace {
+
+namespace bhttp = boost::beast::http;
+using json = nlohmann::ordered_json;
+using core::Capability;
+
+constexpr std::int64_t kMaxPage = 500;
+
+core::UnixMillis Now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Response Reply(bhttp::status status, std::string body, const char* type = "application/json") {
+  Response res{status, 11};
+  res.set(bhttp::field::content_type, type);
+  res.set(bhttp::field::cache_control, "no-store");
+  res.body() = std::move(body);
+  return res;
+}
+
+Response Json(const json& body) { return Reply(bhttp::status::ok, body.dump(2) + "\n"); }
+
+Response Error(bhttp::status status, const std::string& message) {
+  return Reply(status, json{{"error", message}}.dump() + "\n");
+}
+
+// Thrown by the request helpers; becomes an error response.
+struct HttpError {
+  bhttp::status status;
+  std::string message;
+};
+
+[[noreturn]] void Fail(bhttp::status status, std::string message) {
+  throw HttpError{status, std::move(message)};
+}
+
+// The connection of this server thread.
+store::Database& Connection(const std::string& path) {
+  thread_local std::map<std::string, std::unique_ptr<store::Database>> connections;
+  auto& db = connections[path];
+  if (!db) db = std::make_unique<store::Database>(path);
+  return *db;
+}
+
+std::int64_t IntParam(const Target& t, const std::string& key, std::int64_t fallback,
+                      std::int64_t min, std::int64_t max) {
+  const auto it = t.query.find(key);
+  if (it == t.query.end()) return fallback;
+  try {
+    std::size_t used = 0;
+    const std::int64_t v = std::stoll(it->second, &used);
+    if (used != it->second.size() || v < min || v > max) throw std::out_of_range(key);
+    return v;
+  } catch (const std::exception&) {
+    Fail(bhttp::status::bad_request, key + " must be a whole number from " + std::to_string(min) +
+                                         " to " + std::to_string(max));
+  }
+}
+
+std::string Param(const Target& t, const std::string& key) {
+  const auto it = t.query.find(key);
+  return it == t.query.end() ? std::string() : it->second;
+}
+
+// A request with its principal and connection.
+class Call {
+ public:
+  Call(const Request& request, const Target& target, store::Database& db, core::Principal principal)
+      : request(request), target(target), db(db), principal(std::move(principal)) {}
+
+  void Require(Capability capability) const {
+    if (!principal.May(capability)) {
+      Fail(bhttp::status::forbidden,
+           "role " + std::string(core::ToString(principal.role)) + " may not do this");
+    }
+  }
+
+  // Sites the principal may see: an owner's are the sites holding the customer's assets.
+  const std::set<std::string>& Sites() {
+    if (!sites_) {
+      sites_.emplace();
+      auto s = db.Prepare(
+          "SELECT DISTINCT site FROM assets WHERE ?1 = '' OR owner_id = ?1 ORDER BY site");
+      s.Bind(1, principal.role == core::Role::kOwner ? principal.customer_id : std::string());
+      while (s.Step()) sites_->insert(s.Text(0));
+    }
+    return *sites_;
+  }
+
+  // The site named in the request, if visible; else 404 as if it did not exist.
+  const std::string& Site(const std::string& site) {
+    if (!Sites().count(site)) Fail(bhttp::status::not_found, "no site " + site);
+    return *Sites().find(site);
+  }
+
+  const Request& request;
+  const Target& target;
+  store::Database& db;
+  core::Principal principal;
+
+ private:
+  std::optional<std::set<std::string>> sites_;
+};
+
+json Page(json items, std::int64_t limit, std::int64_t offset) {
+  const bool more = static_cast<std::int64_t>(items.size()) > limit;
+  if (more) items.erase(items.size() - 1);
+  return {{"items", std::move(items)},
+          {"limit", limit},
+          {"offset", offset},
+          {"next_offset", more ? json(offset + limit) : json(nullptr)}};
+}
+
+Response Sites(Call& c) {
+  c.Require(Capability::kReadSites);
+  json sites = json::array();
+  auto s = c.db.Prepare("SELECT count(*) FROM assets WHERE site = ?");
+  for (const auto& site : c.Sites()) {
+    s.Bind(1, site);
+    s.Step();
+    sites.push_back({{"site", site}, {"assets", s.Int(0)}});
+    s.Reset();
+  }
+  return Json({{"items", sites}});
+}
+
+Response Coverage(Call& c, const std::string& site) {
+  c.Require(Capability::kReadSites);
+  c.Site(site);
+  core::UnixMillis as_of = Now();
+  const std::string day = Param(c.target, "as_of");
+  if (!day.empty()) {
+    if (!core::IsDate(day)) Fail(bhttp::status::bad_request, "as_of must be a date YYYY-MM-DD");
+    as_of = *core::ParseRfc3339(core::AddDays(day, 1) + "T00:00:00Z") - 1;
+  }
+  const auto report = core::BuildCoverageReport(store::LoadCoverageInputs(
+      c.db, {site, as_of, IntParam(c.target, "due_soon_days", 30, 0, 365), 12, 30}));
+  return Reply(
+      bhttp::status::ok,
+      codec::EncodeCoverageReport(
+          report, static_cast<std::size_t>(IntParam(c.target, "overdue_limit", 100, 1, 100000))));
+}
+
+Response Assets(Call& c) {
+  c.Require(Capability::kReadSites);
+  const std::string& site = c.Site(Param(c.target, "site"));
+  const std::int64_t limit = IntParam(c.target, "limit", 100, 1, kMaxPage),
+                     offset = IntParam(c.target, "offset", 0, 0, INT64_MAX / 2);
+  auto s = c.db.Prepare(
+      "SELECT asset_id, building, floor, location, asset_type, interval_days, sensor_equipped, "
+      "(SELECT max(ended_at) FROM maintenance_records m WHERE m.site = a.site AND m.asset_id = "
+      "a.asset_id "
+      " AND m.verdict IN ('verified', 'verified_with_defects')) "
+      "FROM assets a WHERE site = ?1 AND (?2 = '' OR building = ?2) AND (?3 < 0 OR floor = ?3) "
+      "ORDER BY building, floor, asset_id LIMIT ?4 OFFSET ?5");
+  s.Bind(1, site)
+      .Bind(2, Param(c.target, "building"))
+      .Bind(3, IntParam(c.target, "floor", -1, -100, 1000));
+  s.Bind(4, limit + 1).Bind(5, offset);
+  json items = json::array();
+  while (s.Step()) {
+    items.push_back(
+        {{"site", site},
+         {"asset_id", s.Text(0)},
+         {"building", s.Text(1)},
+         {"floor", s.Int(2)},
+         {"location", s.Text(3)},
+         {"asset_type", s.Text(4)},
+         {"interval_days", s.Int(5)},
+         {"sensor_equipped", s.Int(6) != 0},
+         {"last_verified", s.IsNull(7) ? json(nullptr) : json(core::FormatRfc3339(s.Int(7)))}});
+  }
+  return Json(Page(std::move(items), limit, offset));
+}
+
+json InspectionJson(store::Statement& s) {
+  return {{"id", s.Int(0)},
+          {"site", s.Text(1)},
+          {"asset_id", s.IsNull(2) ? json(nullptr) : json(s.Text(2))},
+          {"technician_id", s.Text(3)},
+          {"device_id", s.Text(4)},
+          {"started_at", core::FormatRfc3339(s.Int(5))},
+          {"ended_at", core::FormatRfc3339(s.Int(6))},
+          {"verdict", s.Text(7)},
+          {"strength", s.Text(8)}};
+}
+
+constexpr const char* kInspectionColumns =
+    "i.id, i.site, i.asset_id, i.technician_id, i.device_id, i.started_at, i.ended_at, "
+    "coalesce(r.decision, i.verdict), i.strength";
+
+Response Inspections(Call& c) {
+  c.Require(Capability::kReadSites);
+  const std::string& site = c.Site(Param(c.target, "site"));
+  const std::int64_t limit = IntParam(c.target, "limit", 100, 1, kMaxPage),
+                     offset = IntParam(c.target, "offset", 0, 0, INT64_MAX / 2);
+  auto bound = [&](const char* key, core::UnixMillis fallback) {
+    const std::string text = Param(c.target, key);
+    if (text.empty()) return fallback;
+    const auto t = core::ParseRfc3339(text);
+    if (!t) Fail(bhttp::status::bad_request, std::string(key) + " must be an RFC 3339 time");
+    return *t;
+  };
+  auto s = c.db.Prepare(
+      std::string("SELECT ") + kInspectionColumns +
+      " FROM inspections i LEFT JOIN reviews r ON r.inspection_id = i.id "
+      "WHERE i.site = ?1 AND i.ended_at >= ?2 AND i.ended_at < ?3 "
+      "AND (?4 = '' OR coalesce(r.decision, i.verdict) = ?4) AND (?5 = '' OR i.asset_id = ?5) "
+      "ORDER BY i.ended_at DESC, i.id DESC LIMIT ?6 OFFSET ?7");
+  s.Bind(1, site).Bind(2, bound("from", 0)).Bind(3, bound("to", INT64_MAX));
+  s.Bind(4, Param(c.target, "verdict"))
+      .Bind(5, Param(c.target, "asset"))
+      .Bind(6, limit + 1)
+      .Bind(7, offset);
+  json items = json::array();
+  while (s.Step()) items.push_back(InspectionJson(s));
+  return Json(Page(std::move(items), limit, offset));
+}
+
+Response Inspection(Call& c, const std::string& id_text) {
+  c.Require(Capability::kReadSites);
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (ec != std::errc() || end != id_text.data() + id_text.size())
+    Fail(bhttp::status::not_found, "no inspection " + id_text);
+  auto s = c.db.Prepare(std::string("SELECT ") + kInspectionColumns +
+                        ", i.start_tap_id, i.end_tap_id FROM inspections i LEFT JOIN reviews r ON "
+                        "r.inspection_id = i.id "
+                        "WHERE i.id = ?");
+  s.Bind(1, id);
+  if (!s.Step() || !c.Sites().count(s.Text(1)))
+    Fail(bhttp::status::not_found, "no inspection " + id_text);
+  json j = InspectionJson(s);
+  const std::int64_t taps[] = {s.Int(9), s.Int(10)};
+  s.Reset();
+  json checks = json::array();
+  auto cs = c.db.Prepare(
+      "SELECT name, status, detail FROM inspection_checks WHERE inspection_id = ? ORDER BY seq");
+  cs.Bind(1, id);
+  while (cs.Step())
+    checks.push_back({{"name", cs.Text(0)}, {"status", cs.Text(1)}, {"detail", cs.Text(2)}});
+  j["checks"] = std::move(checks);
+  json evidence = json::array();
+  auto ev = c.db.Prepare(
+      "SELECT e.tap_id, e.kind, t.msg_id, e.tag_uid, e.read_counter, e.read_at, e.authentic, "
+      "e.tag_detail, "
+      "e.freshness, e.freshness_detail FROM tap_evidence e JOIN taps t ON t.id = e.tap_id WHERE "
+      "e.tap_id IN (?, ?) "
+      "ORDER BY e.tap_id");
+  ev.Bind(1, taps[0]).Bind(2, taps[1]);
+  while (ev.Step()) {
+    evidence.push_back({{"tap_id", ev.Int(0)},
+                        {"kind", ev.Text(1)},
+                        {"msg_id", ev.Text(2)},
+                        {"tag_uid", ev.IsNull(3) ? json(nullptr) : json(ev.Text(3))},
+                        {"read_counter", ev.IsNull(4) ? json(nullptr) : json(ev.Int(4))},
+                        {"read_at", core::FormatRfc3339(ev.Int(5))},
+                        {"authentic", ev.Int(6) != 0},
+                        {"tag_detail", ev.Text(7)},
+                        {"freshness", ev.Text(8)},
+                        {"freshness_detail", ev.Text(9)}});
+  }
+  j["taps"] = std::move(evidence);
+  auto rec = c.db.Prepare(
+      "SELECT seq, kind, hash FROM maintenance_records WHERE site = ? AND inspection_id = ? ORDER "
+      "BY seq");
+  rec.Bind(1, j["site"].get<std::string>()).Bind(2, id);
+  json records = json::array();
+  while (rec.Step())
+    records.push_back({{"seq", rec.Int(0)}, {"kind", rec.Text(1)}, {"hash", rec.Text(2)}});
+  j["maintenance_records"] = std::move(records);
+  return Json(j);
+}
+
+Response Invoices(Call& c) {
+  c.Require(Capability::kReadInvoices);
+  billing::InvoiceLedger ledger(c.db);
+  const std::string customer = c.principal.role == core::Role::kOwner ? c.principal.customer_id
+                                                                      : Param(c.target, "customer");
+  json items = json::array();
+  for (const auto& i : ledger.List(Param(c.target, "period"), customer)) {
+    items.push_back({{"number", i.number},
+                     {"type", core::ToString(i.type)},
+                     {"customer_id", i.customer_id},
+                     {"period", i.period},
+                     {"issue_date", i.issue_date},
+                     {"currency", i.currency},
+                     {"total", core::FormatAmount(i.total)},
+                     {"lines", i.lines},
+                     {"preceding_invoice", i.preceding_number}});
+  }
+  return Json({{"items", items}});
+}
+
+Response Invoice(Call& c, const std::string& number) {
+  c.Require(Capability::kReadInvoices);
+  billing::InvoiceLedger ledger(c.db);
+  const auto inv = ledger.Get(number);
+  if (!inv || !c.principal.SeesCustomer(inv->customer_id))
+    Fail(bhttp::status::not_found, "no invoice " + number);
+  if (Param(c.target, "format") == "ubl")
+    return Reply(bhttp::status::ok, exporter::WriteUbl(*inv), "application/xml");
+  return Reply(bhttp::status::ok, codec::EncodeInvoice(*inv) + "\n");
+}
+
+Response Rejected(Call& c) {
+  c.Require(Capability::kOperate);
+  const std::int64_t limit = IntParam(c.target, "limit", 100, 1, kMaxPage),
+                     offset = IntParam(c.target, "offset", 0, 0, INT64_MAX / 2);
+  auto s = c.db.Prepare(
+      "SELECT id, coalesce(site, ''), topic, reason, detail, times_seen, received_at FROM "
+      "rejected_messages "
+      "WHERE ?1 = '' OR site = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3");
+  s.Bind(1, Param(c.target, "site")).Bind(2, limit + 1).Bind(3, offset);
+  json items = json::array();
+  while (s.Step()) {
+    items.push_back({{"id", s.Int(0)},
+                     {"site", s.Text(1)},
+                     {"topic", s.Text(2)},
+                     {"reason", s.Text(3)},
+                     {"detail", s.Text(4)},
+                     {"times_seen", s.Int(5)},
+                     {"received_at", core::FormatRfc3339(s.Int(6))}});
+  }
+  return Json(Page(std::move(items), limit, offset));
+}
+
+}  // namespace
+
+Api::Api(ApiOptions options) : options_(std::move(options)) {}
+
+Response Api::Handle(const Request& request) const {
+  try {
+    const auto target =
+        ParseTarget(std::string_view(request.target().data(), request.target().size()));
+    if (!target) Fail(bhttp::status::bad_request, "malformed request target");
+    const auto& seg = target->segments;
+    store::Database& db = Connection(options_.db_path);
+    if (seg.size() == 1 && seg[0] == "healthz") {
+      db.QueryInt("SELECT count(*) FROM sqlite_master");
+      return Json({{"status", "ok"}, {"schema_version", db.QueryInt("PRAGMA user_version")}});
+    }
+    const bool api = seg.size() >= 2 && seg[0] == "api" && seg[1] == "v1";
+    const bool metrics = seg.size() == 1 && seg[0] == "metrics";
+    if (!api && !metrics) Fail(bhttp::status::not_found, "no such resource");
+    if (request.method() != bhttp::verb::get)
+      Fail(bhttp::status::method_not_allowed, "only GET here");
+
+    const auto auth = request[bhttp::field::authorization];
+    if (auth.size() <= 7 || auth.substr(0, 7) != "Bearer ") {
+      Fail(bhttp::status::unauthorized, "an API token is needed: Authorization: Bearer <token>");
+    }
+    store::TokenStore tokens(db, crypto::Sha256Hex);
+    auto principal = tokens.Find(std::string(auth.substr(7)));
+    if (!principal) Fail(bhttp::status::unauthorized, "unknown or revoked token");
+    Call call(request, *target, db, std::move(*principal));
+
+    if (metrics) {
+      call.Require(Capability::kOperate);
+      return Reply(bhttp::status::ok, options_.metrics ? options_.metrics() : "",
+                   "text/plain; version=0.0.4");
+    }
+    const std::vector<std::string> path(seg.begin() + 2, seg.end());
+    if (path == std::vector<std::string>{"me"}) {
+      return Json({{"name", call.principal.name},
+                   {"role", core::ToString(call.principal.role)},
+                   {"customer_id", call.principal.customer_id}});
+    }
+    if (path == std::vector<std::string>{"sites"}) return Sites(call);
+    if (path.size() == 3 && path[0] == "sites" && path[2] == "coverage")
+      return Coverage(call, path[1]);
+    if (path == std::vector<std::string>{"assets"}) return Assets(call);
+    if (path == std::vector<std::string>{"inspections"}) return Inspections(call);
+    if (path.size() == 2 && path[0] == "inspections") return Inspection(call, path[1]);
+    if (path == std::vector<std::string>{"invoices"}) return Invoices(call);
+    if (path.size() == 2 && path[0] == "invoices") return Invoice(call, path[1]);
+    if (path == std::vector<std::string>{"rejected"}) return Rejected(call);
+    Fail(bhttp::status::not_found, "no such resource");
+  } catch (const HttpError& e) {
+    Response res = Error(e.status, e.message);
+    if (e.status == bhttp::status::unauthorized) res.set(bhttp::field::www_authenticate, "Bearer");
+    return res;
+  }
+}
+
+}  // namespace fieldproof::http

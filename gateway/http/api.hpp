@@ -1,0 +1,29 @@
+#pragma once
+// The gateway's HTTP API (docs/api.md): JSON under /api/v1, /healthz, Prometheus /metrics.
+// Every /api and /metrics request needs `Authorization: Bearer <token>`; the token's role
+// decides what it may do and an owner's token sees only its customer's sites and invoices.
+// Objects outside a principal's view answer 404, exactly as if they did not exist.
+// Thread-safe: each server thread uses its own SQLite connection.
+#include <functional>
+#include <string>
+
+#include "gateway/http/http_server.hpp"
+
+namespace fieldproof::http {
+
+struct ApiOptions {
+  std::string db_path;
+  // Prometheus text for /metrics; the gateway's counters.
+  std::function<std::string()> metrics;
+};
+
+class Api {
+ public:
+  explicit Api(ApiOptions options);
+  Response Handle(const Request& request) const;
+
+ private:
+  ApiOptions options_;
+};
+
+}  // namespace fieldproof::http

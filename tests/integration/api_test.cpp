@@ -1,0 +1,191 @@
+// The HTTP API against a real gateway: tokens and roles, and tenant isolation on every
+// endpoint — two facility owners, two sites, and neither sees anything of the other's:
+// not in lists, not by guessing an id, not in exports, not in metrics.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "gateway/store/sqlite_db.hpp"
+#include "tests/integration/test_harness.hpp"
+
+namespace fieldproof::testing {
+namespace {
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ImportSite(dir, db);
+    // A second customer's airport, on the same gateway.
+    std::vector<std::string> muc = {
+        "--seed",   "9", "--site",        "MUC", "--assets",       "200", "--buildings", "2",
+        "--floors", "2", "--technicians", "4",   "--sensor-ratio", "0.3"};
+    std::vector<std::string> generate = {FIELDPROOF_SIM_BIN, "generate", "--out", dir / "muc"};
+    generate.insert(generate.end(), muc.begin(), muc.end());
+    ASSERT_EQ(RunToCompletion(generate, dir).exit_code, 0);
+    for (const char* what : {"assets", "technicians", "devices"}) {
+      ASSERT_EQ(Cli({"import", what, dir / ("muc/" + std::string(what) + ".csv")}).exit_code, 0);
+    }
+    gateway = std::make_unique<Gateway>(dir, broker, VerifyingGatewayArgs(dir));
+    RunSim(dir, broker, {"--messages", "800"});
+    std::vector<std::string> sim = {FIELDPROOF_SIM_BIN, "run",      "--broker",   broker.uri(),
+                                    "--master-key",     kMasterKey, "--messages", "800",
+                                    "--client-id",      "sim-muc"};
+    sim.insert(sim.end(), muc.begin(), muc.end());
+    ASSERT_EQ(RunToCompletion(sim, dir).exit_code, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+    // Both customers have contracts and a closed month.
+    std::ifstream in(std::string(FIELDPROOF_SOURCE_DIR) + "/ops/contracts/OWN-FRA.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string contract = text.str();
+    std::ofstream(dir / "fra.json") << contract;
+    for (auto [from, to] :
+         std::vector<std::pair<std::string, std::string>>{{"C-FRA-2026-01", "C-MUC-2026-01"},
+                                                          {"\"OWN-FRA\"", "\"OWN-MUC\""},
+                                                          {"[\"FRA\"]", "[\"MUC\"]"}}) {
+      contract.replace(contract.find(from), from.size(), to);
+    }
+    std::ofstream(dir / "muc.json") << contract;
+    ASSERT_EQ(Cli({"contract", "import", dir / "fra.json"}).exit_code, 0);
+    ASSERT_EQ(Cli({"contract", "import", dir / "muc.json"}).exit_code, 0);
+    ASSERT_EQ(
+        Cli({"invoice", "close", "--period", "2026-11", "--issue-date", "2026-12-01"}).exit_code,
+        0);
+
+    for (auto [name, role, customer] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"owner-fra", "owner", "OWN-FRA"},
+             {"owner-muc", "owner", "OWN-MUC"},
+             {"billing", "billing", ""},
+             {"supervisor", "supervisor", ""},
+             {"admin", "admin", ""}}) {
+      std::vector<std::string> args = {"token", "create", "--name", name, "--role", role};
+      if (!customer.empty()) args.insert(args.end(), {"--customer", customer});
+      const auto created = Cli(args);
+      ASSERT_EQ(created.exit_code, 0) << created.out;
+      tokens[name] = created.out.substr(0, created.out.find('\n'));
+    }
+    port = gateway->HttpPort();
+  }
+  void TearDown() override {
+    if (gateway) {
+      EXPECT_EQ(gateway->Stop(), 0);
+    }
+  }
+
+  RunResult Cli(std::vector<std::string> args) {
+    std::vector<std::string> argv = {FIELDPROOF_CLI_BIN, "--db", db};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunToCompletion(argv, dir);
+  }
+  HttpResult Get(const std::string& who, const std::string& target) {
+    return HttpGet(port, target, tokens[who]);
+  }
+  nlohmann::json GetJson(const std::string& who, const std::string& target) {
+    const auto r = Get(who, target);
+    EXPECT_EQ(r.status, 200) << who << " " << target << ": " << r.body;
+    return nlohmann::json::parse(r.body);
+  }
+  std::string OneOf(const std::string& sql) {
+    store::Database database(db);
+    auto s = database.Prepare(sql);
+    EXPECT_TRUE(s.Step()) << sql;
+    return s.Text(0);
+  }
+
+  ScratchDir dir;
+  Broker broker{dir};
+  std::string db = dir / "fieldproof.db";
+  std::unique_ptr<Gateway> gateway;
+  std::map<std::string, std::string> tokens;
+  int port = 0;
+};
+
+TEST_F(ApiTest, OwnersSeeOnlyTheirOwnSitesOnEveryEndpoint) {
+  const std::string muc_inspection = OneOf("SELECT id FROM inspections WHERE site = 'MUC' LIMIT 1");
+  const std::string fra_inspection = OneOf("SELECT id FROM inspections WHERE site = 'FRA' LIMIT 1");
+  const std::string muc_invoice =
+      OneOf("SELECT number FROM invoices WHERE customer_id = 'OWN-MUC'");
+  const std::string fra_invoice =
+      OneOf("SELECT number FROM invoices WHERE customer_id = 'OWN-FRA'");
+
+  // Lists hold only the owner's own.
+  const auto sites = GetJson("owner-fra", "/api/v1/sites");
+  ASSERT_EQ(sites["items"].size(), 1u);
+  EXPECT_EQ(sites["items"][0]["site"], "FRA");
+  const auto invoices = GetJson("owner-fra", "/api/v1/invoices");
+  ASSERT_EQ(invoices["items"].size(), 1u);
+  EXPECT_EQ(invoices["items"][0]["number"], fra_invoice);
+  EXPECT_EQ(GetJson("owner-fra", "/api/v1/invoices?customer=OWN-MUC")["items"][0]["number"],
+            fra_invoice)
+      << "an owner cannot widen the filter";
+
+  // Their own objects are there ...
+  EXPECT_EQ(Get("owner-fra", "/api/v1/sites/FRA/coverage").status, 200);
+  EXPECT_EQ(GetJson("owner-fra", "/api/v1/assets?site=FRA&limit=5")["items"].size(), 5u);
+  EXPECT_GT(GetJson("owner-fra", "/api/v1/inspections?site=FRA")["items"].size(), 0u);
+  EXPECT_EQ(GetJson("owner-fra", "/api/v1/inspections/" + fra_inspection)["site"], "FRA");
+  EXPECT_EQ(Get("owner-fra", "/api/v1/invoices/" + fra_invoice).status, 200);
+  EXPECT_EQ(Get("owner-fra", "/api/v1/invoices/" + fra_invoice + "?format=ubl").content_type,
+            "application/xml");
+
+  // ... and the other customer's answer exactly as if they did not exist.
+  for (const std::string& target : std::vector<std::string>{
+           "/api/v1/sites/MUC/coverage", "/api/v1/assets?site=MUC", "/api/v1/inspections?site=MUC",
+           "/api/v1/inspections/" + muc_inspection, "/api/v1/invoices/" + muc_invoice,
+           "/api/v1/invoices/" + muc_invoice + "?format=ubl", "/api/v1/sites/NOWHERE/coverage",
+           "/api/v1/inspections/999999999"}) {
+    const auto r = Get("owner-fra", target);
+    EXPECT_EQ(r.status, 404) << target << ": " << r.body;
+    EXPECT_EQ(r.body.find("MUC-"), std::string::npos) << target;
+  }
+  // The same the other way round.
+  EXPECT_EQ(Get("owner-muc", "/api/v1/inspections/" + fra_inspection).status, 404);
+  EXPECT_EQ(Get("owner-muc", "/api/v1/invoices/" + fra_invoice).status, 404);
+  EXPECT_EQ(GetJson("owner-muc", "/api/v1/sites")["items"][0]["site"], "MUC");
+
+  // Operator data and metrics are not for owners at all.
+  EXPECT_EQ(Get("owner-fra", "/api/v1/rejected").status, 403);
+  EXPECT_EQ(Get("owner-fra", "/metrics").status, 403);
+}
+
+TEST_F(ApiTest, RolesTokensAndErrors) {
+  EXPECT_EQ(HttpGet(port, "/healthz").status, 200);
+  EXPECT_EQ(HttpGet(port, "/api/v1/sites").status, 401);
+  EXPECT_EQ(HttpGet(port, "/api/v1/sites", "fp_0000").status, 401);
+  EXPECT_EQ(GetJson("admin", "/api/v1/me")["role"], "admin");
+
+  EXPECT_EQ(GetJson("billing", "/api/v1/invoices")["items"].size(), 2u);
+  EXPECT_EQ(Get("supervisor", "/api/v1/invoices").status, 403);
+  EXPECT_EQ(GetJson("supervisor", "/api/v1/sites")["items"].size(), 2u);
+  EXPECT_EQ(Get("admin", "/api/v1/rejected").status, 200);
+  const auto metrics = Get("admin", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  const std::string received = "\nfieldproof_messages_received_total ";
+  const auto at = metrics.body.find(received);
+  ASSERT_NE(at, std::string::npos) << metrics.body;
+  EXPECT_GE(std::stoll(metrics.body.substr(at + received.size())), 1600) << "both sites' messages";
+  EXPECT_NE(metrics.body.find("fieldproof_verdicts_total{verdict=\"verified\"}"),
+            std::string::npos);
+
+  EXPECT_EQ(Get("admin", "/api/v1/assets?site=FRA&limit=0").status, 400);
+  EXPECT_EQ(Get("admin", "/api/v1/inspections?site=FRA&from=yesterday").status, 400);
+  EXPECT_EQ(Get("admin", "/api/v1/nothing").status, 404);
+
+  // Paging: two pages of two, no overlap.
+  const auto first = GetJson("admin", "/api/v1/assets?site=FRA&limit=2");
+  const auto second = GetJson("admin", "/api/v1/assets?site=FRA&limit=2&offset=2");
+  EXPECT_EQ(first["next_offset"], 2);
+  EXPECT_NE(first["items"][1]["asset_id"], second["items"][0]["asset_id"]);
+
+  ASSERT_EQ(Cli({"token", "revoke", "--name", "owner-fra"}).exit_code, 0);
+  EXPECT_EQ(Get("owner-fra", "/api/v1/sites").status, 401);
+  store::Database database(db);
+  EXPECT_EQ(database.QueryInt("SELECT count(*) FROM api_tokens WHERE token_hash LIKE 'fp_%'"), 0)
+      << "tokens are stored hashed";
+}
+
+}  // namespace
+}  // namespace fieldproof::testing
