@@ -9,6 +9,7 @@ packages=(
   libboost-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev libxml2-utils
   mosquitto mosquitto-clients
+  chromium
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

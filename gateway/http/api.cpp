@@ -11,6 +11,7 @@
 #include "gateway/core/local_time.hpp"
 #include "gateway/crypto/sha256.hpp"
 #include "gateway/export/ubl_writer.hpp"
+#include "gateway/http/dashboard_assets.hpp"
 #include "gateway/http/target.hpp"
 #include "gateway/store/coverage_store.hpp"
 #include "gateway/store/migrations.hpp"
@@ -360,6 +361,23 @@ Response Api::Handle(const Request& request) const {
     if (seg.size() == 1 && seg[0] == "healthz") {
       db.QueryInt("SELECT count(*) FROM sqlite_master");
       return Json({{"status", "ok"}, {"schema_version", db.QueryInt("PRAGMA user_version")}});
+    }
+    // The dashboard: static files with no data in them, so no token; the page asks for one.
+    if (request.method() == bhttp::verb::get && (seg.empty() || seg[0] == "dashboard")) {
+      if (seg.empty()) {
+        Response res = Reply(bhttp::status::found, "", "text/plain");
+        res.set(bhttp::field::location, "/dashboard/");
+        return res;
+      }
+      const std::string_view path(request.target().data(), request.target().size());
+      const StaticAsset* asset = FindDashboardAsset(path.substr(0, path.find('?')));
+      if (!asset) Fail(bhttp::status::not_found, "no such file");
+      Response res = Reply(bhttp::status::ok, std::string(asset->body), std::string(asset->content_type).c_str());
+      res.set(bhttp::field::cache_control, "no-cache");
+      // Inline style attributes colour the heat map; scripts stay same-origin only.
+      res.set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+      res.set("X-Content-Type-Options", "nosniff");
+      return res;
     }
     const bool api = seg.size() >= 2 && seg[0] == "api" && seg[1] == "v1";
     const bool metrics = seg.size() == 1 && seg[0] == "metrics";

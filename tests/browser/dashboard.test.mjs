@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// The dashboard in Debian's Chromium, driven by playwright-core:
+//   node dashboard.test.mjs BASE_URL TOKEN SCREENSHOT.png
+// Opens the page, signs in with the token, checks that the numbers shown are the API's,
+// clicks through to an inspection and its evidence, downloads nothing from elsewhere, and
+// keeps a screenshot. Prints one line per check and ends with "N passed, N failed".
+import { chromium } from "playwright-core";
+
+const [base, token, screenshot] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+function check(what, ok, detail = "") {
+  if (ok) {
+    passed++;
+    console.log(`ok   ${what}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${what} ${detail}`);
+  }
+}
+
+const api = async (path) => (await fetch(base + path, { headers: { Authorization: "Bearer " + token } })).json();
+
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  const foreign = [];
+  page.on("request", (r) => { if (!r.url().startsWith(base)) foreign.push(r.url()); });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+
+  await page.goto(base + "/");
+  check("the root leads to the sign-in form", await page.isVisible("#signin-form"));
+  await page.fill("#token", "fp_wrong");
+  await page.click("#signin-form button");
+  await page.waitForSelector("#signin-error:not(:empty)");
+  check("a wrong token is refused", (await page.textContent("#signin-error")).includes("not accepted"));
+
+  await page.fill("#token", token);
+  await page.click("#signin-form button");
+  await page.waitForSelector("#covered");
+  const sites = await api("/api/v1/sites");
+  const coverage = await api(`/api/v1/sites/${sites.items[0].site}/coverage`);
+  const shown = {
+    covered: await page.textContent("#covered"),
+    assets: await page.textContent("#count-assets"),
+    compliant: await page.textContent("#count-compliant"),
+    overdue: await page.textContent("#count-overdue"),
+    never: await page.textContent("#count-never"),
+  };
+  check("share covered is the API's", shown.covered === `${coverage.total.percent_covered} % covered`, JSON.stringify(shown));
+  check("asset count is the API's", Number(shown.assets) === coverage.total.assets, shown.assets);
+  check("compliant count is the API's", Number(shown.compliant) === coverage.total.compliant, shown.compliant);
+  check("overdue count is the API's", Number(shown.overdue) === coverage.total.overdue, shown.overdue);
+  check("never-inspected count is the API's", Number(shown.never) === coverage.total.never_inspected, shown.never);
+  check("a heat-map cell per building and floor", (await page.$$(".grid .cell")).length === coverage.by_floor.length);
+  const colour = await page.$eval(".grid .cell", (cell) => getComputedStyle(cell).backgroundColor);
+  check("heat-map cells are coloured", colour !== "rgba(0, 0, 0, 0)", colour);
+  await page.screenshot({ path: screenshot, fullPage: false });
+
+  await page.click("nav [data-view=inspections]");
+  await page.waitForSelector("#inspections [data-inspection]");
+  const first = await page.getAttribute("#inspections [data-inspection]", "data-inspection");
+  await page.click(`[data-inspection="${first}"]`);
+  await page.waitForSelector("#inspection-title");
+  const inspection = await api(`/api/v1/inspections/${first}`);
+  check("the inspection opens with its verdict",
+        (await page.textContent("#inspection-title")) === `Inspection ${first}: ${inspection.verdict}`);
+  check("every check of the evidence is listed",
+        (await page.$$("#checks tr")).length === inspection.checks.length + 1);
+
+  await page.click("nav [data-view=invoices]");
+  await page.waitForSelector("#invoices");
+  const invoices = await api("/api/v1/invoices");
+  check("the invoices are listed", (await page.$$("#invoices tr")).length === invoices.items.length + 1);
+  if (invoices.items.length > 0) {
+    const [download] = await Promise.all([page.waitForEvent("download"),
+      page.click(`[data-number="${invoices.items[0].number}"][data-format="ubl"]`)]);
+    check("an invoice downloads as UBL", download.suggestedFilename() === `${invoices.items[0].number}.xml`);
+  }
+  check("nothing was loaded from elsewhere", foreign.length === 0, foreign.join(" "));
+  check("no script errors", errors.length === 0, errors.join("; "));
+} finally {
+  await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
