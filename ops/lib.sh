@@ -41,11 +41,11 @@ import_site() {
 start_gateway() {
   local db=$1 port=$2; shift 2
   "$build/gateway/app/fieldproof-gateway" --config "$root/ops/gateway.conf" --db "$db" \
-    --broker "tcp://127.0.0.1:$port" "$@" > "$run/gateway.log" 2>&1 &
+    --broker "tcp://127.0.0.1:$port" "$@" > "${gateway_log:-$run/gateway.log}" 2>&1 &
   gateway=$!
   pids=("$gateway" "${pids[@]}")  # Stopped first, so it drains before the broker goes.
-  for _ in $(seq 100); do grep -q "subscribed to" "$run/gateway.log" && return 0; sleep 0.1; done
-  echo "gateway did not start: $run/gateway.log" >&2
+  for _ in $(seq 100); do grep -q "subscribed to" "${gateway_log:-$run/gateway.log}" && return 0; sleep 0.1; done
+  echo "gateway did not start: ${gateway_log:-$run/gateway.log}" >&2
   exit 1
 }
 

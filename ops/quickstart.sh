@@ -2,10 +2,14 @@
 # README's main job: installs what is missing, builds, starts mosquitto and the
 # gateway, imports a generated 30,000-asset site, runs the simulated site for about a
 # minute, closes the simulated month for billing, writes its invoices (CSV, JSON, UBL) to
-# run/quickstart/invoices/, prints a summary, and stops everything it started.
+# run/quickstart/invoices/ and a coverage report to run/quickstart/coverage.html, prints a
+# summary, serves the dashboard (URL and a facility owner's token printed) and then stops
+# everything it started.
 #   FIELDPROOF_MQTT_PORT  broker port (default 18830)
 #   FIELDPROOF_SECONDS    how long the site runs (default 60)
 #   FIELDPROOF_SPEED      simulated seconds per real second (default 1800: half an hour a second)
+#   FIELDPROOF_HTTP_PORT  port of the API and dashboard (default 8080)
+#   FIELDPROOF_SERVE_SECONDS  how long the dashboard stays up at the end (default 600; 0: not at all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FIELDPROOF_BUILD_DIR:-$root/build}
@@ -13,6 +17,8 @@ run=$root/run/quickstart
 port=${FIELDPROOF_MQTT_PORT:-18830}
 seconds=${FIELDPROOF_SECONDS:-60}
 speed=${FIELDPROOF_SPEED:-1800}
+http_port=${FIELDPROOF_HTTP_PORT:-8080}
+serve_seconds=${FIELDPROOF_SERVE_SECONDS:-600}
 site_args=(--seed 42 --site FRA --assets 30000 --buildings 4 --floors 5 --technicians 40 --sensor-ratio 0.2)
 sim_start=2026-11-02T06:00:00Z
 period=${sim_start:0:7}
@@ -37,7 +43,8 @@ import_site "$db" "${site_args[@]}"
 # than real time, so device clocks are taken as they are. The simulated month is closed
 # below, not by the gateway's calendar.
 start_gateway "$db" "$port" --stats-interval 10 --master-key-file "$run/master.key" \
-  --asset-types "$root/ops/asset-types.json" --no-clock-correction --close-invoices-day 0
+  --asset-types "$root/ops/asset-types.json" --no-clock-correction --close-invoices-day 0 \
+  --http-port "$http_port"
 echo "quickstart: gateway up (log: $run/gateway.log)"
 
 echo "quickstart: the site at work for ${seconds}s (${speed}x real time, 2% resends, 1% garbage)"
@@ -57,6 +64,7 @@ for format in csv json ubl; do
   "${fieldproof[@]}" invoice export --period "$period" --format "$format" --out "$invoices" > /dev/null
 done
 "${fieldproof[@]}" invoice not-billable --period "$period" > "$run/not-billable.txt"
+"${fieldproof[@]}" coverage --site FRA --as-of "${sim_start:0:8}30" --format html --out "$run/coverage.html" > /dev/null
 
 "${fieldproof[@]}" stats --json > "$run/stats.json"
 sent=$(field sent "$run/sim-summary.json")
@@ -79,6 +87,7 @@ fieldproof quick start — summary
   invoiced ($period)      $(grep -o 'FP-INV-[0-9]*, [0-9]* records billed' "$run/close.log" || echo "nothing")
   invoices written to     $invoices/ (CSV and JSON for the ERP, one UBL 2.1 / XRechnung file per invoice)
   not billed              $(tail -1 "$run/not-billable.txt") (list: $run/not-billable.txt)
+  coverage report         $run/coverage.html
   database                $db
   logs                    $run/gateway.log, $run/mosquitto.log
 SUMMARY
@@ -88,3 +97,17 @@ echo
 echo
 echo "What the database holds (fieldproof --db $db stats):"
 "$build/gateway/app/fieldproof" --db "$db" stats | sed 's/^/  /'
+
+if [ "$serve_seconds" -gt 0 ]; then
+  # The dashboard and API on the month's data, for a facility owner.
+  token=$("${fieldproof[@]}" token create --name quickstart-owner --role owner --customer OWN-FRA 2>/dev/null)
+  gateway_log=$run/gateway-dashboard.log start_gateway "$db" "$port" --close-invoices-day 0 --http-port "$http_port"
+  cat <<DASHBOARD
+
+The dashboard is up for ${serve_seconds}s (Ctrl-C stops it now):
+  URL    http://127.0.0.1:$http_port/
+  token  $token   (a facility owner of OWN-FRA; more: fieldproof --db $db token create --help)
+  API    curl -H "Authorization: Bearer $token" http://127.0.0.1:$http_port/api/v1/sites/FRA/coverage
+DASHBOARD
+  sleep "$serve_seconds"
+fi

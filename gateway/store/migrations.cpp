@@ -310,8 +310,11 @@ CREATE INDEX maintenance_verified_by_asset ON maintenance_records (site, asset_i
 CREATE INDEX inspections_by_time ON inspections (site, ended_at);
 CREATE INDEX inspections_needing_review ON inspections (site) WHERE verdict = 'needs_review';
 )sql",
-    // 7: API tokens, stored as SHA-256 hashes only.
+    // 7: API tokens, stored as SHA-256 hashes only; the API's reads: an inspection's records
+    // by its id, a site's assets in building and floor order (pages).
     R"sql(
+CREATE INDEX maintenance_by_inspection ON maintenance_records (inspection_id);
+CREATE INDEX assets_by_place ON assets (site, building, floor, asset_id);
 CREATE TABLE api_tokens (
   token_hash     TEXT PRIMARY KEY,
   name           TEXT NOT NULL UNIQUE,

@@ -25,18 +25,24 @@ TEST(DashboardTest, AnOwnerSignsInSeesTheNumbersAndOpensAnInspection) {
     argv.insert(argv.end(), args.begin(), args.end());
     return RunToCompletion(argv, dir);
   };
-  ASSERT_EQ(cli({"contract", "import", std::string(FIELDPROOF_SOURCE_DIR) + "/ops/contracts/OWN-FRA.json"}).exit_code, 0);
-  ASSERT_EQ(cli({"invoice", "close", "--period", "2026-11", "--issue-date", "2026-12-01"}).exit_code, 0);
-  const auto token = cli({"token", "create", "--name", "fm", "--role", "owner", "--customer", "OWN-FRA"});
+  ASSERT_EQ(cli({"contract", "import",
+                 std::string(FIELDPROOF_SOURCE_DIR) + "/ops/contracts/OWN-FRA.json"})
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      cli({"invoice", "close", "--period", "2026-11", "--issue-date", "2026-12-01"}).exit_code, 0);
+  const auto token =
+      cli({"token", "create", "--name", "fm", "--role", "owner", "--customer", "OWN-FRA"});
   ASSERT_EQ(token.exit_code, 0);
 
   std::filesystem::create_directories(FIELDPROOF_ARTIFACTS_DIR);
   const std::string screenshot = std::string(FIELDPROOF_ARTIFACTS_DIR) + "/dashboard.png";
   std::filesystem::remove(screenshot);
-  const auto run = RunToCompletion({FIELDPROOF_NODE, std::string(FIELDPROOF_SOURCE_DIR) + "/tests/browser/dashboard.test.mjs",
-                                    "http://127.0.0.1:" + std::to_string(gateway.HttpPort()),
-                                    token.out.substr(0, token.out.find('\n')), screenshot},
-                                   dir);
+  const auto run = RunToCompletion(
+      {FIELDPROOF_NODE, std::string(FIELDPROOF_SOURCE_DIR) + "/tests/browser/dashboard.test.mjs",
+       "http://127.0.0.1:" + std::to_string(gateway.HttpPort()),
+       token.out.substr(0, token.out.find('\n')), screenshot},
+      dir);
   std::cout << run.out;
   EXPECT_EQ(run.exit_code, 0) << run.out;
   EXPECT_NE(run.out.find(" 0 failed"), std::string::npos) << run.out;
