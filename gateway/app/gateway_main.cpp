@@ -109,14 +109,30 @@ std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify:
              sample("fieldproof_messages_stored_total", "kind=\"telemetry\"", m.stored_telemetry));
   metric("fieldproof_messages_duplicate_total", "counter", "Redeliveries and resends not stored again.",
          sample("fieldproof_messages_duplicate_total", "", m.duplicates));
-  metric("fieldproof_messages_rejected_total", "counter", "Messages rejected (reasons: fieldproof rejected).",
-         sample("fieldproof_messages_rejected_total", "", m.rejected));
+  std::string by_reason;
+  for (std::size_t i = 0; i < core::kRejectReasonCount; ++i) {
+    by_reason += sample("fieldproof_messages_rejected_total",
+                        "reason=\"" + std::string(core::ReasonCode(static_cast<core::RejectReason>(i))) + "\"",
+                        m.rejected_by_reason[i]);
+  }
+  metric("fieldproof_messages_rejected_total", "counter", "Messages rejected, by reason (fieldproof rejected).",
+         by_reason);
   metric("fieldproof_queue_depth", "gauge", "Messages received and not yet committed.",
          sample("fieldproof_queue_depth", "", pipeline.queue_depth()));
   metric("fieldproof_commit_batches_total", "counter", "SQLite transactions committed.",
          sample("fieldproof_commit_batches_total", "", m.batches));
-  metric("fieldproof_commit_seconds_max", "gauge", "Longest commit so far.",
-         "fieldproof_commit_seconds_max " + std::to_string(m.commit_micros_max / 1e6) + "\n");
+  std::string histogram;
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < m.commit_buckets.size(); ++i) {
+    cumulative += m.commit_buckets[i];
+    const std::string le = i < ingest::IngestMetrics::kCommitBucketMicros.size()
+                               ? fmt::format("{:g}", ingest::IngestMetrics::kCommitBucketMicros[i] / 1e6)
+                               : "+Inf";
+    histogram += "fieldproof_commit_seconds_bucket{le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
+  }
+  histogram += fmt::format("fieldproof_commit_seconds_sum {:g}\nfieldproof_commit_seconds_count {}\n",
+                           m.commit_micros_total / 1e6, m.batches.load());
+  metric("fieldproof_commit_seconds", "histogram", "SQLite transaction commit time.", histogram);
   metric("fieldproof_store_errors_total", "counter", "Failed transactions (retried).",
          sample("fieldproof_store_errors_total", "", m.store_errors));
   if (verifier) {

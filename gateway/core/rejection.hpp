@@ -22,6 +22,7 @@ enum class RejectReason {
   kUnknownAsset,
   kConflictingDuplicate,
 };
+inline constexpr std::size_t kRejectReasonCount = 11;
 
 std::string_view ReasonCode(RejectReason reason);
 std::optional<RejectReason> ParseReasonCode(std::string_view code);

@@ -10,12 +10,14 @@
 #include "gateway/codec/coverage_codec.hpp"
 #include "gateway/core/local_time.hpp"
 #include "gateway/crypto/sha256.hpp"
+#include "gateway/export/csv_export.hpp"
 #include "gateway/export/ubl_writer.hpp"
 #include "gateway/http/dashboard_assets.hpp"
 #include "gateway/http/target.hpp"
 #include "gateway/store/coverage_store.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/store/token_store.hpp"
+#include "gateway/verify/review.hpp"
 
 namespace fieldproof::http {
 namespace {
@@ -335,6 +337,110 @@ Response Invoice(Call& c, const std::string& number) {
   return Reply(bhttp::status::ok, codec::EncodeInvoice(*inv) + "\n");
 }
 
+Response Records(Call& c) {
+  c.Require(Capability::kReadSites);
+  const std::string site = c.Site(Param(c.target, "site"));
+  const std::int64_t limit = IntParam(c.target, "limit", 100, 1, kMaxPage);
+  const std::int64_t offset = IntParam(c.target, "offset", 0, 0, INT64_MAX / 2);
+  auto s = c.db.Prepare(
+      "SELECT seq, kind, inspection_id, asset_id, technician_id, started_at, ended_at, verdict, "
+      "next_due_at, work_order_id, reviewer, reason, prev_hash, hash FROM maintenance_records "
+      "WHERE site = ?1 AND (?2 = '' OR asset_id = ?2) ORDER BY seq DESC LIMIT ?3 OFFSET ?4");
+  s.Bind(1, site).Bind(2, Param(c.target, "asset")).Bind(3, limit + 1).Bind(4, offset);
+  json items = json::array();
+  while (s.Step()) {
+    items.push_back(
+        {{"site", site},
+         {"seq", s.Int(0)},
+         {"kind", s.Text(1)},
+         {"inspection_id", s.Int(2)},
+         {"asset_id", s.Text(3)},
+         {"technician_id", s.Text(4)},
+         {"started_at", core::FormatRfc3339(s.Int(5))},
+         {"ended_at", core::FormatRfc3339(s.Int(6))},
+         {"verdict", s.Text(7)},
+         {"next_due_at", s.IsNull(8) ? json(nullptr) : json(core::FormatRfc3339(s.Int(8)))},
+         {"work_order_id", s.Text(9)},
+         {"reviewer", s.Text(10)},
+         {"reason", s.Text(11)},
+         {"prev_hash", s.Text(12)},
+         {"hash", s.Text(13)}});
+  }
+  return Json(Page(std::move(items), limit, offset));
+}
+
+// A period's invoices and credit notes as the ERP export (docs/billing.md), an owner's own only.
+Response Export(Call& c, const std::string& file) {
+  c.Require(Capability::kReadInvoices);
+  const auto dot = file.rfind('.');
+  const std::string format = dot == std::string::npos ? "" : file.substr(dot + 1);
+  const auto period = core::ParsePeriod(file.substr(0, dot));
+  if (!period || (format != "csv" && format != "json")) {
+    Fail(bhttp::status::not_found, "exports are /api/v1/exports/YYYY-MM.csv or .json");
+  }
+  billing::InvoiceLedger ledger(c.db);
+  std::vector<core::Invoice> documents;
+  const std::string customer = Param(c.target, "customer");
+  for (auto& d : ledger.DocumentsOf(*period)) {
+    if (c.principal.SeesCustomer(d.customer_id) &&
+        (customer.empty() || c.principal.role == core::Role::kOwner || d.customer_id == customer)) {
+      documents.push_back(std::move(d));
+    }
+  }
+  if (format == "csv")
+    return Reply(bhttp::status::ok, exporter::WriteInvoiceCsv(documents),
+                 "text/csv; charset=utf-8");
+  return Reply(bhttp::status::ok, codec::EncodeInvoiceExport(core::ToString(*period), documents));
+}
+
+// Inspections that need a person's decision.
+Response OpenReviews(Call& c) {
+  c.Require(Capability::kReview);
+  auto s = c.db.Prepare(
+      std::string("SELECT ") + kInspectionColumns +
+      " FROM inspections i LEFT JOIN reviews r ON r.inspection_id = i.id "
+      "WHERE i.verdict = 'needs_review' AND r.inspection_id IS NULL AND (?1 = '' OR i.site = ?1) "
+      "ORDER BY i.ended_at LIMIT 500");
+  s.Bind(1, Param(c.target, "site"));
+  json items = json::array();
+  while (s.Step()) items.push_back(InspectionJson(s));
+  return Json({{"items", items}});
+}
+
+// {"inspection_id": N, "decision": "verified" | "rejected", "reason": "..."}; the token's name
+// is the reviewer of record.
+Response Review(Call& c) {
+  c.Require(Capability::kReview);
+  const auto body = nlohmann::json::parse(c.request.body(), nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object() || !body.contains("inspection_id") ||
+      !body["inspection_id"].is_number_integer() || !body.contains("decision") ||
+      !body["decision"].is_string() || !body.contains("reason") || !body["reason"].is_string()) {
+    Fail(
+        bhttp::status::bad_request,
+        R"(body must be {"inspection_id": N, "decision": "verified"|"rejected", "reason": "..."})");
+  }
+  const std::string decision = body["decision"];
+  if (decision != "verified" && decision != "rejected")
+    Fail(bhttp::status::bad_request, "decision must be verified or rejected");
+  const std::int64_t id = body["inspection_id"];
+  auto site = c.db.Prepare("SELECT site FROM inspections WHERE id = ?");
+  site.Bind(1, id);
+  if (!site.Step() || !c.Sees(site.Text(0)))
+    Fail(bhttp::status::not_found, "no inspection " + std::to_string(id));
+  site.Reset();
+  const auto record = verify::ResolveReview(
+      c.db, {id, decision == "verified", body["reason"].get<std::string>(), c.principal.name},
+      Now());
+  if (!record.ok()) Fail(bhttp::status::conflict, record.error().detail);
+  return Json({{"inspection_id", id},
+               {"decision", decision},
+               {"reviewer", c.principal.name},
+               {"maintenance_record",
+                {{"site", record.value().site},
+                 {"seq", record.value().seq},
+                 {"hash", record.value().hash}}}});
+}
+
 Response Rejected(Call& c) {
   c.Require(Capability::kOperate);
   const std::int64_t limit = IntParam(c.target, "limit", 100, 1, kMaxPage),
@@ -394,8 +500,11 @@ Response Api::Handle(const Request& request) const {
     const bool api = seg.size() >= 2 && seg[0] == "api" && seg[1] == "v1";
     const bool metrics = seg.size() == 1 && seg[0] == "metrics";
     if (!api && !metrics) Fail(bhttp::status::not_found, "no such resource");
-    if (request.method() != bhttp::verb::get)
-      Fail(bhttp::status::method_not_allowed, "only GET here");
+    const bool post_review =
+        request.method() == bhttp::verb::post && seg.size() == 3 && seg[2] == "reviews";
+    if (request.method() != bhttp::verb::get && !post_review) {
+      Fail(bhttp::status::method_not_allowed, "only GET here (and POST /api/v1/reviews)");
+    }
 
     const auto auth = request[bhttp::field::authorization];
     if (auth.size() <= 7 || auth.substr(0, 7) != "Bearer ") {
@@ -426,6 +535,10 @@ Response Api::Handle(const Request& request) const {
     if (path == std::vector<std::string>{"invoices"}) return Invoices(call);
     if (path.size() == 2 && path[0] == "invoices") return Invoice(call, path[1]);
     if (path == std::vector<std::string>{"rejected"}) return Rejected(call);
+    if (path == std::vector<std::string>{"records"}) return Records(call);
+    if (path.size() == 2 && path[0] == "exports") return Export(call, path[1]);
+    if (path == std::vector<std::string>{"reviews"})
+      return post_review ? Review(call) : OpenReviews(call);
     Fail(bhttp::status::not_found, "no such resource");
   } catch (const HttpError& e) {
     Response res = Error(e.status, e.message);

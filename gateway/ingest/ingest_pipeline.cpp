@@ -1,8 +1,10 @@
 #include "gateway/ingest/ingest_pipeline.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <future>
-#include <spdlog/spdlog.h>
 
 #include "gateway/codec/inbound.hpp"
 #include "gateway/codec/message_codec.hpp"
@@ -34,10 +36,10 @@ IngestPipeline::IngestPipeline(boost::asio::io_context& io, store::EventStore& s
 void IngestPipeline::Deliver(std::string topic, std::string payload) {
   admission_.acquire();
   const core::UnixMillis received_at = clock_();
-  boost::asio::post(io_, [this, topic = std::move(topic), payload = std::move(payload),
-                          received_at]() mutable {
-    Decode(std::move(topic), std::move(payload), received_at);
-  });
+  boost::asio::post(
+      io_, [this, topic = std::move(topic), payload = std::move(payload), received_at]() mutable {
+        Decode(std::move(topic), std::move(payload), received_at);
+      });
 }
 
 void IngestPipeline::Decode(std::string topic, std::string payload, core::UnixMillis received_at) {
@@ -64,8 +66,7 @@ void IngestPipeline::Decode(std::string topic, std::string payload, core::UnixMi
 }
 
 void IngestPipeline::OnCommitted(std::vector<store::PendingEvent> events,
-                                 std::vector<store::EventResult> results,
-                                 store::BatchStats stats) {
+                                 std::vector<store::EventResult> results, store::BatchStats stats) {
   admission_.release(static_cast<std::ptrdiff_t>(events.size()));
   ++metrics_.batches;
   const auto micros = static_cast<std::uint64_t>(stats.commit_time.count());
@@ -73,6 +74,9 @@ void IngestPipeline::OnCommitted(std::vector<store::PendingEvent> events,
   for (auto seen = metrics_.commit_micros_max.load();
        micros > seen && !metrics_.commit_micros_max.compare_exchange_weak(seen, micros);) {
   }
+  const auto& bounds = IngestMetrics::kCommitBucketMicros;
+  ++metrics_.commit_buckets[static_cast<std::size_t>(
+      std::lower_bound(bounds.begin(), bounds.end(), micros) - bounds.begin())];
 
   std::vector<std::pair<std::string, std::string>> notices;
   bool taps_stored = false;
@@ -90,6 +94,7 @@ void IngestPipeline::OnCommitted(std::vector<store::PendingEvent> events,
       case store::EventOutcome::kRejected: {
         const core::Rejection& rejection = *results[i].rejection;
         ++metrics_.rejected;
+        ++metrics_.rejected_by_reason[static_cast<std::size_t>(rejection.reason)];
         const core::RejectionNotice notice{codec::PeekMsgId(events[i].payload), events[i].topic,
                                            rejection.reason, rejection.detail, clock_()};
         notices.emplace_back(core::NoticeTopic(events[i].topic),

@@ -2,6 +2,7 @@
 // Threads: Deliver() runs on the MQTT client's thread and only copies, admits and posts;
 // decoding runs on the Asio executor; SQLite runs on the BatchWriter's thread; notices
 // are handed back to the Asio executor for publishing.
+#include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
@@ -35,6 +36,13 @@ struct IngestMetrics {
   std::atomic<std::uint64_t> commit_micros_total{0};
   std::atomic<std::uint64_t> commit_micros_max{0};
   std::atomic<std::uint64_t> store_errors{0};
+  // By core::RejectReason, for /metrics.
+  std::array<std::atomic<std::uint64_t>, core::kRejectReasonCount> rejected_by_reason{};
+  // Commit latency histogram: counts of commits at or under each bound (cumulative is
+  // computed when exported); the last bucket is everything slower.
+  static constexpr std::array<std::uint64_t, 10> kCommitBucketMicros = {
+      1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 500'000, 1'000'000};
+  std::array<std::atomic<std::uint64_t>, kCommitBucketMicros.size() + 1> commit_buckets{};
 };
 
 class IngestPipeline {

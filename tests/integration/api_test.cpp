@@ -146,7 +146,23 @@ TEST_F(ApiTest, OwnersSeeOnlyTheirOwnSitesOnEveryEndpoint) {
   EXPECT_EQ(Get("owner-muc", "/api/v1/invoices/" + fra_invoice).status, 404);
   EXPECT_EQ(GetJson("owner-muc", "/api/v1/sites")["items"][0]["site"], "MUC");
 
-  // Operator data and metrics are not for owners at all.
+  // Records and the ERP export: the owner's own only, whatever the filter says.
+  EXPECT_GT(GetJson("owner-fra", "/api/v1/records?site=FRA&limit=3")["items"].size(), 0u);
+  EXPECT_EQ(Get("owner-fra", "/api/v1/records?site=MUC").status, 404);
+  for (const std::string target : {"/api/v1/exports/2026-11.csv", "/api/v1/exports/2026-11.csv?customer=OWN-MUC",
+                                   "/api/v1/exports/2026-11.json"}) {
+    const auto r = Get("owner-fra", target);
+    EXPECT_EQ(r.status, 200) << target;
+    EXPECT_NE(r.body.find(fra_invoice), std::string::npos) << target;
+    EXPECT_EQ(r.body.find(muc_invoice), std::string::npos) << target;
+    EXPECT_EQ(r.body.find("OWN-MUC"), std::string::npos) << target;
+  }
+  const auto both = Get("billing", "/api/v1/exports/2026-11.csv");
+  EXPECT_NE(both.body.find(muc_invoice), std::string::npos);
+
+  // Operator data, reviews and metrics are not for owners at all.
+  EXPECT_EQ(Get("owner-fra", "/api/v1/reviews").status, 403);
+  EXPECT_EQ(HttpPost(port, "/api/v1/reviews", tokens["owner-fra"], R"({"inspection_id":1,"decision":"verified","reason":"x"})").status, 403);
   EXPECT_EQ(Get("owner-fra", "/api/v1/rejected").status, 403);
   EXPECT_EQ(Get("owner-fra", "/metrics").status, 403);
 }
@@ -169,6 +185,9 @@ TEST_F(ApiTest, RolesTokensAndErrors) {
   EXPECT_GE(std::stoll(metrics.body.substr(at + received.size())), 1600) << "both sites' messages";
   EXPECT_NE(metrics.body.find("fieldproof_verdicts_total{verdict=\"verified\"}"),
             std::string::npos);
+  EXPECT_NE(metrics.body.find("fieldproof_messages_rejected_total{reason=\"malformed_json\"}"), std::string::npos);
+  EXPECT_NE(metrics.body.find("fieldproof_commit_seconds_bucket{le=\"+Inf\"}"), std::string::npos);
+  EXPECT_NE(metrics.body.find("# TYPE fieldproof_commit_seconds histogram"), std::string::npos);
 
   EXPECT_EQ(Get("admin", "/api/v1/assets?site=FRA&limit=0").status, 400);
   EXPECT_EQ(Get("admin", "/api/v1/inspections?site=FRA&from=yesterday").status, 400);
@@ -179,6 +198,29 @@ TEST_F(ApiTest, RolesTokensAndErrors) {
   const auto second = GetJson("admin", "/api/v1/assets?site=FRA&limit=2&offset=2");
   EXPECT_EQ(first["next_offset"], 2);
   EXPECT_NE(first["items"][1]["asset_id"], second["items"][0]["asset_id"]);
+
+  // A supervisor resolves an inspection that needs review; the token's name is the reviewer.
+  std::int64_t doubtful = 0;
+  {
+    store::Database database(db);
+    database.Exec(
+        "INSERT INTO inspections (site, asset_id, technician_id, device_id, start_tap_id, end_tap_id, started_at, "
+        "ended_at, verdict, strength, assessed_at) SELECT site, asset_id, technician_id, device_id, start_tap_id, "
+        "-1, started_at, ended_at, 'needs_review', strength, assessed_at FROM inspections WHERE site = 'FRA' LIMIT 1");
+    doubtful = database.QueryInt("SELECT max(id) FROM inspections");
+  }
+  const auto open = GetJson("supervisor", "/api/v1/reviews?site=FRA");
+  ASSERT_EQ(open["items"].size(), 1u);
+  EXPECT_EQ(open["items"][0]["id"], doubtful);
+  const std::string decision = R"({"inspection_id":)" + std::to_string(doubtful) +
+                               R"(,"decision":"verified","reason":"test witnessed by the fire officer"})";
+  EXPECT_EQ(HttpPost(port, "/api/v1/reviews", tokens["supervisor"], "{}").status, 400);
+  const auto reviewed = HttpPost(port, "/api/v1/reviews", tokens["supervisor"], decision);
+  ASSERT_EQ(reviewed.status, 200) << reviewed.body;
+  EXPECT_EQ(nlohmann::json::parse(reviewed.body)["reviewer"], "supervisor");
+  EXPECT_EQ(HttpPost(port, "/api/v1/reviews", tokens["supervisor"], decision).status, 409) << "once only";
+  EXPECT_EQ(GetJson("admin", "/api/v1/inspections/" + std::to_string(doubtful))["verdict"], "verified");
+  EXPECT_EQ(GetJson("supervisor", "/api/v1/reviews?site=FRA")["items"].size(), 0u);
 
   ASSERT_EQ(Cli({"token", "revoke", "--name", "owner-fra"}).exit_code, 0);
   EXPECT_EQ(Get("owner-fra", "/api/v1/sites").status, 401);

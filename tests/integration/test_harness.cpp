@@ -184,13 +184,23 @@ int Gateway::HttpPort() const {
 }
 
 HttpResult HttpGet(int port, const std::string& target, const std::string& token) {
+  return HttpPost(port, target, token, "", /*get=*/true);
+}
+
+HttpResult HttpPost(int port, const std::string& target, const std::string& token, const std::string& body, bool get) {
   namespace beast = boost::beast;
   boost::asio::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
                                                 static_cast<unsigned short>(port)));
-  beast::http::request<beast::http::empty_body> request{beast::http::verb::get, target, 11};
+  beast::http::request<beast::http::string_body> request{get ? beast::http::verb::get : beast::http::verb::post,
+                                                         target, 11};
   request.set(beast::http::field::host, "127.0.0.1");
+  if (!get) {
+    request.set(beast::http::field::content_type, "application/json");
+    request.body() = body;
+    request.prepare_payload();
+  }
   if (!token.empty()) request.set(beast::http::field::authorization, "Bearer " + token);
   beast::http::write(stream, request);
   beast::flat_buffer buffer;

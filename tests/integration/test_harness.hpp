@@ -106,6 +106,9 @@ struct HttpResult {
 };
 // One GET against the gateway's API on loopback, with a bearer token unless empty.
 HttpResult HttpGet(int port, const std::string& target, const std::string& token = "");
+// A POST with a JSON body (`get`: a GET instead, for HttpGet).
+HttpResult HttpPost(int port, const std::string& target, const std::string& token, const std::string& body,
+                    bool get = false);
 
 // Writes the test master key to `dir`/master.key and returns the gateway options that turn
 // verification on. The simulator runs far faster than real time, so device clocks are not
