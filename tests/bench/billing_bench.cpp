@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "firmware-sim/site_generator.hpp"
+#include "tests/bench/bench_site.hpp"
 #include "gateway/billing/invoice_ledger.hpp"
 #include "gateway/codec/billing_codec.hpp"
 #include "gateway/crypto/sha256.hpp"
@@ -48,26 +49,7 @@ const fs::path& MonthDatabase() {
     const auto site = fp::sim::GenerateSite({42, "FRA", kAssets, 4, 5, 40, 0.2});
     std::mt19937_64 rng(7);
     fp::store::InTransaction(db, [&] {
-      auto insert = db.Prepare(
-          "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, "
-          "tag_uid, "
-          "interval_days, owner_id, sensor_equipped, updated_at) VALUES "
-          "(?,?,?,?,?,?,?,?,?,?,?,?,0)");
-      for (const auto& a : site.assets) {
-        insert.Bind(1, a.site)
-            .Bind(2, a.asset_id)
-            .Bind(3, a.building)
-            .Bind(4, static_cast<std::int64_t>(a.floor));
-        insert.Bind(5, a.location)
-            .Bind(6, a.x_m)
-            .Bind(7, a.y_m)
-            .Bind(8, a.asset_type)
-            .Bind(9, a.tag_uid);
-        insert.Bind(10, a.interval_days)
-            .Bind(11, a.owner_id)
-            .Bind(12, static_cast<std::int64_t>(a.sensor_equipped));
-        insert.Run();
-      }
+      fp::bench::InsertAssets(db, site);
       fp::store::RecordChain chain(db, fp::crypto::Sha256Hex);
       const fp::core::UnixMillis month_start = fp::core::PeriodStart(kMonth, {60, true});
       auto inspection = db.Prepare(

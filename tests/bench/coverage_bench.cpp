@@ -9,6 +9,7 @@
 #include <random>
 
 #include "firmware-sim/site_generator.hpp"
+#include "tests/bench/bench_site.hpp"
 #include "gateway/codec/coverage_codec.hpp"
 #include "gateway/crypto/sha256.hpp"
 #include "gateway/export/coverage_report.hpp"
@@ -44,26 +45,7 @@ const History& ThreeYears() {
     const auto site = fp::sim::GenerateSite({42, "FRA", kAssets, 4, 5, 40, 0.2});
     std::mt19937_64 rng(3);
     fp::store::InTransaction(db, [&] {
-      auto asset = db.Prepare(
-          "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, "
-          "tag_uid, "
-          "interval_days, owner_id, sensor_equipped, updated_at) VALUES "
-          "(?,?,?,?,?,?,?,?,?,?,?,?,0)");
-      for (const auto& a : site.assets) {
-        asset.Bind(1, a.site)
-            .Bind(2, a.asset_id)
-            .Bind(3, a.building)
-            .Bind(4, static_cast<std::int64_t>(a.floor));
-        asset.Bind(5, a.location)
-            .Bind(6, a.x_m)
-            .Bind(7, a.y_m)
-            .Bind(8, a.asset_type)
-            .Bind(9, a.tag_uid);
-        asset.Bind(10, a.interval_days)
-            .Bind(11, a.owner_id)
-            .Bind(12, static_cast<std::int64_t>(a.sensor_equipped));
-        asset.Run();
-      }
+      fp::bench::InsertAssets(db, site);
       // Each asset inspected about once per interval over three years, a few percent late or
       // missed.
       std::vector<std::pair<fp::core::UnixMillis, std::size_t>> visits;

@@ -199,25 +199,7 @@ class Handheld {
 };
 
 TEST_F(BillingTest, ADefectsWorkOrderCompletedByAVerifiedVisitIsBilledAsARepair) {
-  std::string asset_id, tag_uid;
-  {
-    store::Database database(db);
-    auto s = database.Prepare(
-        "SELECT asset_id, tag_uid FROM assets WHERE asset_type = 'fire_shutter' AND "
-        "sensor_equipped = 0 "
-        "ORDER BY asset_id LIMIT 1");
-    ASSERT_TRUE(s.Step());
-    asset_id = s.Text(0);
-    tag_uid = s.Text(1);
-  }
-  crypto::Key128 master{};
-  ASSERT_TRUE(crypto::HexDecodeInto(kMasterKey, master));
-  crypto::TagEmulator::Config config;
-  config.base_url = "https://tag.fieldproof.example/t";
-  const auto uid = crypto::HexDecode(tag_uid);
-  std::copy_n(uid->begin(), config.uid.size(), config.uid.begin());
-  config.meta_read_key = crypto::SiteMetaReadKey(master, "FRA");
-  config.file_read_key = crypto::TagFileReadKey(master, config.uid);
+  auto [asset_id, config] = FirstPlainShutter(db);
   crypto::TagEmulator tag(config);
 
   Gateway gateway(dir, broker, VerifyingGateway());

@@ -20,6 +20,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "gateway/crypto/hex.hpp"
+#include "gateway/crypto/key_diversification.hpp"
 #include "gateway/store/sqlite_db.hpp"
 
 extern char** environ;
@@ -216,6 +218,23 @@ int Gateway::Stop() {
   process_->Signal(SIGTERM);
   const auto code = process_->Wait(std::chrono::seconds(60));
   return code.value_or(-1000);
+}
+
+PlainShutter FirstPlainShutter(const std::string& db) {
+  store::Database database(db);
+  auto s = database.Prepare(
+      "SELECT asset_id, tag_uid FROM assets WHERE site = 'FRA' AND asset_type = 'fire_shutter' "
+      "AND sensor_equipped = 0 ORDER BY asset_id LIMIT 1");
+  if (!s.Step()) throw std::runtime_error("no plain fire shutter in " + db);
+  PlainShutter shutter{s.Text(0), {}};
+  crypto::Key128 master{};
+  if (!crypto::HexDecodeInto(kMasterKey, master) || !crypto::HexDecodeInto(s.Text(1), shutter.tag.uid)) {
+    throw std::runtime_error("bad test key or tag UID");
+  }
+  shutter.tag.base_url = "https://tag.fieldproof.example/t";
+  shutter.tag.meta_read_key = crypto::SiteMetaReadKey(master, "FRA");
+  shutter.tag.file_read_key = crypto::TagFileReadKey(master, shutter.tag.uid);
+  return shutter;
 }
 
 std::vector<std::string> VerifyingGatewayArgs(const ScratchDir& dir) {

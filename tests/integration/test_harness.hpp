@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "gateway/crypto/tag_emulator.hpp"
+
 namespace fieldproof::testing {
 
 class ScratchDir {
@@ -109,6 +111,14 @@ HttpResult HttpGet(int port, const std::string& target, const std::string& token
 // A POST with a JSON body (`get`: a GET instead, for HttpGet).
 HttpResult HttpPost(int port, const std::string& target, const std::string& token, const std::string& body,
                     bool get = false);
+
+// The first fire shutter of site FRA in `db` without sensors (no functional-test telemetry to
+// fake), and its tag personalised with the test master key, for tests that tap by hand.
+struct PlainShutter {
+  std::string asset_id;
+  crypto::TagEmulator::Config tag;
+};
+PlainShutter FirstPlainShutter(const std::string& db);
 
 // Writes the test master key to `dir`/master.key and returns the gateway options that turn
 // verification on. The simulator runs far faster than real time, so device clocks are not

@@ -216,23 +216,7 @@ namespace {
 // but too short a stay, so the inspection needs review; a supervisor then decides.
 TEST_F(VerificationTest, AReviewerResolvesAnInspectionThatNeedsReview) {
   Gateway gateway(dir, broker, VerifyingGateway());
-  std::string asset_id, uid_hex;
-  {
-    store::Database database(db);
-    auto s = database.Prepare(
-        "SELECT asset_id, tag_uid FROM assets WHERE site = 'FRA' AND asset_type = 'fire_shutter' "
-        "AND sensor_equipped = 0 ORDER BY asset_id LIMIT 1");
-    ASSERT_TRUE(s.Step());
-    asset_id = s.Text(0);
-    uid_hex = s.Text(1);
-  }
-  crypto::Key128 master{};
-  ASSERT_TRUE(crypto::HexDecodeInto(kMasterKey, master));
-  crypto::TagEmulator::Config tag_config;
-  tag_config.base_url = "https://tag.fieldproof.example/t";
-  ASSERT_TRUE(crypto::HexDecodeInto(uid_hex, tag_config.uid));
-  tag_config.meta_read_key = crypto::SiteMetaReadKey(master, "FRA");
-  tag_config.file_read_key = crypto::TagFileReadKey(master, tag_config.uid);
+  auto [asset_id, tag_config] = FirstPlainShutter(db);
   tag_config.read_counter = 100;
   crypto::TagEmulator tag(tag_config);
   std::mt19937 rng(5);
