@@ -38,11 +38,12 @@ std::optional<int> CoverageCommand::Run(const std::string& db_path) {
   if (!*command_) return std::nullopt;
   core::UnixMillis as_of = NowMillis();
   if (!as_of_.empty()) {
-    if (!core::IsDate(as_of_)) {
+    const auto end = core::EndOfDayUtc(as_of_);
+    if (!end) {
       std::cerr << "error: --as-of \"" << as_of_ << "\" is not a date YYYY-MM-DD\n";
       return 2;
     }
-    as_of = *core::ParseRfc3339(core::AddDays(as_of_, 1) + "T00:00:00Z") - 1;
+    as_of = *end;
   }
   store::Database db(db_path);
   store::Migrate(db);

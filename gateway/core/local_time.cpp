@@ -87,6 +87,12 @@ std::string AddDays(std::string_view date, int n) {
 
 bool IsDate(std::string_view text) { return ParseDate(text).has_value(); }
 
+std::optional<UnixMillis> EndOfDayUtc(std::string_view date) {
+  const auto day = ParseDate(date);
+  if (!day) return std::nullopt;
+  return (sys_days{*day} + days{1}).time_since_epoch().count() * kDay - 1;
+}
+
 std::optional<Period> ParsePeriod(std::string_view text) {
   if (text.size() != 7) return std::nullopt;
   const auto date = ParseDate(std::string(text) + "-01");

@@ -32,6 +32,9 @@ std::string LocalDate(UnixMillis t, const TimeZoneRule& zone);
 // A calendar date "YYYY-MM-DD" plus `days`.
 std::string AddDays(std::string_view date, int days);
 bool IsDate(std::string_view text);  // A valid calendar date "YYYY-MM-DD".
+// The last millisecond of a UTC calendar day "YYYY-MM-DD" ("as of" that day); nullopt
+// when it is not a date.
+std::optional<UnixMillis> EndOfDayUtc(std::string_view date);
 
 // A billing month.
 struct Period {

@@ -81,6 +81,11 @@ std::int64_t IntParam(const Target& t, const std::string& key, std::int64_t fall
   }
 }
 
+// ?limit= (1 to 500, default 100) and ?offset= of a paged list.
+std::pair<std::int64_t, std::int64_t> PageParams(const Target& t) {
+  return {IntParam(t, "limit", 100, 1, kMaxPage), IntParam(t, "offset", 0, 0, INT64_MAX / 2)};
+}
+
 std::string Param(const Target& t, const std::string& key) {
   const auto it = t.query.find(key);
   return it == t.query.end() ? std::string() : it->second;
@@ -164,8 +169,9 @@ Response Coverage(Call& c, const std::string& site) {
   core::UnixMillis as_of = Now();
   const std::string day = Param(c.target, "as_of");
   if (!day.empty()) {
-    if (!core::IsDate(day)) Fail(bhttp::status::bad_request, "as_of must be a date YYYY-MM-DD");
-    as_of = *core::ParseRfc3339(core::AddDays(day, 1) + "T00:00:00Z") - 1;
+    const auto end = core::EndOfDayUtc(day);
+    if (!end) Fail(bhttp::status::bad_request, "as_of must be a date YYYY-MM-DD");
+    as_of = *end;
   }
   const auto report = core::BuildCoverageReport(store::LoadCoverageInputs(
       c.db, {site, as_of, IntParam(c.target, "due_soon_days", 30, 0, 365), 12, 30}));
@@ -178,8 +184,7 @@ Response Coverage(Call& c, const std::string& site) {
 Response Assets(Call& c) {
   c.Require(Capability::kReadSites);
   const std::string& site = c.Site(Param(c.target, "site"));
-  const std::int64_t limit = IntParam(c.target, "limit", 100, 1, kMaxPage),
-                     offset = IntParam(c.target, "offset", 0, 0, INT64_MAX / 2);
+  const auto [limit, offset] = PageParams(c.target);
   auto s = c.db.Prepare(
       "SELECT asset_id, building, floor, location, asset_type, interval_days, sensor_equipped, "
       "(SELECT max(ended_at) FROM maintenance_records m WHERE m.site = a.site AND m.asset_id = "
@@ -226,8 +231,7 @@ constexpr const char* kInspectionColumns =
 Response Inspections(Call& c) {
   c.Require(Capability::kReadSites);
   const std::string& site = c.Site(Param(c.target, "site"));
-  const std::int64_t limit = IntParam(c.target, "limit", 100, 1, kMaxPage),
-                     offset = IntParam(c.target, "offset", 0, 0, INT64_MAX / 2);
+  const auto [limit, offset] = PageParams(c.target);
   auto bound = [&](const char* key, core::UnixMillis fallback) {
     const std::string text = Param(c.target, key);
     if (text.empty()) return fallback;
@@ -340,8 +344,7 @@ Response Invoice(Call& c, const std::string& number) {
 Response Records(Call& c) {
   c.Require(Capability::kReadSites);
   const std::string site = c.Site(Param(c.target, "site"));
-  const std::int64_t limit = IntParam(c.target, "limit", 100, 1, kMaxPage);
-  const std::int64_t offset = IntParam(c.target, "offset", 0, 0, INT64_MAX / 2);
+  const auto [limit, offset] = PageParams(c.target);
   auto s = c.db.Prepare(
       "SELECT seq, kind, inspection_id, asset_id, technician_id, started_at, ended_at, verdict, "
       "next_due_at, work_order_id, reviewer, reason, prev_hash, hash FROM maintenance_records "
@@ -443,8 +446,7 @@ Response Review(Call& c) {
 
 Response Rejected(Call& c) {
   c.Require(Capability::kOperate);
-  const std::int64_t limit = IntParam(c.target, "limit", 100, 1, kMaxPage),
-                     offset = IntParam(c.target, "offset", 0, 0, INT64_MAX / 2);
+  const auto [limit, offset] = PageParams(c.target);
   auto s = c.db.Prepare(
       "SELECT id, coalesce(site, ''), topic, reason, detail, times_seen, received_at FROM "
       "rejected_messages "

@@ -50,6 +50,8 @@ TEST(LocalTime, PeriodsParseAndStep) {
   EXPECT_EQ(FirstDay({2026, 2}), "2026-02-01");
   EXPECT_EQ(AddDays("2026-12-15", 30), "2027-01-14");
   EXPECT_FALSE(IsDate("2026-02-30"));
+  EXPECT_EQ(EndOfDayUtc("2026-11-30"), At("2026-12-01T00:00:00Z") - 1);
+  EXPECT_EQ(EndOfDayUtc("2026-11-31"), std::nullopt);
 }
 
 }  // namespace
