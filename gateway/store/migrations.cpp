@@ -324,6 +324,15 @@ CREATE TABLE api_tokens (
   revoked_at     INTEGER
 ) WITHOUT ROWID;
 )sql",
+    // 8: the intake journal's watermark (gateway/ingest/intake_journal.hpp): every journal
+    // record up to journal_seq is stored. Moved in the transaction that stores them.
+    R"sql(
+CREATE TABLE intake_cursor (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  journal_seq    INTEGER NOT NULL
+);
+INSERT INTO intake_cursor (id, journal_seq) VALUES (1, 0);
+)sql",
 };
 
 }  // namespace
