@@ -339,7 +339,12 @@ INSERT INTO intake_cursor (id, journal_seq) VALUES (1, 0);
 
 int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-void Migrate(Database& db) {
+void Migrate(Database& db) { MigrateTo(db, LatestSchemaVersion()); }
+
+void MigrateTo(Database& db, int target_version) {
+  if (target_version < 0 || target_version > LatestSchemaVersion()) {
+    throw StoreError(SQLITE_MISUSE, "no schema version " + std::to_string(target_version));
+  }
   // The version is read inside each write transaction, so two processes opening a
   // new file at once (gateway and CLI) cannot apply a migration twice.
   bool done = false;
@@ -352,7 +357,7 @@ void Migrate(Database& db) {
                                            std::to_string(LatestSchemaVersion()) +
                                            ". Upgrade fieldproof.");
       }
-      done = version == LatestSchemaVersion();
+      done = version >= target_version;
       if (done) return;
       db.Exec(kMigrations[version]);
       db.Exec("PRAGMA user_version = " + std::to_string(version + 1));

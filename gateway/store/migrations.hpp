@@ -9,5 +9,8 @@ int LatestSchemaVersion();
 // Brings the database to the latest version; throws StoreError if the file is newer
 // than this build understands.
 void Migrate(Database& db);
+// Stops at `target_version` (never goes back): for tests that build a database as an
+// earlier release left it.
+void MigrateTo(Database& db, int target_version);
 
 }  // namespace fieldproof::store
