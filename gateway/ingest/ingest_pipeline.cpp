@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <future>
+#include <thread>
 
 #include "gateway/codec/inbound.hpp"
 #include "gateway/codec/message_codec.hpp"
@@ -13,11 +14,13 @@
 namespace fieldproof::ingest {
 
 IngestPipeline::IngestPipeline(boost::asio::io_context& io, store::EventStore& store,
-                               IngestConfig config, PublishFn publish_notice, ClockFn clock)
+                               IngestConfig config, PublishFn publish_notice, ClockFn clock,
+                               IntakeJournal* journal)
     : io_(io),
       config_(config),
       publish_notice_(std::move(publish_notice)),
       clock_(std::move(clock)),
+      journal_(journal),
       admission_(config.max_in_flight),
       writer_(
           store, config.max_batch,
@@ -31,18 +34,75 @@ IngestPipeline::IngestPipeline(boost::asio::io_context& io, store::EventStore& s
               spdlog::error("store: batch not written ({}); retry {}, intake paused", error.what(),
                             attempt);
             }
+            SetProblem(store_problem_, fmt::format("store: {} (retry {})", error.what(), attempt));
           }) {}
 
-void IngestPipeline::Deliver(std::string topic, std::string payload) {
+void IngestPipeline::Admit() {
   admission_.acquire();
-  const core::UnixMillis received_at = clock_();
-  boost::asio::post(
-      io_, [this, topic = std::move(topic), payload = std::move(payload), received_at]() mutable {
-        Decode(std::move(topic), std::move(payload), received_at);
-      });
+  ++metrics_.in_flight;
 }
 
-void IngestPipeline::Decode(std::string topic, std::string payload, core::UnixMillis received_at) {
+void IngestPipeline::Deliver(std::string topic, std::string payload) {
+  Admit();
+  const core::UnixMillis received_at = clock_();
+  const std::uint64_t journal_seq = journal_ ? Journal(topic, payload, received_at) : 0;
+  boost::asio::post(io_, [this, topic = std::move(topic), payload = std::move(payload), received_at,
+                          journal_seq]() mutable {
+    Decode(std::move(topic), std::move(payload), received_at, journal_seq);
+  });
+}
+
+std::uint64_t IngestPipeline::Journal(std::string_view topic, std::string_view payload,
+                                      core::UnixMillis received_at) {
+  auto backoff = std::chrono::milliseconds(50);
+  for (int attempt = 1;; ++attempt) {
+    try {
+      const std::uint64_t seq = journal_->Append(topic, payload, received_at);
+      if (attempt > 1) {
+        spdlog::info("journal: writable again after {} attempts; intake resumes", attempt);
+        SetProblem(journal_problem_, "");
+      }
+      return seq;
+    } catch (const JournalError& error) {
+      // Not acknowledged yet: the broker keeps the message while we wait.
+      ++metrics_.journal_errors;
+      if (attempt == 1 || attempt % 10 == 0) {
+        spdlog::error("journal: cannot write ({}); retry {}, intake paused", error.what(), attempt);
+      }
+      SetProblem(journal_problem_, fmt::format("journal: {} (retry {})", error.what(), attempt));
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+    }
+  }
+}
+
+std::size_t IngestPipeline::ReplayJournal() {
+  if (!journal_) return 0;
+  std::vector<JournalRecord> records = journal_->TakeUncommitted();
+  for (JournalRecord& record : records) {
+    Admit();
+    ++metrics_.replayed;
+    boost::asio::post(io_, [this, record = std::move(record)]() mutable {
+      Decode(std::move(record.topic), std::move(record.payload), record.received_at, record.seq);
+    });
+  }
+  return records.size();
+}
+
+void IngestPipeline::SetProblem(std::string& slot, std::string text) {
+  std::lock_guard lock(problem_mutex_);
+  slot = std::move(text);
+}
+
+std::string IngestPipeline::IntakeProblem() const {
+  std::lock_guard lock(problem_mutex_);
+  if (store_problem_.empty()) return journal_problem_;
+  if (journal_problem_.empty()) return store_problem_;
+  return store_problem_ + "; " + journal_problem_;
+}
+
+void IngestPipeline::Decode(std::string topic, std::string payload, core::UnixMillis received_at,
+                            std::uint64_t journal_seq) {
   ++metrics_.received;
   store::PendingEvent event;
   auto decoded = codec::DecodeInbound(topic, payload, config_.max_payload_bytes);
@@ -62,11 +122,19 @@ void IngestPipeline::Decode(std::string topic, std::string payload, core::UnixMi
   event.topic = std::move(topic);
   event.payload = std::move(payload);
   event.received_at = received_at;
+  event.journal_seq = journal_seq;
   writer_.Submit(std::move(event));
 }
 
 void IngestPipeline::OnCommitted(std::vector<store::PendingEvent> events,
                                  std::vector<store::EventResult> results, store::BatchStats stats) {
+  if (stats.attempts > 1) SetProblem(store_problem_, "");
+  if (journal_) {
+    std::uint64_t committed = 0;
+    for (const auto& event : events) committed = std::max(committed, event.journal_seq);
+    if (committed > 0) journal_->Trim(committed);
+  }
+  metrics_.in_flight -= static_cast<std::int64_t>(events.size());
   admission_.release(static_cast<std::ptrdiff_t>(events.size()));
   ++metrics_.batches;
   const auto micros = static_cast<std::uint64_t>(stats.commit_time.count());

@@ -1,17 +1,20 @@
 #pragma once
-// Threads: Deliver() runs on the MQTT client's thread and only copies, admits and posts;
-// decoding runs on the Asio executor; SQLite runs on the BatchWriter's thread; notices
-// are handed back to the Asio executor for publishing.
+// Threads: Deliver() runs on the MQTT client's thread and only admits, journals and
+// posts; decoding runs on the Asio executor (one thread: events reach the writer in
+// journal order); SQLite runs on the BatchWriter's thread; notices are handed back to
+// the Asio executor for publishing.
 #include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <semaphore>
 #include <string>
 
 #include "gateway/core/rejection.hpp"
 #include "gateway/core/timestamp.hpp"
+#include "gateway/ingest/intake_journal.hpp"
 #include "gateway/store/batch_writer.hpp"
 #include "gateway/store/event_store.hpp"
 
@@ -36,6 +39,9 @@ struct IngestMetrics {
   std::atomic<std::uint64_t> commit_micros_total{0};
   std::atomic<std::uint64_t> commit_micros_max{0};
   std::atomic<std::uint64_t> store_errors{0};
+  std::atomic<std::uint64_t> journal_errors{0};
+  std::atomic<std::uint64_t> replayed{0};  // From the journal, at start.
+  std::atomic<std::int64_t> in_flight{0};  // Received, not yet committed.
   // By core::RejectReason, for /metrics.
   std::array<std::atomic<std::uint64_t>, core::kRejectReasonCount> rejected_by_reason{};
   // Commit latency histogram: counts of commits at or under each bound (cumulative is
@@ -50,11 +56,21 @@ class IngestPipeline {
   using PublishFn = std::function<void(std::string topic, std::string payload)>;
   using ClockFn = std::function<core::UnixMillis()>;
 
+  // Without a journal (nullptr), a message is only safe once committed.
   IngestPipeline(boost::asio::io_context& io, store::EventStore& store, IngestConfig config,
-                 PublishFn publish_notice, ClockFn clock);
+                 PublishFn publish_notice, ClockFn clock, IntakeJournal* journal = nullptr);
 
-  // Any thread. Blocks while max_in_flight messages are uncommitted.
+  // Any thread. When it returns the message is in the journal: it survives the gateway
+  // process dying. Blocks while max_in_flight messages are uncommitted, and while the
+  // journal cannot be written (disk full): intake pauses, nothing is dropped.
   void Deliver(std::string topic, std::string payload);
+
+  // Before the source starts, with the Asio thread running: hands on what the journal
+  // holds that the store does not (a crash came between them). Returns how many.
+  std::size_t ReplayJournal();
+
+  // Why intake is paused (store or journal failing), or empty while it flows.
+  std::string IntakeProblem() const;
 
   // After the source has stopped delivering: writes everything admitted, then stops the
   // writer. Call from outside the Asio thread or before it runs (it waits on it).
@@ -67,7 +83,11 @@ class IngestPipeline {
   std::size_t queue_depth() const { return writer_.Depth(); }
 
  private:
-  void Decode(std::string topic, std::string payload, core::UnixMillis received_at);
+  void Admit();
+  std::uint64_t Journal(std::string_view topic, std::string_view payload, core::UnixMillis received_at);
+  void Decode(std::string topic, std::string payload, core::UnixMillis received_at,
+              std::uint64_t journal_seq);
+  void SetProblem(std::string& slot, std::string text);
   void OnCommitted(std::vector<store::PendingEvent> events,
                    std::vector<store::EventResult> results, store::BatchStats stats);
 
@@ -77,6 +97,10 @@ class IngestPipeline {
   ClockFn clock_;
   IngestMetrics metrics_;
   std::function<void()> on_taps_stored_;
+  IntakeJournal* journal_;
+  mutable std::mutex problem_mutex_;
+  std::string store_problem_;
+  std::string journal_problem_;
   std::counting_semaphore<> admission_;
   store::BatchWriter writer_;
 };

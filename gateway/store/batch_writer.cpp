@@ -50,17 +50,20 @@ void BatchWriter::Run() {
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     }
     const auto start = std::chrono::steady_clock::now();
-    std::vector<EventResult> results = CommitWithRetry(batch);
+    int attempts = 0;
+    std::vector<EventResult> results = CommitWithRetry(batch, attempts);
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - start);
-    const BatchStats stats{batch.size(), elapsed};
+    const BatchStats stats{batch.size(), elapsed, attempts};
     on_committed_(std::move(batch), std::move(results), stats);
   }
 }
 
-std::vector<EventResult> BatchWriter::CommitWithRetry(const std::vector<PendingEvent>& batch) {
+std::vector<EventResult> BatchWriter::CommitWithRetry(const std::vector<PendingEvent>& batch,
+                                                      int& attempts) {
   auto backoff = std::chrono::milliseconds(50);
   for (int attempt = 1;; ++attempt) {
+    attempts = attempt;
     try {
       return store_.WriteBatch(batch);
     } catch (const StoreError& error) {

@@ -19,6 +19,7 @@ namespace fieldproof::store {
 struct BatchStats {
   std::size_t events = 0;
   std::chrono::microseconds commit_time{0};
+  int attempts = 1;  // More than one: the store failed and recovered.
 };
 
 class BatchWriter {
@@ -39,7 +40,7 @@ class BatchWriter {
 
  private:
   void Run();
-  std::vector<EventResult> CommitWithRetry(const std::vector<PendingEvent>& batch);
+  std::vector<EventResult> CommitWithRetry(const std::vector<PendingEvent>& batch, int& attempts);
 
   EventStore& store_;
   const std::size_t max_batch_;

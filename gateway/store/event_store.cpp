@@ -1,5 +1,7 @@
 #include "gateway/store/event_store.hpp"
 
+#include <algorithm>
+
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/store/migrations.hpp"
 
@@ -38,13 +40,17 @@ EventStore::EventStore(Database& db)
           "SELECT payload FROM taps WHERE site = ? AND device_id = ? AND msg_id = ?")),
       telemetry_payload_(db.Prepare(
           "SELECT payload FROM telemetry WHERE site = ? AND asset_id = ? AND msg_id = ?")),
-      asset_exists_(db.Prepare("SELECT 1 FROM assets WHERE site = ? AND asset_id = ?")) {}
+      asset_exists_(db.Prepare("SELECT 1 FROM assets WHERE site = ? AND asset_id = ?")),
+      advance_cursor_(db.Prepare(
+          "UPDATE intake_cursor SET journal_seq = ?1 WHERE id = 1 AND journal_seq < ?1")) {}
 
 std::vector<EventResult> EventStore::WriteBatch(std::span<const PendingEvent> events) {
   std::vector<EventResult> results;
   results.reserve(events.size());
   InTransaction(db_, [&] {
+    std::uint64_t journal_seq = 0;
     for (const PendingEvent& event : events) {
+      journal_seq = std::max(journal_seq, event.journal_seq);
       results.push_back(std::visit(
           [&](const auto& decoded) -> EventResult {
             using T = std::decay_t<decltype(decoded)>;
@@ -54,8 +60,13 @@ std::vector<EventResult> EventStore::WriteBatch(std::span<const PendingEvent> ev
           },
           event.decoded));
     }
+    if (journal_seq > 0) advance_cursor_.Bind(1, static_cast<std::int64_t>(journal_seq)).Run();
   });
   return results;
+}
+
+std::uint64_t EventStore::CommittedJournalSeq() {
+  return static_cast<std::uint64_t>(db_.QueryInt("SELECT journal_seq FROM intake_cursor WHERE id = 1"));
 }
 
 EventResult EventStore::WriteTap(const PendingEvent& event, const core::Tap& tap) {

@@ -22,6 +22,7 @@ struct PendingEvent {
   std::string payload;
   core::UnixMillis received_at = 0;
   std::variant<core::Tap, core::Telemetry, core::Rejection> decoded;
+  std::uint64_t journal_seq = 0;  // Its intake journal record; 0 when not journaled.
 };
 
 enum class EventOutcome { kStored, kDuplicate, kRejected };
@@ -41,9 +42,16 @@ class EventStore {
  public:
   explicit EventStore(Database& db);
 
-  // Writes the whole batch in one transaction. Throws StoreError; then nothing of the
-  // batch is written and the caller may retry it as is.
-  std::vector<EventResult> WriteBatch(std::span<const PendingEvent> events);
+  virtual ~EventStore() = default;
+
+  // Writes the whole batch in one transaction, with the intake journal's watermark
+  // moved to its highest journal_seq (batches come in journal order). Throws StoreError;
+  // then nothing of the batch is written and the caller may retry it as is. Virtual so
+  // tests can slow it down or make it fail like a full disk.
+  virtual std::vector<EventResult> WriteBatch(std::span<const PendingEvent> events);
+
+  // Every intake journal record up to this one is stored.
+  std::uint64_t CommittedJournalSeq();
 
   EventCounts Counts();
 
@@ -61,6 +69,7 @@ class EventStore {
   Statement tap_payload_;
   Statement telemetry_payload_;
   Statement asset_exists_;
+  Statement advance_cursor_;
 };
 
 }  // namespace fieldproof::store

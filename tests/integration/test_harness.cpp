@@ -138,7 +138,9 @@ Broker::Broker(const ScratchDir& dir) : dir_(dir), port_(FreeLoopbackPort()) {
        << "persistence_location " << dir_.path().string() << "/\n"
        << "max_queued_messages 1000000\n"
        << "max_inflight_messages 1000\n"
-       << "max_packet_size 1048576\n";
+       << "max_packet_size 1048576\n"
+       // The gateway's durability boundary needs QoS 2 deliveries (docs/reliability.md).
+       << "upgrade_outgoing_qos true\n";
   conf.close();
   Start();
 }
@@ -218,6 +220,11 @@ int Gateway::Stop() {
   process_->Signal(SIGTERM);
   const auto code = process_->Wait(std::chrono::seconds(60));
   return code.value_or(-1000);
+}
+
+void Gateway::Kill() {
+  process_->Signal(SIGKILL);
+  process_->Wait(std::chrono::seconds(10));
 }
 
 PlainShutter FirstPlainShutter(const std::string& db) {

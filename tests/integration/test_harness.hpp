@@ -80,6 +80,8 @@ class Gateway {
   void Start();
   // SIGTERM, and the exit code of the clean shutdown.
   int Stop();
+  // SIGKILL: a crash, with no chance to drain or flush anything.
+  void Kill();
   std::string db() const { return db_; }
   const std::string& log() const { return log_; }  // Of the current run.
   int HttpPort() const;  // The API's port (the harness asks for any free one).
