@@ -7,7 +7,8 @@
 namespace fieldproof::sim {
 
 OutboxPublisher::OutboxPublisher(const std::string& broker_uri, const std::string& client_id,
-                                 std::size_t window, const std::string& journal)
+                                 std::size_t window, const std::string& journal,
+                                 const mqtt_adapter::TlsFiles& tls)
     // Paho queues publishes while a (re)connect completes; room for a whole window.
     : client_(broker_uri, client_id,
               mqtt::create_options(MQTTVERSION_3_1_1, static_cast<int>(window) * 2 + 16)),
@@ -19,6 +20,11 @@ OutboxPublisher::OutboxPublisher(const std::string& broker_uri, const std::strin
                  .max_inflight(65535)  // Our window is the limit; Paho must never refuse.
 
                  .finalize();
+  if (auto ssl = mqtt_adapter::SslOptionsFor(broker_uri, tls, [tls](const std::string& error) {
+        std::cerr << "sim: TLS: " << error << " (" << mqtt_adapter::DescribeTlsFiles(tls) << ")\n";
+      })) {
+    options_.set_ssl(std::move(*ssl));
+  }
   client_.set_callback(*this);
   if (!journal.empty()) LoadJournal(journal);
 }

@@ -16,13 +16,16 @@
 #include <string>
 #include <vector>
 
+#include "gateway/mqtt/tls_options.hpp"
+
 namespace fieldproof::sim {
 
 class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iaction_listener {
  public:
-  // `journal` may be empty: then the outbox lives in memory only.
+  // `journal` may be empty: then the outbox lives in memory only. `tls` is used with an
+  // ssl:// broker URI.
   OutboxPublisher(const std::string& broker_uri, const std::string& client_id, std::size_t window,
-                  const std::string& journal = "");
+                  const std::string& journal = "", const mqtt_adapter::TlsFiles& tls = {});
 
   // Connects, retrying until `timeout`; false when the broker never answered.
   bool Connect(std::chrono::seconds timeout);

@@ -13,6 +13,7 @@
 #include "firmware-sim/mqtt_publisher.hpp"
 #include "firmware-sim/scenario.hpp"
 #include "firmware-sim/verdict_inbox.hpp"
+#include "gateway/mqtt/tls_options.hpp"
 #include "gateway/codec/registry_csv.hpp"
 #include "gateway/crypto/hex.hpp"
 
@@ -84,7 +85,18 @@ struct RunOptions {
   std::string summary_file;
   std::string outbox_file;
   bool repairs = true;
+  mqtt_adapter::TlsFiles tls;  // With an ssl:// broker.
 };
+
+void AddTlsOptions(CLI::App* app, mqtt_adapter::TlsFiles& tls) {
+  app->add_option("--tls-ca", tls.ca_file, "With an ssl:// broker: the CA the broker's certificate must chain to")
+      ->check(CLI::ExistingFile);
+  app->add_option("--tls-cert", tls.cert_file,
+                  "With an ssl:// broker: the client certificate (its CN is the broker's ACL username)")
+      ->check(CLI::ExistingFile);
+  app->add_option("--tls-key", tls.key_file, "With an ssl:// broker: the client certificate's key")
+      ->check(CLI::ExistingFile);
+}
 
 int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
         const sim::FaultSpec& faults, const RunOptions& o) {
@@ -92,14 +104,14 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
   // Technicians return to repair what they found once the gateway has named the work order.
   // That depends on timing, so a resumed run (--skip), which must regenerate the same stream,
   // goes without.
-  sim::VerdictInbox inbox(o.broker, o.client_id + "-verdicts", site_spec.site);
+  sim::VerdictInbox inbox(o.broker, o.client_id + "-verdicts", site_spec.site, o.tls);
   if (o.repairs && o.skip == 0) {
     inbox.Start();
     scenario_spec.work_order_for = [&inbox](const std::string& asset) { return inbox.TakeWorkOrder(asset); };
   }
   sim::Scenario scenario(site, scenario_spec);
   sim::FaultInjector injector(faults);
-  sim::OutboxPublisher publisher(o.broker, o.client_id, o.window, o.outbox_file);
+  sim::OutboxPublisher publisher(o.broker, o.client_id, o.window, o.outbox_file, o.tls);
   if (publisher.recovered() > 0) {
     std::cerr << "sim: " << publisher.recovered() << " unacknowledged messages recovered from "
               << o.outbox_file << "\n";
@@ -170,7 +182,7 @@ int RunFraudCases(const sim::SiteSpec& site_spec, const crypto::Key128& key, cor
                   const RunOptions& o) {
   const sim::Site site = sim::GenerateSite(site_spec);
   const auto cases = sim::BuildFraudCases(site, key, start);
-  sim::OutboxPublisher publisher(o.broker, o.client_id, o.window);
+  sim::OutboxPublisher publisher(o.broker, o.client_id, o.window, "", o.tls);
   if (!publisher.Connect(std::chrono::seconds(30))) return 2;
   nlohmann::json expectations = nlohmann::json::array();
   for (const auto& c : cases) {
@@ -213,6 +225,7 @@ int main(int argc, char** argv) {
   AddSiteOptions(run, site_spec);
   run->add_option("--broker", o.broker, "MQTT broker URI")->capture_default_str();
   run->add_option("--client-id", o.client_id, "MQTT client id")->capture_default_str();
+  AddTlsOptions(run, o.tls);
   run->add_option("--master-key", master_key_hex, "Site master key, 32 hex digits");
   run->add_option("--master-key-file", master_key_file, "File holding the master key (else $FIELDPROOF_MASTER_KEY)");
   run->add_option("--start", o.start, "Simulated start time (RFC 3339)")->capture_default_str();
@@ -241,6 +254,7 @@ int main(int argc, char** argv) {
   AddSiteOptions(fraud, site_spec);
   fraud->add_option("--broker", o.broker, "MQTT broker URI")->capture_default_str();
   fraud->add_option("--client-id", o.client_id, "MQTT client id")->capture_default_str();
+  AddTlsOptions(fraud, o.tls);
   fraud->add_option("--master-key", master_key_hex, "Site master key, 32 hex digits");
   fraud->add_option("--master-key-file", master_key_file, "File holding the master key");
   fraud->add_option("--start", o.start, "Simulated time of the first case (RFC 3339)")
@@ -250,6 +264,12 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (*generate) return Generate(site_spec, out_dir);
+  try {
+    mqtt_adapter::SslOptionsFor(o.broker, o.tls, [](const std::string&) {});
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  }
 
   const auto key = LoadMasterKey(master_key_hex, master_key_file);
   if (!key) {

@@ -6,8 +6,17 @@
 namespace fieldproof::sim {
 
 VerdictInbox::VerdictInbox(const std::string& broker_uri, const std::string& client_id,
-                           const std::string& site)
-    : client_(broker_uri, client_id), topic_(core::TapTopic(site, "+") + "/verdict") {
+                           const std::string& site, const mqtt_adapter::TlsFiles& tls)
+    : client_(broker_uri, client_id),
+      options_(mqtt::connect_options_builder()
+                   .clean_session(true)
+                   .automatic_reconnect(std::chrono::milliseconds(200), std::chrono::seconds(5))
+                   .finalize()),
+      topic_(core::TapTopic(site, "+") + "/verdict") {
+  // Its TLS errors are the publisher's too, which reports them.
+  if (auto ssl = mqtt_adapter::SslOptionsFor(broker_uri, tls, [](const std::string&) {})) {
+    options_.set_ssl(std::move(*ssl));
+  }
   // Runs on Paho's thread: decode and remember, nothing else.
   client_.set_message_callback([this](mqtt::const_message_ptr message) {
     const auto notice = codec::DecodeVerdictNotice(message->get_payload_str());
@@ -33,11 +42,7 @@ void VerdictInbox::Start() {
   // No wait on tokens here: the subscription is made from Paho's own connected callback.
   client_.set_connected_handler([this](const std::string&) { client_.subscribe(topic_, 1); });
   try {
-    client_.connect(
-        mqtt::connect_options_builder()
-            .clean_session(true)
-            .automatic_reconnect(std::chrono::milliseconds(200), std::chrono::seconds(5))
-            .finalize());
+    client_.connect(options_);
   } catch (const mqtt::exception&) {
     // Best effort: without verdicts technicians simply do not come back for repairs.
   }

@@ -10,12 +10,14 @@
 #include <optional>
 #include <string>
 
+#include "gateway/mqtt/tls_options.hpp"
+
 namespace fieldproof::sim {
 
 class VerdictInbox {
  public:
-  VerdictInbox(const std::string& broker_uri, const std::string& client_id,
-               const std::string& site);
+  VerdictInbox(const std::string& broker_uri, const std::string& client_id, const std::string& site,
+               const mqtt_adapter::TlsFiles& tls = {});
   ~VerdictInbox();
 
   // Connects and subscribes in the background (and again after any reconnect), so
@@ -27,6 +29,7 @@ class VerdictInbox {
 
  private:
   mqtt::async_client client_;
+  mqtt::connect_options options_;
   std::string topic_;
   mutable std::mutex mutex_;
   std::map<std::string, std::deque<std::string>> open_;  // Asset -> work orders.

@@ -161,6 +161,14 @@ int main(int argc, char** argv) {
   app.add_option("--client-id", o.mqtt.client_id,
                  "MQTT client id; keep it stable, the broker queues for it while we are away")
       ->capture_default_str();
+  app.add_option("--tls-ca", o.mqtt.tls.ca_file,
+                 "With an ssl:// broker: the CA the broker's certificate must chain to (PEM)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-cert", o.mqtt.tls.cert_file,
+                 "With an ssl:// broker: our client certificate (PEM; its CN is our ACL username)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", o.mqtt.tls.key_file, "With an ssl:// broker: the client certificate's key (PEM)")
+      ->check(CLI::ExistingFile);
   app.add_option("--max-payload-bytes", o.ingest.max_payload_bytes,
                  "Larger payloads are rejected as payload_too_large")
       ->capture_default_str();

@@ -15,6 +15,13 @@ MqttSource::MqttSource(MqttConfig config, OnMessage on_message)
                  .automatic_reconnect(config_.min_retry, config_.max_retry)
                  .connect_timeout(std::chrono::seconds(10))
                  .finalize();
+  const TlsFiles tls = config_.tls;
+  if (auto ssl = SslOptionsFor(config_.broker_uri, tls, [tls](const std::string& error) {
+        spdlog::error("mqtt: TLS: {} ({})", error, DescribeTlsFiles(tls));
+      })) {
+    options_.set_ssl(std::move(*ssl));
+    spdlog::info("mqtt: TLS to {} with {}", config_.broker_uri, DescribeTlsFiles(tls));
+  }
   client_.set_callback(*this);
 }
 

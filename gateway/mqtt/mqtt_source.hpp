@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "gateway/mqtt/tls_options.hpp"
+
 namespace fieldproof::mqtt_adapter {
 
 struct MqttConfig {
@@ -25,6 +27,7 @@ struct MqttConfig {
   std::chrono::seconds keep_alive{30};
   std::chrono::seconds min_retry{1};
   std::chrono::seconds max_retry{30};
+  TlsFiles tls;  // Used with an ssl:// broker URI.
 };
 
 class MqttSource : public virtual mqtt::callback {

@@ -1,0 +1,324 @@
+// TLS, client certificates and ACLs, end to end: mosquitto with ops/mosquitto-tls.conf and
+// certificates from ops/make-certs.sh, the gateway connected over TLS with its own
+// certificate, handhelds played by mosquitto_pub / mosquitto_sub and the simulator. Every
+// refusal is asserted where an operator would see it: the broker's log or `fieldproof rejected`.
+#include <gtest/gtest.h>
+#include <pwd.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "gateway/store/sqlite_db.hpp"
+#include "tests/integration/test_harness.hpp"
+
+namespace fieldproof::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Every test publishes its own msg_id, so what it looks for in the database is its own.
+std::string TapPayload(const std::string& device_id, const std::string& msg_id) {
+  auto tap = nlohmann::json::parse(
+      ReadText(std::string(FIELDPROOF_SOURCE_DIR) + "/schemas/examples/tap/valid/end-fail-defects-offset.json"));
+  tap["device_id"] = device_id;
+  tap["msg_id"] = msg_id;
+  return tap.dump();
+}
+
+std::string TapTopicOf(const std::string& device_id) { return "fieldproof/v1/FRA/tap/" + device_id; }
+
+class TlsTest : public ::testing::Test {
+ protected:
+  // One broker, one gateway and one set of certificates for the suite: making keys is the
+  // slow part.
+  static void SetUpTestSuite() {
+    dir_ = new ScratchDir();
+    certs_ = *dir_ / "certs";
+    MakeCerts({certs_, "--simulator", "HH-0042", "HH-0043", "HH-0099"});
+    // Same names, another CA: what a forger with his own openssl would make.
+    MakeCerts({*dir_ / "rogue", "HH-0042", "HH-0043"});
+    port_ = FreeLoopbackPort();
+    StartBroker();
+    gateway_ = new Process({FIELDPROOF_GATEWAY_BIN, "--db", Db(), "--broker", BrokerUri(), "--tls-ca",
+                            certs_ + "/ca.crt", "--tls-cert", Client("fieldproof-gateway") + ".crt", "--tls-key",
+                            Client("fieldproof-gateway") + ".key", "--client-id", "gateway-under-test",
+                            "--stats-interval", "0", "--log-level", "debug", "--no-http"},
+                           *dir_ / "gateway.log");
+    if (!WaitForText(*dir_ / "gateway.log", "subscribed to", 20s)) {
+      throw std::runtime_error("gateway did not subscribe over TLS: " + ReadText(*dir_ / "gateway.log"));
+    }
+  }
+
+  static void TearDownTestSuite() {
+    delete gateway_;
+    delete broker_;
+    delete dir_;
+  }
+
+  static void MakeCerts(std::vector<std::string> args) {
+    args.insert(args.begin(), std::string(FIELDPROOF_SOURCE_DIR) + "/ops/make-certs.sh");
+    const auto made = RunToCompletion(args, *dir_);
+    if (made.exit_code != 0) throw std::runtime_error("make-certs.sh failed: " + made.out);
+  }
+
+  // ops/mosquitto-tls.conf as shipped, with the blanks filled in.
+  static void StartBroker() {
+    std::string conf = ReadText(std::string(FIELDPROOF_SOURCE_DIR) + "/ops/mosquitto-tls.conf");
+    conf = std::regex_replace(conf, std::regex("@RUN_DIR@"), dir_->path().string());
+    conf = std::regex_replace(conf, std::regex("@CERT_DIR@"), certs_);
+    conf = std::regex_replace(conf, std::regex("@ADDRESS@"), "127.0.0.1");
+    conf = std::regex_replace(conf, std::regex("@PORT@"), std::to_string(port_));
+    const passwd* me = ::getpwuid(::geteuid());  // As root, mosquitto would become "mosquitto".
+    conf += std::string("user ") + (me ? me->pw_name : "root") + "\n";
+    std::ofstream(*dir_ / "mosquitto.conf") << conf;
+    broker_ = new Process({MOSQUITTO_BIN, "-c", *dir_ / "mosquitto.conf"}, BrokerLog());
+    if (!WaitForText(BrokerLog(), "listen socket on port " + std::to_string(port_), 10s)) {
+      throw std::runtime_error("mosquitto did not start: " + ReadText(BrokerLog()));
+    }
+  }
+
+  static std::string BrokerUri() { return "ssl://127.0.0.1:" + std::to_string(port_); }
+  static std::string BrokerLog() { return *dir_ / "mosquitto.log"; }
+  static std::string Db() { return *dir_ / "fieldproof.db"; }
+  static std::string Client(const std::string& cn, const std::string& certs = certs_) {
+    return certs + "/clients/" + cn;
+  }
+
+  // mosquitto_pub at QoS 1 with `cert_base`.crt/.key (none when empty); its exit code and output.
+  static RunResult Publish(const std::string& client_id, const std::string& cert_base, const std::string& topic,
+                           const std::string& payload) {
+    std::vector<std::string> argv = {MOSQUITTO_PUB_BIN, "-h", "127.0.0.1", "-p", std::to_string(port_),
+                                     "--cafile", certs_ + "/ca.crt", "-i", client_id, "-q", "1",
+                                     "-t", topic, "-m", payload};
+    if (!cert_base.empty()) {
+      argv.insert(argv.end(), {"--cert", cert_base + ".crt", "--key", cert_base + ".key"});
+    }
+    return RunToCompletion(argv, *dir_);
+  }
+
+  // mosquitto_sub with `cn`'s certificate as client "sub-<cn>", until it has one message;
+  // subscribed when this returns. Its output reaches its log when it exits (stdio buffers).
+  static std::unique_ptr<Process> Subscribe(const std::string& cn, const std::string& filter) {
+    const std::string client_id = "sub-" + cn;
+    auto sub = std::make_unique<Process>(
+        std::vector<std::string>{MOSQUITTO_SUB_BIN, "-h", "127.0.0.1", "-p", std::to_string(port_), "--cafile",
+                                 certs_ + "/ca.crt", "--cert", Client(cn) + ".crt", "--key", Client(cn) + ".key",
+                                 "-i", client_id, "-q", "1", "-t", filter, "-v", "-C", "1"},
+        *dir_ / (client_id + ".log"));
+    if (!WaitForText(BrokerLog(), "Sending SUBACK to " + client_id, 10s)) {
+      throw std::runtime_error("no SUBACK for " + client_id + ": " + ReadText(BrokerLog()));
+    }
+    return sub;
+  }
+
+  static std::int64_t Count(const std::string& table, const std::string& msg_id) {
+    store::Database db(Db());
+    auto s = db.Prepare("SELECT count(*) FROM " + table + " WHERE msg_id = ?");
+    s.Bind(1, msg_id);
+    s.Step();
+    return s.Int(0);
+  }
+
+  static bool WaitForRow(const std::string& table, const std::string& msg_id) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Count(table, msg_id) > 0) return true;
+      std::this_thread::sleep_for(25ms);
+    }
+    return false;
+  }
+
+  // A refused message must not be merely late: once a later, allowed tap from HH-0043 is
+  // stored, everything published before it has been through the gateway.
+  static void ExpectNothingStoredFor(const std::string& msg_id, const std::string& sentinel_msg_id) {
+    ASSERT_EQ(Publish("sentinel", Client("HH-0043"), TapTopicOf("HH-0043"), TapPayload("HH-0043", sentinel_msg_id))
+                  .exit_code,
+              0);
+    ASSERT_TRUE(WaitForRow("taps", sentinel_msg_id));
+    EXPECT_EQ(Count("taps", msg_id), 0);
+    EXPECT_EQ(Count("rejected_messages", msg_id), 0);
+  }
+
+  static inline ScratchDir* dir_ = nullptr;
+  static inline std::string certs_;
+  static inline int port_ = 0;
+  static inline Process* broker_ = nullptr;
+  static inline Process* gateway_ = nullptr;
+};
+
+TEST_F(TlsTest, CertificateFilesAreMadeOnceAndKeysArePrivate) {
+  const std::string ca_before = ReadText(certs_ + "/ca.crt");
+  MakeCerts({certs_, "HH-0042"});  // Again: nothing replaced.
+  EXPECT_EQ(ReadText(certs_ + "/ca.crt"), ca_before);
+  for (const std::string& key : {certs_ + "/ca.key", certs_ + "/broker.key", Client("HH-0042") + ".key"}) {
+    EXPECT_EQ(std::filesystem::status(key).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)
+        << key;
+  }
+  EXPECT_NE(ReadText(certs_ + "/acl").find("pattern write fieldproof/v1/+/tap/%u"), std::string::npos);
+}
+
+TEST_F(TlsTest, HandheldWithItsOwnCertificateIsStored) {
+  const auto pub = Publish("hh-0042-own", Client("HH-0042"), TapTopicOf("HH-0042"),
+                           TapPayload("HH-0042", "01JDB2R7T4V8W2X6Y0Z3A5B901"));
+  ASSERT_EQ(pub.exit_code, 0) << pub.out;
+  EXPECT_TRUE(WaitForRow("taps", "01JDB2R7T4V8W2X6Y0Z3A5B901"));
+  EXPECT_TRUE(WaitForText(BrokerLog(), "as hh-0042-own (p2, c1, k60, u'HH-0042')", 1s));
+}
+
+TEST_F(TlsTest, AnotherHandheldsCertificateIsDeniedByTheBrokersAcl) {
+  // HH-0042's certificate, HH-0043's topic and a payload that names HH-0043 consistently:
+  // only the broker can tell, from the certificate, that this is not HH-0043.
+  const auto pub = Publish("hh-0042-posing", Client("HH-0042"), TapTopicOf("HH-0043"),
+                           TapPayload("HH-0043", "01JDB2R7T4V8W2X6Y0Z3A5B902"));
+  EXPECT_EQ(pub.exit_code, 0) << pub.out;  // MQTT 3.1.1 has no way to say "denied" on a PUBACK.
+  EXPECT_TRUE(WaitForText(BrokerLog(),
+                          "Denied PUBLISH from hh-0042-posing (d0, q1, r0, m1, 'fieldproof/v1/FRA/tap/HH-0043'", 5s))
+      << ReadText(BrokerLog());
+  EXPECT_TRUE(WaitForText(BrokerLog(), "as hh-0042-posing (p2, c1, k60, u'HH-0042')", 1s));
+  ExpectNothingStoredFor("01JDB2R7T4V8W2X6Y0Z3A5B902", "01JDB2R7T4V8W2X6Y0Z3A5B912");
+}
+
+TEST_F(TlsTest, DeniedPublishIsReportedToAnMqtt5Client) {
+  const std::string payload = TapPayload("HH-0043", "01JDB2R7T4V8W2X6Y0Z3A5B903");
+  const auto pub = RunToCompletion(
+      {MOSQUITTO_PUB_BIN, "-V", "mqttv5", "-h", "127.0.0.1", "-p", std::to_string(port_), "--cafile",
+       certs_ + "/ca.crt", "--cert", Client("HH-0042") + ".crt", "--key", Client("HH-0042") + ".key", "-i",
+       "hh-0042-v5", "-q", "1", "-t", TapTopicOf("HH-0043"), "-m", payload},
+      *dir_);
+  EXPECT_NE(pub.out.find("Not authorized"), std::string::npos) << pub.out;
+  EXPECT_TRUE(WaitForText(BrokerLog(), "Denied PUBLISH from hh-0042-v5", 5s));
+  ExpectNothingStoredFor("01JDB2R7T4V8W2X6Y0Z3A5B903", "01JDB2R7T4V8W2X6Y0Z3A5B913");
+}
+
+TEST_F(TlsTest, NoClientCertificateFailsTheHandshake) {
+  const auto pub = Publish("no-cert", "", TapTopicOf("HH-0042"), TapPayload("HH-0042", "01JDB2R7T4V8W2X6Y0Z3A5B904"));
+  EXPECT_NE(pub.exit_code, 0) << pub.out;
+  EXPECT_TRUE(WaitForText(BrokerLog(), "peer did not return a certificate", 5s)) << ReadText(BrokerLog());
+  EXPECT_TRUE(WaitForText(BrokerLog(), "Client <unknown> disconnected: Protocol error.", 1s));
+  EXPECT_EQ(ReadText(BrokerLog()).find("as no-cert"), std::string::npos);  // Never got to MQTT.
+  ExpectNothingStoredFor("01JDB2R7T4V8W2X6Y0Z3A5B904", "01JDB2R7T4V8W2X6Y0Z3A5B914");
+}
+
+TEST_F(TlsTest, CertificateFromAnotherCaFailsTheHandshake) {
+  const auto pub = Publish("rogue", Client("HH-0042", *dir_ / "rogue"), TapTopicOf("HH-0042"),
+                           TapPayload("HH-0042", "01JDB2R7T4V8W2X6Y0Z3A5B905"));
+  EXPECT_NE(pub.exit_code, 0) << pub.out;
+  EXPECT_TRUE(WaitForText(BrokerLog(), "certificate verify failed", 5s)) << ReadText(BrokerLog());
+  EXPECT_EQ(ReadText(BrokerLog()).find("as rogue"), std::string::npos);
+  ExpectNothingStoredFor("01JDB2R7T4V8W2X6Y0Z3A5B905", "01JDB2R7T4V8W2X6Y0Z3A5B915");
+}
+
+TEST_F(TlsTest, PayloadNamingAnotherDeviceIsRejectedByTheGatewayAndTheSenderIsTold) {
+  const auto own_notices = Subscribe("HH-0042", TapTopicOf("HH-0042") + "/notice");
+  const auto others_notices = Subscribe("HH-0043", "fieldproof/v1/FRA/tap/+/notice");
+  // Allowed by the ACL (HH-0042's own topic), but the payload speaks for HH-0043.
+  const auto pub = Publish("hh-0042-lying", Client("HH-0042"), TapTopicOf("HH-0042"),
+                           TapPayload("HH-0043", "01JDB2R7T4V8W2X6Y0Z3A5B906"));
+  ASSERT_EQ(pub.exit_code, 0) << pub.out;
+  ASSERT_TRUE(WaitForRow("rejected_messages", "01JDB2R7T4V8W2X6Y0Z3A5B906"));
+  EXPECT_EQ(Count("taps", "01JDB2R7T4V8W2X6Y0Z3A5B906"), 0);
+
+  const auto rejected = RunToCompletion({FIELDPROOF_CLI_BIN, "--db", Db(), "rejected"}, *dir_);
+  ASSERT_EQ(rejected.exit_code, 0) << rejected.out;
+  EXPECT_NE(rejected.out.find("topic_mismatch"), std::string::npos) << rejected.out;
+  EXPECT_NE(rejected.out.find("fieldproof/v1/FRA/tap/HH-0042"), std::string::npos) << rejected.out;
+
+  // The handheld hears about it on its own notice topic; the other handheld, subscribed to
+  // every handheld's notices, is given none of HH-0042's (the ACL's read pattern).
+  ASSERT_TRUE(own_notices->Wait(10s).has_value()) << "no notice for HH-0042";
+  EXPECT_NE(ReadText(own_notices->log_file()).find("topic_mismatch"), std::string::npos)
+      << ReadText(own_notices->log_file());
+  const std::string notice_topic = "'" + TapTopicOf("HH-0042") + "/notice'";
+  EXPECT_TRUE(WaitForText(BrokerLog(), "Sending PUBLISH to sub-HH-0042 (d0, q1, r0, m1, " + notice_topic, 1s));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(ReadText(BrokerLog()).find("Sending PUBLISH to sub-HH-0043"), std::string::npos);
+  EXPECT_FALSE(others_notices->Wait(0ms).has_value());  // Still waiting for its first message.
+}
+
+TEST_F(TlsTest, RevokedCertificateIsRefusedAfterTheBrokerReloads) {
+  const std::string revoked_copy = *dir_ / "HH-0099";
+  std::filesystem::copy_file(Client("HH-0099") + ".crt", revoked_copy + ".crt");
+  std::filesystem::copy_file(Client("HH-0099") + ".key", revoked_copy + ".key");
+  ASSERT_EQ(Publish("hh-0099-before", revoked_copy, TapTopicOf("HH-0099"),
+                    TapPayload("HH-0099", "01JDB2R7T4V8W2X6Y0Z3A5B907"))
+                .exit_code,
+            0);
+  ASSERT_TRUE(WaitForRow("taps", "01JDB2R7T4V8W2X6Y0Z3A5B907"));
+
+  MakeCerts({"revoke", certs_, "HH-0099"});
+  EXPECT_FALSE(std::filesystem::exists(Client("HH-0099") + ".crt"));
+  broker_->Signal(SIGHUP);  // Mosquitto reads the CRL again.
+  ASSERT_TRUE(WaitForText(BrokerLog(), "Reloading config.", 5s));
+
+  const auto log_before = ReadText(BrokerLog()).size();
+  const auto pub = Publish("hh-0099-after", revoked_copy, TapTopicOf("HH-0099"),
+                           TapPayload("HH-0099", "01JDB2R7T4V8W2X6Y0Z3A5B908"));
+  EXPECT_NE(pub.exit_code, 0) << pub.out;
+  EXPECT_NE(ReadText(BrokerLog()).substr(log_before).find("certificate verify failed"), std::string::npos)
+      << ReadText(BrokerLog());
+  ExpectNothingStoredFor("01JDB2R7T4V8W2X6Y0Z3A5B908", "01JDB2R7T4V8W2X6Y0Z3A5B918");
+}
+
+TEST_F(TlsTest, SimulatorPublishesOverTlsWithItsOwnCertificate) {
+  // Everything that reached the gateway: telemetry of assets nobody imported is kept as
+  // rejected (unknown_asset), which is as good a proof of arrival here.
+  const std::string arrived =
+      "SELECT (SELECT count(*) FROM taps) + (SELECT count(*) FROM telemetry) + "
+      "(SELECT count(*) FROM rejected_messages)";
+  store::Database db(Db());
+  const auto before = db.QueryInt(arrived);
+  std::vector<std::string> argv = {FIELDPROOF_SIM_BIN, "run", "--broker", BrokerUri(), "--tls-ca",
+                                   certs_ + "/ca.crt", "--tls-cert", Client("fieldproof-sim") + ".crt",
+                                   "--tls-key", Client("fieldproof-sim") + ".key", "--master-key", kMasterKey,
+                                   "--messages", "40", "--no-repairs"};
+  const auto site = SiteArgs();
+  argv.insert(argv.end(), site.begin(), site.end());
+  const auto sim = RunToCompletion(argv, *dir_);
+  ASSERT_EQ(sim.exit_code, 0) << sim.out;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (db.QueryInt(arrived) < before + 40 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(25ms);
+  }
+  EXPECT_EQ(db.QueryInt(arrived), before + 40);
+  EXPECT_TRUE(WaitForText(BrokerLog(), "u'fieldproof-sim'", 1s));
+  EXPECT_EQ(ReadText(BrokerLog()).find("Denied PUBLISH from fieldproof-sim"), std::string::npos);
+}
+
+TEST_F(TlsTest, GatewayThatCannotConnectSaysWhyAndWithWhichFiles) {
+  // The rogue CA does not know the broker: the gateway refuses the broker's certificate.
+  const std::string log = *dir_ / "gateway-wrong-ca.log";
+  Process gateway({FIELDPROOF_GATEWAY_BIN, "--db", *dir_ / "other.db", "--broker", BrokerUri(), "--tls-ca",
+                   *dir_ / "rogue/ca.crt", "--tls-cert", Client("fieldproof-gateway") + ".crt", "--tls-key",
+                   Client("fieldproof-gateway") + ".key", "--client-id", "gateway-wrong-ca", "--stats-interval",
+                   "0", "--no-http"},
+                  log);
+  // One line: what OpenSSL said and which files.
+  const std::string files = "(CA " + *dir_ / "rogue/ca.crt" + ", certificate " + Client("fieldproof-gateway") +
+                            ".crt, key " + Client("fieldproof-gateway") + ".key)";
+  ASSERT_TRUE(WaitForText(log, files, 10s)) << ReadText(log);
+  const std::string text = ReadText(log);
+  const auto line_start = text.rfind('\n', text.find(files)) + 1;
+  const std::string line = text.substr(line_start, text.find('\n', line_start) - line_start);
+  EXPECT_NE(line.find("error mqtt: TLS: "), std::string::npos) << line;
+  EXPECT_NE(line.find("certificate verify failed"), std::string::npos) << line;
+  EXPECT_EQ(ReadText(log).find("subscribed to"), std::string::npos);
+  gateway.Signal(SIGTERM);
+  EXPECT_EQ(gateway.Wait(10s), 0);
+}
+
+TEST_F(TlsTest, TlsFilesWithAPlainBrokerAreAConfigurationError) {
+  const auto result = RunToCompletion({FIELDPROOF_GATEWAY_BIN, "--db", *dir_ / "plain.db", "--broker",
+                                       "tcp://127.0.0.1:" + std::to_string(port_), "--tls-ca", certs_ + "/ca.crt",
+                                       "--no-http"},
+                                      *dir_);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("is not ssl://"), std::string::npos) << result.out;
+}
+
+}  // namespace
+}  // namespace fieldproof::testing
