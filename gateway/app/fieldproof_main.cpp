@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "gateway/app/backup_commands.hpp"
 #include "gateway/app/billing_commands.hpp"
 #include "gateway/app/coverage_command.hpp"
 #include "gateway/app/token_commands.hpp"
@@ -19,6 +20,7 @@
 #include "gateway/store/event_store.hpp"
 #include "gateway/app/read_file.hpp"
 #include "gateway/app/system_clock.hpp"
+#include "gateway/store/integrity.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/store/registry_store.hpp"
 
@@ -300,12 +302,14 @@ int main(int argc, char** argv) {
   app::BillingCommands billing(app);
   app::CoverageCommand coverage(app);
   app::TokenCommands tokens(app);
+  app::BackupCommands backups(app);
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (auto code = billing.Run(db_path)) return *code;
     if (auto code = coverage.Run(db_path)) return *code;
     if (auto code = tokens.Run(db_path)) return *code;
+    if (auto code = backups.Run(db_path)) return *code;
     if (*verify_chain) return VerifyChains(db_path, chain_site);
     if (*review) {
       review_decision.verified = decision == "verified";
@@ -344,6 +348,15 @@ int main(int argc, char** argv) {
     if (*stats) return PrintStats(db_path, as_json);
     if (*rejected) return ListRejected(db_path, site, limit, as_json);
   } catch (const std::exception& e) {
+    // Damage met on the way gets the gateway's advice: which file, what SQLite said, restore.
+    const auto* store_error = dynamic_cast<const store::StoreError*>(&e);
+    if (store_error && store::IsDamage(store_error->code())) {
+      store::IntegrityReport report;
+      report.ok = false;
+      report.findings = {e.what()};
+      std::cerr << "error: " << store::DamageAdvice(db_path, report) << "\n";
+      return 2;
+    }
     std::cerr << "error: " << e.what() << "\n";
     return 2;
   }

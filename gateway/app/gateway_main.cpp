@@ -19,6 +19,7 @@
 #include "gateway/app/system_clock.hpp"
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/crypto/hex.hpp"
+#include "gateway/store/integrity.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/billing/period_closer.hpp"
 #include "gateway/http/api.hpp"
@@ -44,6 +45,7 @@ struct Options {
   bool http_enabled = true;
   int billing_check_interval_s = 3600;
   std::string log_level = "info";
+  store::IntegrityCheckMode integrity_check = store::IntegrityCheckMode::kQuick;
 };
 
 // Verification needs the master key and the asset-type policies; both come from files
@@ -211,6 +213,12 @@ int main(int argc, char** argv) {
   app.add_flag("--http,!--no-http", o.http_enabled, "Serve the HTTP API")->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
+  app.add_option("--integrity-check", o.integrity_check,
+                 "Check the database before opening it: quick (PRAGMA quick_check, the "
+                 "default), full (integrity_check: also matches every index to its table) or "
+                 "off; a damaged file stops the gateway with exit status 2")
+      ->transform(CLI::CheckedTransformer(store::kIntegrityCheckModes, CLI::ignore_case))
+      ->option_text("quick|full|off");
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_level(spdlog::level::from_str(o.log_level));
@@ -218,6 +226,10 @@ int main(int argc, char** argv) {
   o.mqtt.subscriptions = {std::string(core::kIngestSubscription)};
 
   try {
+    if (auto damage = store::FindDamage(o.db_path, o.integrity_check)) {
+      spdlog::critical("gateway: {}", *damage);
+      return 2;
+    }
     store::Database db(o.db_path);
     store::Migrate(db);
     store::EventStore event_store(db);

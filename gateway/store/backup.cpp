@@ -203,6 +203,7 @@ CopyOutcome BackupDatabase(const std::string& source, const std::string& destina
                     Findings(check));
     }
     outcome.summary.integrity = check.check + " ok";
+    outcome.summary.check_ms = check.elapsed_ms;
     Describe(partial, outcome.summary);
     Finish(partial, destination, outcome.summary, start);
   } catch (...) {
@@ -279,6 +280,7 @@ CopyOutcome RestoreDatabase(const std::string& backup, const std::string& target
       to.Exec("PRAGMA journal_mode=WAL");
     }
     outcome.summary.integrity = check.check + " ok (the backup)";
+    outcome.summary.check_ms = check.elapsed_ms;
     Describe(partial, outcome.summary);
     if (target_exists) {
       if (DatabaseInUse(target)) {  // Started while we copied.

@@ -35,9 +35,10 @@ struct CopySummary {
   std::vector<std::pair<std::string, std::int64_t>> rows;
   int steps = 0;
   int busy_retries = 0;
-  std::int64_t elapsed_ms = 0;
-  std::string integrity;     // "integrity_check ok"
-  std::string moved_aside;   // Restore: where the replaced database went; empty if none.
+  std::int64_t elapsed_ms = 0;  // All of it: copy, check, rename.
+  std::int64_t check_ms = 0;    // Of which the integrity check.
+  std::string integrity;        // "integrity_check ok"
+  std::string moved_aside;      // Restore: where the replaced database went; empty if none.
 };
 
 struct CopyOutcome {
