@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -85,6 +86,7 @@ struct RunOptions {
   std::string summary_file;
   std::string outbox_file;
   bool repairs = true;
+  double offline_hours = 0;  // The first handheld is out of coverage this long (simulated).
   mqtt_adapter::TlsFiles tls;  // With an ssl:// broker.
 };
 
@@ -118,6 +120,27 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
   }
   if (!publisher.Connect(std::chrono::seconds(30))) return 2;
 
+  // A handheld out of coverage: its own link, down from the start for offline_hours of
+  // simulated time; its taps wait in its outbox (with their original times) and go out
+  // when it is back.
+  const std::string offline_device = o.offline_hours > 0 ? site.handhelds.at(0).device_id : "";
+  const core::UnixMillis offline_until =
+      scenario_spec.start + static_cast<core::UnixMillis>(o.offline_hours * 3600 * 1000);
+  std::unique_ptr<sim::OutboxPublisher> offline;
+  bool offline_back = false;
+  std::uint64_t held_offline = 0;
+  if (!offline_device.empty()) {
+    offline = std::make_unique<sim::OutboxPublisher>(o.broker, o.client_id + "-" + offline_device,
+                                                     std::size_t{1} << 20, "", o.tls);
+  }
+  auto end_outage = [&] {
+    if (!offline || offline_back) return;
+    offline_back = true;
+    std::cerr << "sim: " << offline_device << " back in coverage with " << held_offline
+              << " taps in its outbox\n";
+    offline->Connect(std::chrono::seconds(30));
+  };
+
   for (std::uint64_t i = 0; i < o.skip; ++i) injector.After(scenario.Next());
   std::uint64_t taps = 0, telemetry = 0, duplicates = 0, sent = 0;
   std::map<std::string, std::uint64_t> garbage;
@@ -136,7 +159,13 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
     if (o.rate > 0 && sent / o.rate > elapsed()) {
       std::this_thread::sleep_for(std::chrono::duration<double>(sent / o.rate - elapsed()));
     }
-    publisher.Send(message.topic, message.payload);
+    if (offline && message.at >= offline_until) end_outage();
+    if (offline && !offline_back && message.sender == offline_device) {
+      offline->Send(message.topic, message.payload);
+      ++held_offline;
+    } else {
+      publisher.Send(message.topic, message.payload);
+    }
     ++sent;
     ++(message.kind == sim::Outbound::Kind::kTap ? taps : telemetry);
     for (const auto& extra : injector.After(message)) {
@@ -151,9 +180,12 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
                 << " telemetry), " << static_cast<int>(sent / elapsed()) << " msg/s\n";
     }
   }
-  const bool flushed = publisher.Flush(std::chrono::seconds(120));
+  end_outage();
+  bool flushed = publisher.Flush(std::chrono::seconds(120));
+  if (offline) flushed = offline->Flush(std::chrono::seconds(120)) && flushed;
   const double seconds = elapsed();
   publisher.Disconnect();
+  if (offline) offline->Disconnect();
 
   std::uint64_t garbage_total = 0;
   for (const auto& [reason, n] : garbage) garbage_total += n;
@@ -167,6 +199,8 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
       {"garbage_by_reason", garbage},
       {"sent_after_reconnect", publisher.resent()},
       {"recovered_from_outbox", publisher.recovered()},
+      {"offline_device", offline_device},
+      {"held_offline", held_offline},
       {"work_orders_learnt", inbox.learnt()},
       {"all_acknowledged", flushed},
       {"seconds", seconds},
@@ -243,6 +277,10 @@ int main(int argc, char** argv) {
   run->add_option("--outbox", o.outbox_file,
                   "Journal file for the outbox (the handheld's own storage): unacknowledged "
                   "messages survive a restart and are sent first");
+  run->add_option("--offline-hours", o.offline_hours,
+                  "The first handheld starts out of coverage for this many simulated hours: its "
+                  "taps wait in its outbox and arrive late, all at once")
+      ->check(CLI::NonNegativeNumber);
   run->add_flag("--repairs,!--no-repairs", o.repairs,
                 "Listen to the gateway's verdicts and send technicians back to repair defects, "
                 "naming the work order the gateway opened (off with --skip)")

@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <sstream>
@@ -33,6 +34,8 @@ using app::NowMillis;
 
 struct Options {
   std::string db_path = "fieldproof.db";
+  std::string journal_dir;  // Default: <db>.journal
+  bool journal_sync = false;
   mqtt_adapter::MqttConfig mqtt;
   ingest::IngestConfig ingest;
   std::string master_key_file;  // Verification runs only when set.
@@ -71,6 +74,36 @@ std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
   return config;
 }
 
+// Fault injection for the reliability tests (docs/reliability.md), inert unless asked for:
+// while the file FIELDPROOF_FAULT_STORE_FULL names exists, every transaction fails as on
+// a full disk; FIELDPROOF_FAULT_STORE_DELAY_MS slows every transaction down.
+class FaultInjectingEventStore : public store::EventStore {
+ public:
+  FaultInjectingEventStore(store::Database& db, std::string full_flag, int delay_ms)
+      : EventStore(db), full_flag_(std::move(full_flag)), delay_(delay_ms) {}
+  std::vector<store::EventResult> WriteBatch(std::span<const store::PendingEvent> events) override {
+    std::this_thread::sleep_for(delay_);
+    if (!full_flag_.empty() && std::filesystem::exists(full_flag_)) {
+      throw store::StoreError(SQLITE_FULL, "database or disk is full (injected: " + full_flag_ + ")");
+    }
+    return EventStore::WriteBatch(events);
+  }
+
+ private:
+  std::string full_flag_;
+  std::chrono::milliseconds delay_;
+};
+
+std::unique_ptr<store::EventStore> MakeEventStore(store::Database& db) {
+  const char* full_flag = std::getenv("FIELDPROOF_FAULT_STORE_FULL");
+  const char* delay_ms = std::getenv("FIELDPROOF_FAULT_STORE_DELAY_MS");
+  if (!full_flag && !delay_ms) return std::make_unique<store::EventStore>(db);
+  spdlog::warn("store: fault injection on (FIELDPROOF_FAULT_STORE_FULL={}, FIELDPROOF_FAULT_STORE_DELAY_MS={})",
+               full_flag ? full_flag : "", delay_ms ? delay_ms : "");
+  return std::make_unique<FaultInjectingEventStore>(db, full_flag ? full_flag : "",
+                                                    delay_ms ? std::atoi(delay_ms) : 0);
+}
+
 void LogStats(const ingest::IngestPipeline& pipeline, double seconds, const char* label) {
   const auto& m = pipeline.metrics();
   const auto batches = std::max<std::uint64_t>(1, m.batches);
@@ -95,7 +128,8 @@ void ScheduleStats(boost::asio::steady_timer& timer, const ingest::IngestPipelin
 }
 
 // The gateway's counters for Prometheus (text format 0.0.4).
-std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify::VerificationWorker* verifier) {
+std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify::VerificationWorker* verifier,
+                           std::uint64_t unprotected_deliveries) {
   const auto& m = pipeline.metrics();
   std::string out;
   auto metric = [&out](const char* name, const char* type, const char* help, const std::string& samples) {
@@ -137,6 +171,18 @@ std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify:
   metric("fieldproof_commit_seconds", "histogram", "SQLite transaction commit time.", histogram);
   metric("fieldproof_store_errors_total", "counter", "Failed transactions (retried).",
          sample("fieldproof_store_errors_total", "", m.store_errors));
+  metric("fieldproof_journal_errors_total", "counter", "Failed intake journal writes (retried).",
+         sample("fieldproof_journal_errors_total", "", m.journal_errors));
+  metric("fieldproof_journal_replayed_total", "counter",
+         "Messages replayed from the intake journal at start (received before a crash, not stored).",
+         sample("fieldproof_journal_replayed_total", "", m.replayed));
+  metric("fieldproof_intake_in_flight", "gauge", "Messages received and not yet committed.",
+         sample("fieldproof_intake_in_flight", "", static_cast<std::uint64_t>(std::max<std::int64_t>(0, m.in_flight))));
+  metric("fieldproof_intake_paused", "gauge", "1 while the store or the journal fails and intake waits.",
+         sample("fieldproof_intake_paused", "", pipeline.IntakeProblem().empty() ? 0 : 1));
+  metric("fieldproof_mqtt_unprotected_deliveries_total", "counter",
+         "Messages the broker delivered below QoS 2 (acknowledged before journaled; see upgrade_outgoing_qos).",
+         sample("fieldproof_mqtt_unprotected_deliveries_total", "", unprotected_deliveries));
   if (verifier) {
     const auto& v = verifier->metrics();
     std::string samples;
@@ -159,6 +205,11 @@ int main(int argc, char** argv) {
   app.set_config("--config", "", "Read options from this file");
   app.allow_config_extras(CLI::config_extras_mode::error);  // A misspelt key is an error, not a default.
   app.add_option("--db", o.db_path, "SQLite database file")->capture_default_str();
+  app.add_option("--journal-dir", o.journal_dir,
+                 "Intake journal: each message is written here before the broker is answered "
+                 "(default: <db>.journal)");
+  app.add_flag("--journal-sync", o.journal_sync,
+               "fdatasync each journal record: survives power loss, not just a crash (slower)");
   app.add_option("--broker", o.mqtt.broker_uri, "MQTT broker URI")->capture_default_str();
   app.add_option("--client-id", o.mqtt.client_id,
                  "MQTT client id; keep it stable, the broker queues for it while we are away")
@@ -232,18 +283,23 @@ int main(int argc, char** argv) {
     }
     store::Database db(o.db_path);
     store::Migrate(db);
-    store::EventStore event_store(db);
+    const std::unique_ptr<store::EventStore> event_store = MakeEventStore(db);
     spdlog::info("store: {} (schema version {})", o.db_path, store::LatestSchemaVersion());
+    const std::uint64_t committed = event_store->CommittedJournalSeq();
+    ingest::IntakeJournal journal(o.journal_dir.empty() ? o.db_path + ".journal" : o.journal_dir,
+                                  committed, {.sync = o.journal_sync});
+    spdlog::info("journal: {} (committed up to seq {}{})", journal.dir().string(), committed,
+                 o.journal_sync ? ", fdatasync per record" : "");
 
     boost::asio::io_context io;
     auto work = boost::asio::make_work_guard(io);
     mqtt_adapter::MqttSource* source = nullptr;
     ingest::IngestPipeline pipeline(
-        io, event_store, o.ingest,
+        io, *event_store, o.ingest,
         [&source](std::string topic, std::string payload) {
           source->Publish(std::move(topic), std::move(payload));
         },
-        NowMillis);
+        NowMillis, &journal);
     mqtt_adapter::MqttSource mqtt(o.mqtt, [&pipeline](std::string topic, std::string payload) {
       pipeline.Deliver(std::move(topic), std::move(payload));
     });
@@ -273,7 +329,11 @@ int main(int argc, char** argv) {
 
     std::unique_ptr<http::HttpServer> http_server;
     if (o.http_enabled) {
-      http::Api api({o.db_path, [&pipeline, &verifier] { return PrometheusText(pipeline, verifier.get()); }});
+      http::Api api({o.db_path,
+                     [&pipeline, &verifier, &mqtt] {
+                       return PrometheusText(pipeline, verifier.get(), mqtt.unprotected_deliveries());
+                     },
+                     [&pipeline] { return pipeline.IntakeProblem(); }});
       http_server = std::make_unique<http::HttpServer>(
           o.http, [api = std::move(api)](const http::Request& request) { return api.Handle(request); });
       spdlog::info("http: listening on {}:{}", o.http.address, http_server->port());
@@ -291,6 +351,9 @@ int main(int argc, char** argv) {
     }
     std::thread io_thread([&io] { io.run(); });
 
+    if (const std::size_t replayed = pipeline.ReplayJournal(); replayed > 0) {
+      spdlog::info("journal: {} message(s) handed on again", replayed);
+    }
     mqtt.Start();
     spdlog::info("gateway: listening on {} for {}", o.mqtt.broker_uri, core::kIngestSubscription);
     const int signal = stop.get_future().get();

@@ -42,10 +42,16 @@ Response Reply(bhttp::status status, std::string body, const char* type = "appli
   return res;
 }
 
-Response Json(const json& body) { return Reply(bhttp::status::ok, body.dump(2) + "\n"); }
+// Error messages echo the request's ids and parameters, which may not be valid UTF-8:
+// such bytes become U+FFFD instead of an exception (a client must not cause a 500).
+std::string Dump(const json& body, int indent) {
+  return body.dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+Response Json(const json& body) { return Reply(bhttp::status::ok, Dump(body, 2)); }
 
 Response Error(bhttp::status status, const std::string& message) {
-  return Reply(status, json{{"error", message}}.dump() + "\n");
+  return Reply(status, Dump(json{{"error", message}}, -1));
 }
 
 // Thrown by the request helpers; becomes an error response.
@@ -478,7 +484,12 @@ Response Api::Handle(const Request& request) const {
     store::Database& db = Connection(options_.db_path);
     if (seg.size() == 1 && seg[0] == "healthz") {
       db.QueryInt("SELECT count(*) FROM sqlite_master");
-      return Json({{"status", "ok"}, {"schema_version", db.QueryInt("PRAGMA user_version")}});
+      json health = {{"status", "ok"}, {"schema_version", db.QueryInt("PRAGMA user_version")}};
+      const std::string problem = options_.intake_problem ? options_.intake_problem() : "";
+      if (problem.empty()) return Json(health);
+      health["status"] = "intake_paused";
+      health["intake"] = problem;
+      return Reply(bhttp::status::service_unavailable, Dump(health, 2));
     }
     // The dashboard: static files with no data in them, so no token; the page asks for one.
     if (request.method() == bhttp::verb::get && (seg.empty() || seg[0] == "dashboard")) {

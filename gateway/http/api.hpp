@@ -15,6 +15,8 @@ struct ApiOptions {
   std::string db_path;
   // Prometheus text for /metrics; the gateway's counters.
   std::function<std::string()> metrics;
+  // Why intake is paused, empty while it flows; /healthz answers 503 with it.
+  std::function<std::string()> intake_problem;
 };
 
 class Api {

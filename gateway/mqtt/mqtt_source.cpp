@@ -7,7 +7,9 @@ namespace fieldproof::mqtt_adapter {
 MqttSource::MqttSource(MqttConfig config, OnMessage on_message)
     : config_(std::move(config)),
       on_message_(std::move(on_message)),
-      client_(config_.broker_uri, config_.client_id, mqtt::create_options(MQTTVERSION_3_1_1)) {
+      persistence_(on_message_),
+      client_(config_.broker_uri, config_.client_id,
+              mqtt::create_options(MQTTVERSION_3_1_1, static_cast<int>(kMaxQueuedPublishes)), &persistence_) {
   options_ = mqtt::connect_options_builder()
                  .clean_session(false)  // The broker keeps our subscriptions and queues
                                         // QoS 1 messages while we are away.
@@ -55,8 +57,8 @@ void MqttSource::connected(const std::string&) {
   // Subscribing again is harmless with a persistent session and needed without one.
   for (const auto& topic : config_.subscriptions) {
     try {
-      client_.subscribe(topic, 1);
-      spdlog::info("mqtt: subscribed to {} (QoS 1)", topic);
+      client_.subscribe(topic, 2);
+      spdlog::info("mqtt: subscribed to {} (QoS 2)", topic);
     } catch (const mqtt::exception& e) {
       spdlog::error("mqtt: subscribe {} failed: {}", topic, e.what());
     }
@@ -68,6 +70,13 @@ void MqttSource::connection_lost(const std::string& cause) {
 }
 
 void MqttSource::message_arrived(mqtt::const_message_ptr message) {
+  if (message->get_qos() == 2) return;  // Handed on already, from persistence_.
+  if (unprotected_deliveries_++ == 0) {
+    spdlog::warn("mqtt: the broker delivers QoS {} to a QoS 2 subscription, so messages are "
+                 "acknowledged before the gateway has them and a crash can lose some; set "
+                 "`upgrade_outgoing_qos true` in mosquitto.conf (docs/reliability.md)",
+                 message->get_qos());
+  }
   on_message_(message->get_topic(), message->get_payload_str());
 }
 
@@ -93,10 +102,19 @@ void MqttSource::PublishLoop() {
     auto [topic, payload] = std::move(outgoing_.front());
     outgoing_.pop_front();
     lock.unlock();
-    try {
-      client_.publish(topic, payload.data(), payload.size(), 1, false);
-    } catch (const mqtt::exception& e) {
-      spdlog::warn("mqtt: cannot publish to {}: {}", topic, e.what());
+    // Paho refuses while its own queue is full (the intake thread holds its lock under
+    // backpressure); wait for it rather than drop the notice.
+    for (auto wait = std::chrono::milliseconds(5);; wait = std::min(wait * 2, std::chrono::milliseconds(500))) {
+      try {
+        client_.publish(topic, payload.data(), payload.size(), 1, false);
+      } catch (const mqtt::exception& e) {
+        if (e.get_return_code() == MQTTASYNC_MAX_BUFFERED_MESSAGES && !stopping_) {
+          std::this_thread::sleep_for(wait);
+          continue;
+        }
+        spdlog::warn("mqtt: cannot publish to {}: {}", topic, e.what());
+      }
+      break;
     }
     lock.lock();
   }
@@ -114,7 +132,11 @@ void MqttSource::Stop() {
   if (publisher_.joinable()) publisher_.join();  // Sends what is queued first.
   spdlog::debug("mqtt: publisher joined");
   try {
-    if (client_.is_connected()) client_.disconnect(std::chrono::seconds(5))->wait();
+    // Bounded: Paho may reconnect during a slow disconnect and never complete its token.
+    if (client_.is_connected() &&
+        !client_.disconnect(std::chrono::seconds(5))->wait_for(std::chrono::seconds(10))) {
+      spdlog::warn("mqtt: disconnect did not complete in 10 s; stopping anyway");
+    }
   } catch (const mqtt::exception& e) {
     spdlog::warn("mqtt: disconnect: {}", e.what());
   }

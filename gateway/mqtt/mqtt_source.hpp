@@ -1,8 +1,10 @@
 #pragma once
-// Connects to the broker with a persistent session (clean session off) and QoS 1
+// Connects to the broker with a persistent session (clean session off) and QoS 2
 // subscriptions, reconnects with backoff, and hands each message to OnMessage on
-// Paho's callback thread. OnMessage must only copy and hand off; it may block to
-// apply backpressure (Paho then stops reading the socket and the broker queues).
+// Paho's thread. A QoS 2 message is handed on before Paho acknowledges it (PUBREC; see
+// intake_persistence.hpp), so when OnMessage has made it durable, a crash cannot lose it.
+// OnMessage may block to apply backpressure: Paho then stops reading the socket and the
+// broker queues.
 #include <mqtt/async_client.h>
 
 #include <atomic>
@@ -16,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "gateway/mqtt/intake_persistence.hpp"
 #include "gateway/mqtt/tls_options.hpp"
 
 namespace fieldproof::mqtt_adapter {
@@ -47,6 +50,10 @@ class MqttSource : public virtual mqtt::callback {
   // kMaxQueuedPublishes wait, the newest is dropped and logged.
   void Publish(std::string topic, std::string payload);
 
+  // Messages the broker delivered with QoS 0 or 1 (acknowledged before they were handed
+  // on): the broker is not set up with upgrade_outgoing_qos.
+  std::uint64_t unprotected_deliveries() const { return unprotected_deliveries_; }
+
  private:
   void connected(const std::string& cause) override;
   void connection_lost(const std::string& cause) override;
@@ -58,6 +65,7 @@ class MqttSource : public virtual mqtt::callback {
 
   MqttConfig config_;
   OnMessage on_message_;
+  IntakePersistence persistence_;  // Before client_, which uses it until destroyed.
   mqtt::async_client client_;
   mqtt::connect_options options_;
   std::atomic<bool> stopping_{false};
@@ -67,6 +75,7 @@ class MqttSource : public virtual mqtt::callback {
   std::deque<std::pair<std::string, std::string>> outgoing_;
   std::condition_variable outgoing_ready_;
   std::atomic<std::uint64_t> dropped_publishes_{0};
+  std::atomic<std::uint64_t> unprotected_deliveries_{0};
   std::thread publisher_;
 };
 

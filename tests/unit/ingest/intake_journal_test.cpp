@@ -90,7 +90,7 @@ TEST(IntakeJournalTest, ACorruptedRecordIsNotHandedOn) {
 
 TEST(IntakeJournalTest, TrimRemovesOnlyFilesWhollyCommitted) {
   TempDir dir;
-  IntakeJournal journal(dir.path() / "j", 0, {.segment_bytes = 100});
+  IntakeJournal journal(dir.path() / "j", 0, {.segment_bytes = 50});
   for (int i = 0; i < 10; ++i) journal.Append("topic", std::string(60, 'x'), i);  // A file each.
   EXPECT_EQ(journal.segment_count(), 10u);
   journal.Trim(4);  // Files of seq 1..4 go; 5 is not committed.

@@ -2,6 +2,7 @@
 #include "gateway/mqtt/intake_persistence.hpp"
 
 #include <gtest/gtest.h>
+#include <mqtt/exception.h>
 
 namespace fieldproof::mqtt_adapter {
 namespace {

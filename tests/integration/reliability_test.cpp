@@ -1,0 +1,143 @@
+// Backpressure and outages end to end (docs/reliability.md): a store that fails like a
+// full disk pauses intake visibly and loses nothing; a handheld offline for hours
+// delivers its whole outbox once, verified at the times the taps were made.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "gateway/core/timestamp.hpp"
+#include "gateway/store/sqlite_db.hpp"
+#include "tests/integration/test_harness.hpp"
+
+namespace fieldproof::testing {
+namespace {
+
+class ReliabilityTest : public ::testing::Test {
+ protected:
+  ScratchDir dir;
+  Broker broker{dir};
+  std::string db = dir / "fieldproof.db";
+  void SetUp() override { ImportSite(dir, db); }
+
+  std::string AdminToken() {
+    const auto created = RunToCompletion(
+        {FIELDPROOF_CLI_BIN, "--db", db, "token", "create", "--name", "ops", "--role", "admin"}, dir);
+    EXPECT_EQ(created.exit_code, 0) << created.out;
+    return created.out.substr(0, created.out.find('\n'));
+  }
+  // Polls until taps + telemetry reach `expected`.
+  DbCounts WaitForStored(std::int64_t expected, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    DbCounts stored = CountRows(db);
+    while (stored.taps + stored.telemetry < expected && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      stored = CountRows(db);
+    }
+    return stored;
+  }
+};
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST_F(ReliabilityTest, FullDiskPausesIntakeVisiblyAndNothingIsLostWhenSpaceReturns) {
+  const std::string disk_full = dir / "disk-full";
+  std::ofstream(disk_full) << "while this file exists, every transaction fails\n";
+  ::setenv("FIELDPROOF_FAULT_STORE_FULL", disk_full.c_str(), 1);
+  Gateway gateway(dir, broker, {"--max-in-flight", "200"});
+  ::unsetenv("FIELDPROOF_FAULT_STORE_FULL");
+  const std::string token = AdminToken();
+  const int port = gateway.HttpPort();
+
+  // The broker accepts everything and keeps it for the gateway, which takes 200 and waits.
+  const auto sent = RunSim(dir, broker, {"--messages", "3000", "--garbage-ratio", "0.02"});
+  ASSERT_TRUE(sent["all_acknowledged"].get<bool>());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const HttpResult paused = HttpGet(port, "/healthz");
+  EXPECT_EQ(paused.status, 503) << paused.body;
+  EXPECT_TRUE(Contains(paused.body, "intake_paused")) << paused.body;
+  EXPECT_TRUE(Contains(paused.body, "database or disk is full")) << paused.body;
+  const std::string metrics = HttpGet(port, "/metrics", token).body;
+  EXPECT_TRUE(Contains(metrics, "fieldproof_intake_paused 1")) << metrics;
+  EXPECT_TRUE(Contains(metrics, "fieldproof_intake_in_flight 200")) << metrics;
+  EXPECT_FALSE(Contains(metrics, "fieldproof_store_errors_total 0\n")) << metrics;
+  const DbCounts during = CountRows(db);
+  EXPECT_EQ(during.taps + during.telemetry + during.rejected, 0);
+  EXPECT_TRUE(WaitForText(gateway.log(), "intake paused", std::chrono::seconds(1)));
+
+  std::filesystem::remove(disk_full);  // Space again.
+  const std::int64_t expected = sent["taps"].get<std::int64_t>() + sent["telemetry"].get<std::int64_t>();
+  DbCounts stored = WaitForStored(expected, std::chrono::seconds(60));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const HttpResult healthy = HttpGet(port, "/healthz");
+  EXPECT_EQ(healthy.status, 200) << healthy.body;
+  EXPECT_TRUE(Contains(HttpGet(port, "/metrics", token).body, "fieldproof_intake_paused 0"));
+  ASSERT_EQ(gateway.Stop(), 0);
+  stored = CountRows(db);
+  EXPECT_EQ(stored.taps, sent["taps"].get<std::int64_t>());
+  EXPECT_EQ(stored.telemetry, sent["telemetry"].get<std::int64_t>());
+  EXPECT_EQ(stored.rejected, sent["garbage"].get<std::int64_t>());
+}
+
+TEST_F(ReliabilityTest, SlowStoreThrottlesIntakeAndDropsNothing) {
+  ::setenv("FIELDPROOF_FAULT_STORE_DELAY_MS", "40", 1);
+  Gateway gateway(dir, broker, {"--max-in-flight", "100", "--max-batch", "50"});
+  ::unsetenv("FIELDPROOF_FAULT_STORE_DELAY_MS");
+  // 25 transactions a second of at most 50: about 1,250 messages a second at best.
+  const auto sent = RunSim(dir, broker, {"--messages", "4000"});
+  const std::int64_t expected = sent["taps"].get<std::int64_t>() + sent["telemetry"].get<std::int64_t>();
+  const DbCounts stored = WaitForStored(expected, std::chrono::seconds(60));
+  ASSERT_EQ(gateway.Stop(), 0);
+  EXPECT_EQ(stored.taps, sent["taps"].get<std::int64_t>());
+  EXPECT_EQ(stored.telemetry, sent["telemetry"].get<std::int64_t>());
+}
+
+TEST_F(ReliabilityTest, HandheldOfflineForHoursDeliversEveryTapOnceVerifiedAtItsOriginalTime) {
+  Gateway gateway(dir, broker, VerifyingGatewayArgs(dir));
+  const double offline_hours = 140;
+  const auto sent = RunSim(dir, broker, {"--messages", "48000", "--offline-hours", "140", "--no-repairs"});
+  ASSERT_TRUE(sent["all_acknowledged"].get<bool>());
+  const std::string device = sent["offline_device"];
+  const std::int64_t held = sent["held_offline"];
+  EXPECT_GE(held, 2000) << "the outbox should hold thousands of taps";
+  const std::int64_t expected = sent["taps"].get<std::int64_t>() + sent["telemetry"].get<std::int64_t>();
+  const DbCounts stored = WaitForStored(expected, std::chrono::seconds(90));
+  ASSERT_EQ(stored.taps + stored.telemetry, expected);
+  store::Database database(db);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (database.QueryInt("SELECT count(*) FROM taps WHERE assessed = 0") > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_EQ(gateway.Stop(), 0);
+
+  const core::UnixMillis outage_end = *core::ParseRfc3339("2026-11-02T06:00:00Z") +
+                                      static_cast<core::UnixMillis>(offline_hours * 3600 * 1000);
+  auto count = [&](const std::string& sql) {
+    auto s = database.Prepare(sql);
+    s.Bind(1, device).Bind(2, outage_end);
+    s.Step();
+    return s.Int(0);
+  };
+  // Every tap from the outbox once, none refused.
+  EXPECT_EQ(count("SELECT count(*) FROM taps WHERE device_id = ?1 AND sent_at < ?2"), held);
+  EXPECT_EQ(count("SELECT count(DISTINCT msg_id) FROM taps WHERE device_id = ?1 AND sent_at < ?2"), held);
+  EXPECT_EQ(database.QueryInt("SELECT count(*) FROM rejected_messages"), 0);
+  // Assessed at the times they were made, within the outage, though every one of them was
+  // stored after taps that other handhelds made once the outage was over.
+  const std::int64_t inspections = count("SELECT count(*) FROM inspections WHERE device_id = ?1 AND ended_at < ?2");
+  EXPECT_GE(inspections * 2, held - 2);
+  EXPECT_EQ(count("SELECT count(*) FROM inspections WHERE device_id = ?1 AND ended_at < ?2 "
+                  "AND verdict IN ('verified', 'verified_with_defects')"),
+            inspections);
+  EXPECT_EQ(count("SELECT count(*) FROM inspections i JOIN taps t ON t.id = i.end_tap_id "
+                  "WHERE i.device_id = ?1 AND i.ended_at = t.read_at AND i.ended_at < ?2 "
+                  "AND t.id > (SELECT min(id) FROM taps WHERE read_at > ?2)"),
+            inspections);
+}
+
+}  // namespace
+}  // namespace fieldproof::testing
