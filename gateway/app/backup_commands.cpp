@@ -91,17 +91,18 @@ std::optional<int> BackupCommands::Run(const std::string& db_path) {
   }
   if (*backup_) {
     std::cout << "backup of " << db_path << " written to " << to_ << "\n";
-  } else {
-    std::cout << "restored " << from_ << " to " << db_path << "\n";
-    if (!outcome.summary.moved_aside.empty()) {
-      std::cout << "  replaced file   moved to " << outcome.summary.moved_aside << "\n";
-    }
-    if (outcome.summary.schema_version < store::LatestSchemaVersion()) {
-      std::cout << "  note            the gateway migrates it to schema version "
-                << store::LatestSchemaVersion() << " when it starts\n";
-    }
+    PrintSummary(outcome.summary, pages_per_step_);
+    return 0;
   }
+  std::cout << "restored " << from_ << " to " << db_path << "\n";
   PrintSummary(outcome.summary, pages_per_step_);
+  if (!outcome.summary.moved_aside.empty()) {
+    std::cout << "  replaced file   moved to " << outcome.summary.moved_aside << "\n";
+  }
+  if (outcome.summary.schema_version < store::LatestSchemaVersion()) {
+    std::cout << "  note            the gateway migrates it to schema version "
+              << store::LatestSchemaVersion() << " when it starts\n";
+  }
   return 0;
 }
 
