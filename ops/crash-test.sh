@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The long crash test (docs/reliability.md): the simulator publishes 200,000 QoS 1
+# messages while the gateway is killed with SIGKILL at random moments (12 times) and
+# restarted, and the broker (persistence on) is restarted twice; at the end every message
+# the broker accepted must be in the database exactly once. The suite runs a short variant
+# of the same test (CrashTest in integration_test).
+# Environment: FIELDPROOF_CRASH_MESSAGES, FIELDPROOF_CRASH_KILLS,
+# FIELDPROOF_CRASH_BROKER_RESTARTS, FIELDPROOF_CRASH_SEED override the sizes.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${FIELDPROOF_BUILD_DIR:-$root/build}
+"$root/ops/build.sh" integration_test >/dev/null
+export FIELDPROOF_CRASH_MESSAGES=${FIELDPROOF_CRASH_MESSAGES:-200000}
+export FIELDPROOF_CRASH_KILLS=${FIELDPROOF_CRASH_KILLS:-12}
+export FIELDPROOF_CRASH_BROKER_RESTARTS=${FIELDPROOF_CRASH_BROKER_RESTARTS:-2}
+export FIELDPROOF_CRASH_SEED=${FIELDPROOF_CRASH_SEED:-$RANDOM}
+echo "crash test: $FIELDPROOF_CRASH_MESSAGES messages, $FIELDPROOF_CRASH_KILLS SIGKILLs," \
+     "$FIELDPROOF_CRASH_BROKER_RESTARTS broker restarts, seed $FIELDPROOF_CRASH_SEED"
+"$build/tests/integration/integration_test" --gtest_filter='CrashTest.*' --gtest_brief=1
