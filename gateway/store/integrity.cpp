@@ -37,8 +37,8 @@ IntegrityReport CheckIntegrity(const std::string& path, IntegrityCheckMode mode,
     return report;
   };
 
-  // Read-write without create: a hot WAL left by a crash must be recovered before it can
-  // be checked, and a path that vanished meanwhile must not become an empty database.
+  // Read-write without create: reading a WAL database needs its -shm, and a path that
+  // vanished meanwhile must not become an empty database.
   sqlite3* raw = nullptr;
   const int open_rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
   std::unique_ptr<sqlite3, CloseConnection> db(raw);
@@ -46,6 +46,9 @@ IntegrityReport CheckIntegrity(const std::string& path, IntegrityCheckMode mode,
     return finish(raw ? sqlite3_errmsg(raw) : sqlite3_errstr(open_rc));
   }
   sqlite3_busy_timeout(db.get(), 5000);
+  // Looking must not write: a WAL left by a crash stays where it is, not folded into a
+  // file that may be damaged.
+  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   // SQLite stops after this many lines; enough to say how bad it is.
   const std::string sql = "PRAGMA " + report.check + "(100)";
   sqlite3_stmt* raw_statement = nullptr;
