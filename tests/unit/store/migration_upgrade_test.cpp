@@ -178,8 +178,6 @@ std::string Schema(Database& db) {
   return out;
 }
 
-// Every row of every table, for the columns `columns_of` names (those the table had before
-// the migration), as SQL literals in a stable order.
 using ColumnsByTable = std::map<std::string, std::vector<Column>>;
 
 ColumnsByTable ColumnsOfEveryTable(Database& db) {
@@ -188,6 +186,8 @@ ColumnsByTable ColumnsOfEveryTable(Database& db) {
   return columns;
 }
 
+// Every row of every table in `tables`, in the columns listed there (those the table had
+// before the migration), as SQL literals in a stable order.
 std::map<std::string, std::vector<std::string>> Rows(Database& db, const ColumnsByTable& tables) {
   std::map<std::string, std::vector<std::string>> rows;
   for (const auto& [table, columns] : tables) {
