@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev libxml2-utils
   mosquitto mosquitto-clients
   chromium
+  clang libclang-rt-14-dev  # the fuzz targets: clang-14 and its libFuzzer + sanitizer runtimes
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -40,12 +40,49 @@ struct RowProblem {
   std::string reason;
 };
 
+// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF. Registry text ends
+// up in JSON (API, exports), whose writer refuses anything else.
+bool IsUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char lead = byte(i);
+    std::size_t length = 0;
+    unsigned char min_second = 0x80, max_second = 0xBF;
+    if (lead < 0x80) {
+      length = 1;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) min_second = 0xA0;  // Overlong.
+      if (lead == 0xED) max_second = 0x9F;  // Surrogates.
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) min_second = 0x90;  // Overlong.
+      if (lead == 0xF4) max_second = 0x8F;  // Above U+10FFFF.
+    } else {
+      return false;
+    }
+    if (i + length > s.size()) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const unsigned char lo = k == 1 ? min_second : 0x80, hi = k == 1 ? max_second : 0xBF;
+      if (byte(i + k) < lo || byte(i + k) > hi) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
 class Row {
  public:
   Row(const std::vector<std::string>& fields, const std::map<std::string, std::size_t>& columns)
       : fields_(fields), columns_(columns) {}
 
-  std::string Text(const std::string& column) const { return Trim(fields_[columns_.at(column)]); }
+  std::string Text(const std::string& column) const {
+    std::string text = Trim(fields_[columns_.at(column)]);
+    if (!IsUtf8(text)) throw RowProblem{column + ": not valid UTF-8 (save the file as UTF-8)"};
+    return text;
+  }
 
   long long Integer(const std::string& column) const {
     const std::string text = Text(column);

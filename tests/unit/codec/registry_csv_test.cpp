@@ -294,6 +294,29 @@ TEST(AssetsCsvTest, ErrorsAreSortedByLineAndLinesCountMultilineRecords) {
   EXPECT_NE(ErrorAt(file.errors, 5)->reason.find("closing quote"), std::string::npos);
 }
 
+// Found by tests/fuzz/registry_csv_fuzz: a Latin-1 file was imported as is, and the API's
+// asset list (JSON) then failed for the whole site.
+TEST(AssetsCsvTest, TextThatIsNotUtf8IsARowError) {
+  const std::string text = std::string(kHeader) +
+                           "FS-1,FRA,T1,2,Gep\xE4" "ck,1,1,door,04000000000001,30,O,1\n"      // 2
+                           "FS-2,FRA,T1,2,Gep\xC3\xA4" "ck,1,1,door,04000000000002,30,O,1\n"  // 3
+                           "FS-3,FRA,T1,2,\xED\xA0\x80,1,1,door,04000000000003,30,O,1\n"  // 4
+                           "FS-4,FRA,T1,2,\xC0\xAF,1,1,door,04000000000004,30,O,1\n";     // 5
+  const auto file = ParseAssetsCsv(text);
+  ASSERT_EQ(file.rows.size(), 1u) << Describe(file.errors);
+  EXPECT_EQ(file.rows[0].record.location, "Gep\xC3\xA4" "ck");
+  ASSERT_EQ(file.errors.size(), 3u) << Describe(file.errors);
+  for (std::size_t line : {2u, 4u, 5u}) {
+    ASSERT_NE(ErrorAt(file.errors, line), nullptr) << line;
+    EXPECT_EQ(ErrorAt(file.errors, line)->reason,
+              "location: not valid UTF-8 (save the file as UTF-8)");
+  }
+  const auto technicians = ParseTechniciansCsv(
+      "technician_id,name,company,qualifications,sites\nT-1,M\xFCller,ACME,door,FRA\n");
+  ASSERT_EQ(technicians.errors.size(), 1u);
+  EXPECT_EQ(technicians.errors[0].reason, "name: not valid UTF-8 (save the file as UTF-8)");
+}
+
 // ---- Technicians ---------------------------------------------------------------------
 
 TEST(TechniciansCsvTest, ListsSplitOnSemicolonAndTrimmed) {
