@@ -57,7 +57,7 @@ void OutboxPublisher::LoadJournal(const std::string& path) {
   }
   std::rename(fresh.c_str(), path.c_str());
   for (auto& [seq, message] : pending) {
-    outbox_[seq] = Entry{mqtt::make_message(message.first, message.second, 1, false), false};
+    outbox_[seq] = Entry{mqtt::make_message(message.first, message.second, qos_, false), false};
     next_seq_ = std::max(next_seq_, seq + 1);
   }
   recovered_ = pending.size();
@@ -99,7 +99,7 @@ void OutboxPublisher::Send(const std::string& topic, const std::string& payload)
       break;
     }
     const std::uint64_t seq = next_seq_++;
-    outbox_[seq] = Entry{mqtt::make_message(topic, payload, 1, false), online_};
+    outbox_[seq] = Entry{mqtt::make_message(topic, payload, qos_, false), online_};
     if (journal_.is_open()) journal_ << '+' << seq << ' ' << topic << ' ' << payload << std::endl;
     if (online_) to_publish.push_back(seq);
   }

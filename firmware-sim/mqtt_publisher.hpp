@@ -37,6 +37,10 @@ class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iact
   bool Flush(std::chrono::seconds timeout);
   void Disconnect();
 
+  // QoS of what is sent from now on: 1 (the default) or 2 (exactly once to the broker; the
+  // broker then bounds what it has in flight to the gateway, see docs/reliability.md).
+  void set_qos(int qos) { qos_ = qos; }
+
   std::uint64_t resent() const;
   std::size_t recovered() const { return recovered_; }  // Loaded from the journal at start.
 
@@ -57,6 +61,7 @@ class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iact
   mqtt::async_client client_;
   mqtt::connect_options options_;
   const std::size_t window_;
+  int qos_ = 1;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::map<std::uint64_t, Entry> outbox_;

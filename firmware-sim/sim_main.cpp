@@ -86,6 +86,7 @@ struct RunOptions {
   std::string summary_file;
   std::string outbox_file;
   bool repairs = true;
+  int qos = 1;
   double offline_hours = 0;  // The first handheld is out of coverage this long (simulated).
   mqtt_adapter::TlsFiles tls;  // With an ssl:// broker.
 };
@@ -114,6 +115,7 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
   sim::Scenario scenario(site, scenario_spec);
   sim::FaultInjector injector(faults);
   sim::OutboxPublisher publisher(o.broker, o.client_id, o.window, o.outbox_file, o.tls);
+  publisher.set_qos(o.qos);
   if (publisher.recovered() > 0) {
     std::cerr << "sim: " << publisher.recovered() << " unacknowledged messages recovered from "
               << o.outbox_file << "\n";
@@ -132,6 +134,7 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
   if (!offline_device.empty()) {
     offline = std::make_unique<sim::OutboxPublisher>(o.broker, o.client_id + "-" + offline_device,
                                                      std::size_t{1} << 20, "", o.tls);
+    offline->set_qos(o.qos);
   }
   auto end_outage = [&] {
     if (!offline || offline_back) return;
@@ -277,6 +280,9 @@ int main(int argc, char** argv) {
   run->add_option("--outbox", o.outbox_file,
                   "Journal file for the outbox (the handheld's own storage): unacknowledged "
                   "messages survive a restart and are sent first");
+  run->add_option("--qos", o.qos, "QoS of every message: 1, or 2 (exactly once to the broker)")
+      ->check(CLI::IsMember({1, 2}))
+      ->capture_default_str();
   run->add_option("--offline-hours", o.offline_hours,
                   "The first handheld starts out of coverage for this many simulated hours: its "
                   "taps wait in its outbox and arrive late, all at once")

@@ -5,7 +5,8 @@
 # the broker accepted must be in the database exactly once. The suite runs a short variant
 # of the same test (CrashTest in integration_test).
 # Environment: FIELDPROOF_CRASH_MESSAGES, FIELDPROOF_CRASH_KILLS,
-# FIELDPROOF_CRASH_BROKER_RESTARTS, FIELDPROOF_CRASH_SEED override the sizes.
+# FIELDPROOF_CRASH_BROKER_RESTARTS, FIELDPROOF_CRASH_SEED, FIELDPROOF_CRASH_PUBLISH_QOS (1 or 2)
+# and FIELDPROOF_CRASH_DRAIN_MINUTES (how long the last gateway may take) override them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FIELDPROOF_BUILD_DIR:-$root/build}
@@ -14,6 +15,8 @@ export FIELDPROOF_CRASH_MESSAGES=${FIELDPROOF_CRASH_MESSAGES:-200000}
 export FIELDPROOF_CRASH_KILLS=${FIELDPROOF_CRASH_KILLS:-12}
 export FIELDPROOF_CRASH_BROKER_RESTARTS=${FIELDPROOF_CRASH_BROKER_RESTARTS:-2}
 export FIELDPROOF_CRASH_SEED=${FIELDPROOF_CRASH_SEED:-$RANDOM}
-echo "crash test: $FIELDPROOF_CRASH_MESSAGES messages, $FIELDPROOF_CRASH_KILLS SIGKILLs," \
-     "$FIELDPROOF_CRASH_BROKER_RESTARTS broker restarts, seed $FIELDPROOF_CRASH_SEED"
+export FIELDPROOF_CRASH_PUBLISH_QOS=${FIELDPROOF_CRASH_PUBLISH_QOS:-1}
+export FIELDPROOF_CRASH_DRAIN_MINUTES=${FIELDPROOF_CRASH_DRAIN_MINUTES:-30}
+echo "crash test: $FIELDPROOF_CRASH_MESSAGES messages (QoS $FIELDPROOF_CRASH_PUBLISH_QOS)," \
+     "$FIELDPROOF_CRASH_KILLS SIGKILLs, $FIELDPROOF_CRASH_BROKER_RESTARTS broker restarts, seed $FIELDPROOF_CRASH_SEED"
 "$build/tests/integration/integration_test" --gtest_filter='CrashTest.*' --gtest_brief=1

@@ -6,6 +6,7 @@
 namespace fieldproof::mqtt_adapter {
 namespace {
 
+// Paho's key for a received QoS 2 PUBLISH (MQTT 3.1.1): "r-<packet id>".
 bool IsReceivedPublish(std::string_view key) { return key.starts_with("r-"); }
 
 }  // namespace
@@ -46,7 +47,7 @@ void IntakePersistence::put(const mqtt::string& key, const std::vector<mqtt::str
     // Paho parsed this packet before persisting it, so this cannot happen with a
     // well-formed stream; refusing makes Paho drop the connection, and the broker,
     // which still owns the message, sends it again.
-    spdlog::error("mqtt: received PUBLISH {} is not MQTT 3.1.1 ({} bytes); refused", key, bytes.size());
+    spdlog::error("mqtt: received PUBLISH {} cannot be parsed ({} bytes); refused", key, bytes.size());
     throw mqtt::persistence_exception();
   }
   on_publish_(std::move(publish->topic), std::move(publish->payload));

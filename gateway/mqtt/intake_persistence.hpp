@@ -23,7 +23,7 @@ struct PublishPacket {
   std::string payload;
 };
 
-// Parses an MQTT 3.1.1 PUBLISH packet (fixed header, topic, packet id, payload).
+// Parses an MQTT 3.1.1 PUBLISH packet: fixed header, topic, packet id, payload.
 std::optional<PublishPacket> ParsePublishPacket(std::string_view packet);
 
 class IntakePersistence : public mqtt::iclient_persistence {

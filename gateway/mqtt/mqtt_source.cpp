@@ -8,20 +8,33 @@ MqttSource::MqttSource(MqttConfig config, OnMessage on_message)
     : config_(std::move(config)),
       on_message_(std::move(on_message)),
       persistence_(on_message_),
-      client_(config_.broker_uri, config_.client_id,
-              mqtt::create_options(MQTTVERSION_3_1_1, static_cast<int>(kMaxQueuedPublishes)), &persistence_) {
+      client_(config_.broker_uri, config_.client_id, mqtt::create_options(MQTTVERSION_3_1_1),
+              &persistence_),
+      notice_client_(config_.broker_uri, config_.client_id + "-notices",
+                     mqtt::create_options_builder()
+                         .mqtt_version(MQTTVERSION_3_1_1)
+                         .send_while_disconnected(true, true)
+                         .max_buffered_messages(static_cast<int>(kMaxQueuedPublishes))
+                         .finalize()) {
   options_ = mqtt::connect_options_builder()
                  .clean_session(false)  // The broker keeps our subscriptions and queues
-                                        // QoS 1 messages while we are away.
+                                        // messages while we are away.
                  .keep_alive_interval(config_.keep_alive)
                  .automatic_reconnect(config_.min_retry, config_.max_retry)
                  .connect_timeout(std::chrono::seconds(10))
                  .finalize();
+  notice_options_ = mqtt::connect_options_builder()
+                        .clean_session(true)  // Nothing to keep: it only publishes.
+                        .keep_alive_interval(config_.keep_alive)
+                        .automatic_reconnect(config_.min_retry, config_.max_retry)
+                        .connect_timeout(std::chrono::seconds(10))
+                        .finalize();
   const TlsFiles tls = config_.tls;
   if (auto ssl = SslOptionsFor(config_.broker_uri, tls, [tls](const std::string& error) {
         spdlog::error("mqtt: TLS: {} ({})", error, DescribeTlsFiles(tls));
       })) {
-    options_.set_ssl(std::move(*ssl));
+    options_.set_ssl(*ssl);
+    notice_options_.set_ssl(std::move(*ssl));
     spdlog::info("mqtt: TLS to {} with {}", config_.broker_uri, DescribeTlsFiles(tls));
   }
   client_.set_callback(*this);
@@ -37,19 +50,24 @@ void MqttSource::Start() {
 void MqttSource::ConnectLoop() {
   // Paho's automatic reconnect covers lost connections; the first connection is ours
   // to retry (the broker may start after the gateway).
+  if (ConnectWithRetry(notice_client_, notice_options_)) ConnectWithRetry(client_, options_);
+}
+
+bool MqttSource::ConnectWithRetry(mqtt::async_client& client, const mqtt::connect_options& options) {
   auto delay = config_.min_retry;
   while (!stopping_) {
     try {
-      client_.connect(options_)->wait();
-      return;
+      client.connect(options)->wait();
+      return true;
     } catch (const mqtt::exception& e) {
-      spdlog::warn("mqtt: cannot connect to {}: {}; retrying in {}s", config_.broker_uri,
-                   e.what(), delay.count());
+      spdlog::warn("mqtt: {} cannot connect to {}: {}; retrying in {}s", client.get_client_id(),
+                   config_.broker_uri, e.what(), delay.count());
     }
     std::unique_lock lock(mutex_);
     stop_requested_.wait_for(lock, delay, [this] { return stopping_.load(); });
     delay = std::min(delay * 2, config_.max_retry);
   }
+  return false;
 }
 
 void MqttSource::connected(const std::string&) {
@@ -57,8 +75,8 @@ void MqttSource::connected(const std::string&) {
   // Subscribing again is harmless with a persistent session and needed without one.
   for (const auto& topic : config_.subscriptions) {
     try {
-      client_.subscribe(topic, 2);
-      spdlog::info("mqtt: subscribed to {} (QoS 2)", topic);
+      client_.subscribe(topic, config_.qos);
+      spdlog::info("mqtt: subscribed to {} (QoS {})", topic, config_.qos);
     } catch (const mqtt::exception& e) {
       spdlog::error("mqtt: subscribe {} failed: {}", topic, e.what());
     }
@@ -71,7 +89,7 @@ void MqttSource::connection_lost(const std::string& cause) {
 
 void MqttSource::message_arrived(mqtt::const_message_ptr message) {
   if (message->get_qos() == 2) return;  // Handed on already, from persistence_.
-  if (unprotected_deliveries_++ == 0) {
+  if (unprotected_deliveries_++ == 0 && config_.qos == 2) {
     spdlog::warn("mqtt: the broker delivers QoS {} to a QoS 2 subscription, so messages are "
                  "acknowledged before the gateway has them and a crash can lose some; set "
                  "`upgrade_outgoing_qos true` in mosquitto.conf (docs/reliability.md)",
@@ -106,7 +124,7 @@ void MqttSource::PublishLoop() {
     // backpressure); wait for it rather than drop the notice.
     for (auto wait = std::chrono::milliseconds(5);; wait = std::min(wait * 2, std::chrono::milliseconds(500))) {
       try {
-        client_.publish(topic, payload.data(), payload.size(), 1, false);
+        notice_client_.publish(topic, payload.data(), payload.size(), 1, false);
       } catch (const mqtt::exception& e) {
         if (e.get_return_code() == MQTTASYNC_MAX_BUFFERED_MESSAGES && !stopping_) {
           std::this_thread::sleep_for(wait);
@@ -131,14 +149,16 @@ void MqttSource::Stop() {
   spdlog::debug("mqtt: connector joined");
   if (publisher_.joinable()) publisher_.join();  // Sends what is queued first.
   spdlog::debug("mqtt: publisher joined");
-  try {
-    // Bounded: Paho may reconnect during a slow disconnect and never complete its token.
-    if (client_.is_connected() &&
-        !client_.disconnect(std::chrono::seconds(5))->wait_for(std::chrono::seconds(10))) {
-      spdlog::warn("mqtt: disconnect did not complete in 10 s; stopping anyway");
+  for (auto* client : {&client_, &notice_client_}) {
+    try {
+      // Bounded: Paho may reconnect during a slow disconnect and never complete its token.
+      if (client->is_connected() &&
+          !client->disconnect(std::chrono::seconds(5))->wait_for(std::chrono::seconds(10))) {
+        spdlog::warn("mqtt: {} did not disconnect in 10 s; stopping anyway", client->get_client_id());
+      }
+    } catch (const mqtt::exception& e) {
+      spdlog::warn("mqtt: disconnect {}: {}", client->get_client_id(), e.what());
     }
-  } catch (const mqtt::exception& e) {
-    spdlog::warn("mqtt: disconnect: {}", e.what());
   }
 }
 

@@ -4,7 +4,8 @@
 // Paho's thread. A QoS 2 message is handed on before Paho acknowledges it (PUBREC; see
 // intake_persistence.hpp), so when OnMessage has made it durable, a crash cannot lose it.
 // OnMessage may block to apply backpressure: Paho then stops reading the socket and the
-// broker queues.
+// broker queues. Notices go out on a second connection ("<client id>-notices"), so a burst
+// of notices never queues in front of the intake's acknowledgements.
 #include <mqtt/async_client.h>
 
 #include <atomic>
@@ -27,6 +28,9 @@ struct MqttConfig {
   std::string broker_uri = "tcp://127.0.0.1:18830";
   std::string client_id = "fieldproof-gateway";
   std::vector<std::string> subscriptions;
+  // 2: the broker keeps each message until the gateway has journaled it (with mosquitto's
+  // upgrade_outgoing_qos); 1: faster, but Paho acknowledges before the journal has it.
+  int qos = 2;
   std::chrono::seconds keep_alive{30};
   std::chrono::seconds min_retry{1};
   std::chrono::seconds max_retry{30};
@@ -59,6 +63,8 @@ class MqttSource : public virtual mqtt::callback {
   void connection_lost(const std::string& cause) override;
   void message_arrived(mqtt::const_message_ptr message) override;
   void ConnectLoop();
+  // Connects `client`, retrying until Stop(); false when stopped first.
+  bool ConnectWithRetry(mqtt::async_client& client, const mqtt::connect_options& options);
   void PublishLoop();
 
   static constexpr std::size_t kMaxQueuedPublishes = 10000;
@@ -68,6 +74,8 @@ class MqttSource : public virtual mqtt::callback {
   IntakePersistence persistence_;  // Before client_, which uses it until destroyed.
   mqtt::async_client client_;
   mqtt::connect_options options_;
+  mqtt::async_client notice_client_;  // Publishes only.
+  mqtt::connect_options notice_options_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::condition_variable stop_requested_;

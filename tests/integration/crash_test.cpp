@@ -41,6 +41,8 @@ TEST(CrashTest, KilledGatewayAndRestartedBrokerLoseNothingAndStoreNothingTwice) 
   const int kills = EnvInt("FIELDPROOF_CRASH_KILLS", 4);
   const int broker_restarts = EnvInt("FIELDPROOF_CRASH_BROKER_RESTARTS", 1);
   const unsigned seed = static_cast<unsigned>(EnvInt("FIELDPROOF_CRASH_SEED", 7));
+  const int publish_qos = EnvInt("FIELDPROOF_CRASH_PUBLISH_QOS", 1);
+  const int drain_minutes = EnvInt("FIELDPROOF_CRASH_DRAIN_MINUTES", 3);
 
   ScratchDir dir;
   Broker broker(dir);
@@ -70,7 +72,8 @@ TEST(CrashTest, KilledGatewayAndRestartedBrokerLoseNothingAndStoreNothingTwice) 
   });
   const auto start = std::chrono::steady_clock::now();
   const auto sent = RunSim(dir, broker, {"--messages", std::to_string(messages), "--duplicate-ratio",
-                                         "0.02", "--garbage-ratio", "0.01", "--window", "2000"});
+                                         "0.02", "--garbage-ratio", "0.01", "--window", "2000",
+                                         "--qos", std::to_string(publish_qos)});
   chaos.join();
   ASSERT_TRUE(sent["all_acknowledged"].get<bool>()) << "the broker did not accept everything";
   const std::int64_t expected = sent["taps"].get<std::int64_t>() + sent["telemetry"].get<std::int64_t>();
@@ -78,7 +81,7 @@ TEST(CrashTest, KilledGatewayAndRestartedBrokerLoseNothingAndStoreNothingTwice) 
 
   // The last gateway takes the rest of the backlog.
   DbCounts stored;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(drain_minutes);
   do {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     stored = CountRows(db);
@@ -98,11 +101,12 @@ TEST(CrashTest, KilledGatewayAndRestartedBrokerLoseNothingAndStoreNothingTwice) 
   }
   const int replayed = ReplayedFromJournal(logs);
   std::cout << "crash test: " << messages << " messages (" << sent["taps"] << " taps, "
-            << sent["telemetry"] << " telemetry) + " << sent["duplicates"] << " resends + "
-            << sent["garbage"] << " bad; " << kills << " SIGKILLs of the gateway, " << broker_restarts
-            << " broker restart(s); " << replayed << " message(s) replayed from the journal; stored "
-            << stored.taps << " taps, " << stored.telemetry << " telemetry, " << stored.rejected
-            << " rejected; " << elapsed.count() << " s\n";
+            << sent["telemetry"] << " telemetry, QoS " << publish_qos << ") + " << sent["duplicates"]
+            << " resends + " << sent["garbage"] << " bad; " << kills << " SIGKILLs of the gateway, "
+            << broker_restarts << " broker restart(s); " << replayed
+            << " message(s) replayed from the journal; stored " << stored.taps << " taps, "
+            << stored.telemetry << " telemetry, " << stored.rejected << " rejected; "
+            << elapsed.count() << " s\n";
 }
 
 }  // namespace

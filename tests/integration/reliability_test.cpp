@@ -98,7 +98,7 @@ TEST_F(ReliabilityTest, SlowStoreThrottlesIntakeAndDropsNothing) {
 TEST_F(ReliabilityTest, HandheldOfflineForHoursDeliversEveryTapOnceVerifiedAtItsOriginalTime) {
   Gateway gateway(dir, broker, VerifyingGatewayArgs(dir));
   const double offline_hours = 130;
-  const auto sent = RunSim(dir, broker, {"--messages", "40000", "--offline-hours", "130", "--no-repairs"});
+  const auto sent = RunSim(dir, broker, {"--messages", "40000", "--offline-hours", "130", "--no-repairs", "--qos", "2"});
   ASSERT_TRUE(sent["all_acknowledged"].get<bool>());
   const std::string device = sent["offline_device"];
   const std::int64_t held = sent["held_offline"];
