@@ -104,7 +104,12 @@ Database::Database(const std::string& path) : path_(path) {
   // WAL lets readers (CLI, HTTP) run beside the writer; NORMAL sync survives a
   // process crash (the WAL is in the OS page cache), trading only power-loss safety
   // of the last transactions for commit speed.
-  Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  try {
+    Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  } catch (...) {  // "file is not a database": no destructor runs, so close here.
+    sqlite3_close(db_);
+    throw;
+  }
 }
 
 Database::~Database() { sqlite3_close(db_); }
