@@ -43,6 +43,7 @@ TEST(CrashTest, KilledGatewayAndRestartedBrokerLoseNothingAndStoreNothingTwice) 
   const unsigned seed = static_cast<unsigned>(EnvInt("FIELDPROOF_CRASH_SEED", 7));
   const int publish_qos = EnvInt("FIELDPROOF_CRASH_PUBLISH_QOS", 1);
   const int drain_minutes = EnvInt("FIELDPROOF_CRASH_DRAIN_MINUTES", 3);
+  const int rate = EnvInt("FIELDPROOF_CRASH_RATE", 0);  // Messages/s; 0: as fast as possible.
 
   ScratchDir dir;
   Broker broker(dir);
@@ -51,11 +52,13 @@ TEST(CrashTest, KilledGatewayAndRestartedBrokerLoseNothingAndStoreNothingTwice) 
   Gateway gateway(dir, broker);
   std::vector<std::string> logs = {gateway.log()};
 
-  // Kills at random moments (0.2 to 1.2 s apart), while the simulator streams and
-  // afterwards while the gateway drains the broker's backlog; broker restarts in between.
+  // Kills at random moments (0.2 to 1.2 s apart, or spread over the stream when it has a
+  // rate), while the simulator streams and afterwards while the gateway drains the
+  // broker's backlog; broker restarts in between.
   std::thread chaos([&] {
     std::mt19937 rng(seed);
-    std::uniform_int_distribution<int> pause_ms(200, 1200);
+    const int mean_ms = rate > 0 ? messages * 1000 / rate / (kills + broker_restarts + 1) : 700;
+    std::uniform_int_distribution<int> pause_ms(mean_ms / 3, mean_ms * 5 / 3);
     std::vector<bool> restart_broker(static_cast<std::size_t>(kills), false);
     restart_broker.insert(restart_broker.end(), static_cast<std::size_t>(broker_restarts), true);
     std::shuffle(restart_broker.begin(), restart_broker.end(), rng);
@@ -73,7 +76,8 @@ TEST(CrashTest, KilledGatewayAndRestartedBrokerLoseNothingAndStoreNothingTwice) 
   const auto start = std::chrono::steady_clock::now();
   const auto sent = RunSim(dir, broker, {"--messages", std::to_string(messages), "--duplicate-ratio",
                                          "0.02", "--garbage-ratio", "0.01", "--window", "2000",
-                                         "--qos", std::to_string(publish_qos)});
+                                         "--qos", std::to_string(publish_qos), "--rate",
+                                         std::to_string(rate)});
   chaos.join();
   ASSERT_TRUE(sent["all_acknowledged"].get<bool>()) << "the broker did not accept everything";
   const std::int64_t expected = sent["taps"].get<std::int64_t>() + sent["telemetry"].get<std::int64_t>();
