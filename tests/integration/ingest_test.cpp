@@ -27,6 +27,12 @@ void ExpectExactly(const nlohmann::json& sent, DbCounts stored) {
   EXPECT_TRUE(sent["all_acknowledged"].get<bool>());
 }
 
+// The gateway has taken everything the simulator sent (the broker holds it until then).
+void AwaitAll(const std::string& db, const nlohmann::json& sent) {
+  WaitForRows(db, sent["taps"].get<std::int64_t>(), sent["telemetry"].get<std::int64_t>(),
+              sent.value("garbage", std::int64_t{0}));
+}
+
 class IngestTest : public ::testing::Test {
  protected:
   ScratchDir dir;
@@ -38,6 +44,7 @@ class IngestTest : public ::testing::Test {
 TEST_F(IngestTest, StoresEveryGoodMessageOnce) {
   Gateway gateway(dir, broker);
   const auto sent = RunSim(dir, broker, {"--messages", "3000"});
+  AwaitAll(db, sent);
   ASSERT_EQ(gateway.Stop(), 0);
   ASSERT_EQ(sent["taps"].get<int>() + sent["telemetry"].get<int>(), 3000);
   EXPECT_GT(sent["taps"].get<int>(), 100);
@@ -49,6 +56,7 @@ TEST_F(IngestTest, DuplicatesAndGarbageInterleavedGiveExactCounts) {
   Gateway gateway(dir, broker);
   const auto sent = RunSim(
       dir, broker, {"--messages", "4000", "--duplicate-ratio", "0.25", "--garbage-ratio", "0.1"});
+  AwaitAll(db, sent);
   ASSERT_EQ(gateway.Stop(), 0);
   EXPECT_GT(sent["duplicates"].get<int>(), 500);
   // Every kind of garbage the simulator makes was exercised.
@@ -61,6 +69,7 @@ TEST_F(IngestTest, DroppedHandheldLinksResendWithoutDoubleStoring) {
   const auto sent = RunSim(dir, broker,
                            {"--messages", "4000", "--drop-connection-every", "700",
                             "--garbage-ratio", "0.05"});
+  AwaitAll(db, sent);
   ASSERT_EQ(gateway.Stop(), 0);
   EXPECT_GT(sent["sent_after_reconnect"].get<int>(), 0);
   ExpectExactly(sent, CountRows(db));
@@ -79,6 +88,7 @@ TEST_F(IngestTest, GatewayRestartMidStreamLosesNothing) {
   restarter.join();
   // Let the restarted gateway take the broker's backlog before stopping it.
   std::this_thread::sleep_for(std::chrono::seconds(2));
+  AwaitAll(db, sent);
   ASSERT_EQ(gateway.Stop(), 0);
   ExpectExactly(sent, CountRows(db));
 }
@@ -91,7 +101,8 @@ TEST_F(IngestTest, BrokerRestartKeepsWhatItQueuedForTheStoppedGateway) {
   const auto second = RunSim(dir, broker, {"--messages", "1500", "--skip", "1500"});
   broker.Restart();  // ...and must still have them after a restart (persistence on).
   gateway.Start();
-  std::this_thread::sleep_for(std::chrono::seconds(3));
+  WaitForRows(db, first["taps"].get<int>() + second["taps"].get<int>(),
+              first["telemetry"].get<int>() + second["telemetry"].get<int>(), 0);
   ASSERT_EQ(gateway.Stop(), 0);
   const DbCounts stored = CountRows(db);
   EXPECT_EQ(stored.taps, first["taps"].get<int>() + second["taps"].get<int>());
@@ -109,6 +120,7 @@ TEST_F(IngestTest, BrokerRestartMidStreamLosesNothing) {
                                          "--garbage-ratio", "0.05"});
   restarter.join();
   std::this_thread::sleep_for(std::chrono::seconds(2));
+  AwaitAll(db, sent);
   ASSERT_EQ(gateway.Stop(), 0);
   ExpectExactly(sent, CountRows(db));
 }
@@ -117,6 +129,7 @@ TEST_F(IngestTest, IntakeSlowsButDropsNothingWithATinyInFlightWindow) {
   Gateway gateway(dir, broker, {"--max-in-flight", "4", "--max-batch", "2"});
   const auto sent =
       RunSim(dir, broker, {"--messages", "2000", "--garbage-ratio", "0.05"});
+  AwaitAll(db, sent);
   ASSERT_EQ(gateway.Stop(), 0);
   ExpectExactly(sent, CountRows(db));
 }
@@ -220,7 +233,12 @@ TEST_F(IngestTest, KilledHandheldDeliversItsOutboxAfterRestart) {
   const auto resumed = RunSim(dir, broker, {"--messages", "1", "--skip", std::to_string(generated),
                                             "--outbox", outbox});
   EXPECT_GT(resumed["recovered_from_outbox"].get<int>(), 0);
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+       std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(std::chrono::milliseconds(100))) {
+    const DbCounts now = CountRows(db);
+    if (now.taps + now.telemetry >= generated + 1) break;
+  }
   ASSERT_EQ(gateway.Stop(), 0);
   const DbCounts stored = CountRows(db);
   EXPECT_EQ(stored.taps + stored.telemetry, generated + 1);

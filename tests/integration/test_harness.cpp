@@ -289,6 +289,18 @@ nlohmann::json RunSim(const ScratchDir& dir, const Broker& broker, std::vector<s
   return summary;
 }
 
+DbCounts WaitForRows(const std::string& db, std::int64_t taps, std::int64_t telemetry,
+                     std::int64_t rejected, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  DbCounts stored = CountRows(db);
+  while ((stored.taps < taps || stored.telemetry < telemetry || stored.rejected < rejected) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stored = CountRows(db);
+  }
+  return stored;
+}
+
 DbCounts CountRows(const std::string& db_path) {
   store::Database db(db_path);
   DbCounts counts;

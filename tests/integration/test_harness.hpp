@@ -138,5 +138,9 @@ struct DbCounts {
   std::map<std::string, std::int64_t> rejected_by_reason;
 };
 DbCounts CountRows(const std::string& db);
+// Polls until the database holds at least these rows: when the simulator returns, the
+// broker has everything, but the gateway may still be taking its backlog.
+DbCounts WaitForRows(const std::string& db, std::int64_t taps, std::int64_t telemetry,
+                     std::int64_t rejected, std::chrono::seconds timeout = std::chrono::seconds(90));
 
 }  // namespace fieldproof::testing
