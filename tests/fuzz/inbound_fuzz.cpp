@@ -3,7 +3,9 @@
 // Properties: an accepted message re-encodes to a payload that decodes to the same encoding;
 // a rejection always yields a notice that encodes (whatever bytes it echoes).
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <variant>
 
 #include "gateway/codec/inbound.hpp"
 #include "gateway/codec/message_codec.hpp"
