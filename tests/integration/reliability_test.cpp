@@ -97,12 +97,12 @@ TEST_F(ReliabilityTest, SlowStoreThrottlesIntakeAndDropsNothing) {
 
 TEST_F(ReliabilityTest, HandheldOfflineForHoursDeliversEveryTapOnceVerifiedAtItsOriginalTime) {
   Gateway gateway(dir, broker, VerifyingGatewayArgs(dir));
-  const double offline_hours = 130;
-  const auto sent = RunSim(dir, broker, {"--messages", "40000", "--offline-hours", "130", "--no-repairs", "--qos", "2"});
+  const double offline_hours = 100;
+  const auto sent = RunSim(dir, broker, {"--messages", "30000", "--offline-hours", "100", "--no-repairs", "--qos", "2", "--rate", "3000"});
   ASSERT_TRUE(sent["all_acknowledged"].get<bool>());
   const std::string device = sent["offline_device"];
   const std::int64_t held = sent["held_offline"];
-  EXPECT_GE(held, 2000) << "the outbox should hold thousands of taps";
+  EXPECT_GE(held, 1500) << "the outbox should hold thousands of taps";
   const std::int64_t expected = sent["taps"].get<std::int64_t>() + sent["telemetry"].get<std::int64_t>();
   // The outbox arrives all at once: the gateway takes a while to catch up
   // (docs/reliability.md, the broker's in-flight limit).
