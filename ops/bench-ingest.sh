@@ -27,7 +27,7 @@ if [ "${FIELDPROOF_VERIFY:-0}" = 1 ]; then
   verify_args=(--master-key-file "$run/master.key" --asset-types "$root/ops/asset-types.json"
                --no-clock-correction)
 fi
-start_gateway "$db" "$port" --no-http --stats-interval 5 --intake-qos "${FIELDPROOF_INTAKE_QOS:-2}" "${verify_args[@]}"
+start_gateway "$db" "$port" --no-http --stats-interval 5 "${verify_args[@]}"
 
 stored() {
   "$build/gateway/app/fieldproof" --db "$db" stats --json > "$run/stats.json"

@@ -181,7 +181,7 @@ std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify:
   metric("fieldproof_intake_paused", "gauge", "1 while the store or the journal fails and intake waits.",
          sample("fieldproof_intake_paused", "", pipeline.IntakeProblem().empty() ? 0 : 1));
   metric("fieldproof_mqtt_unprotected_deliveries_total", "counter",
-         "Messages the broker delivered below QoS 2 (acknowledged before journaled; see upgrade_outgoing_qos).",
+         "Messages the broker delivered with QoS 0 (not kept by the broker; see upgrade_outgoing_qos).",
          sample("fieldproof_mqtt_unprotected_deliveries_total", "", unprotected_deliveries));
   if (verifier) {
     const auto& v = verifier->metrics();
@@ -208,12 +208,6 @@ int main(int argc, char** argv) {
   app.add_option("--journal-dir", o.journal_dir,
                  "Intake journal: each message is written here before the broker is answered "
                  "(default: <db>.journal)");
-  app.add_option("--intake-qos", o.mqtt.qos,
-                 "QoS of the intake subscription: 2 makes the broker keep each message until the "
-                 "journal has it (with upgrade_outgoing_qos; crash-safe, slower), 1 is faster but "
-                 "a crash can lose what Paho had acknowledged (docs/reliability.md)")
-      ->check(CLI::IsMember({1, 2}))
-      ->capture_default_str();
   app.add_flag("--journal-sync", o.journal_sync,
                "fdatasync each journal record: survives power loss, not just a crash (slower)");
   app.add_option("--broker", o.mqtt.broker_uri, "MQTT broker URI")->capture_default_str();

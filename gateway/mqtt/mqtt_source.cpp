@@ -7,9 +7,9 @@ namespace fieldproof::mqtt_adapter {
 MqttSource::MqttSource(MqttConfig config, OnMessage on_message)
     : config_(std::move(config)),
       on_message_(std::move(on_message)),
-      persistence_(on_message_),
-      client_(config_.broker_uri, config_.client_id, mqtt::create_options(MQTTVERSION_3_1_1),
-              &persistence_),
+      // No client persistence: the intake journal is ours, and what is not in it yet is
+      // still the broker's.
+      client_(config_.broker_uri, config_.client_id, mqtt::create_options(MQTTVERSION_3_1_1)),
       notice_client_(config_.broker_uri, config_.client_id + "-notices",
                      mqtt::create_options_builder()
                          .mqtt_version(MQTTVERSION_3_1_1)
@@ -75,8 +75,8 @@ void MqttSource::connected(const std::string&) {
   // Subscribing again is harmless with a persistent session and needed without one.
   for (const auto& topic : config_.subscriptions) {
     try {
-      client_.subscribe(topic, config_.qos);
-      spdlog::info("mqtt: subscribed to {} (QoS {})", topic, config_.qos);
+      client_.subscribe(topic, kIntakeQos);
+      spdlog::info("mqtt: subscribed to {} (QoS {})", topic, kIntakeQos);
     } catch (const mqtt::exception& e) {
       spdlog::error("mqtt: subscribe {} failed: {}", topic, e.what());
     }
@@ -88,12 +88,11 @@ void MqttSource::connection_lost(const std::string& cause) {
 }
 
 void MqttSource::message_arrived(mqtt::const_message_ptr message) {
-  if (message->get_qos() == 2) return;  // Handed on already, from persistence_.
-  if (unprotected_deliveries_++ == 0 && config_.qos == 2) {
-    spdlog::warn("mqtt: the broker delivers QoS {} to a QoS 2 subscription, so messages are "
-                 "acknowledged before the gateway has them and a crash can lose some; set "
-                 "`upgrade_outgoing_qos true` in mosquitto.conf (docs/reliability.md)",
-                 message->get_qos());
+  // Returning lets Paho send the PUBACK; on_message_ returns once the journal has it.
+  if (message->get_qos() == 0 && unprotected_deliveries_++ == 0) {
+    spdlog::warn("mqtt: the broker delivers QoS 0 messages, which it does not keep until the "
+                 "gateway has them; set `upgrade_outgoing_qos true` in mosquitto.conf "
+                 "(docs/reliability.md)");
   }
   on_message_(message->get_topic(), message->get_payload_str());
 }

@@ -1,8 +1,9 @@
 #pragma once
-// Connects to the broker with a persistent session (clean session off) and QoS 2
+// Connects to the broker with a persistent session (clean session off) and QoS 1
 // subscriptions, reconnects with backoff, and hands each message to OnMessage on
-// Paho's thread. A QoS 2 message is handed on before Paho acknowledges it (PUBREC; see
-// intake_persistence.hpp), so when OnMessage has made it durable, a crash cannot lose it.
+// Paho's receive thread. Paho (C 1.3) sends the PUBACK only when that call has returned,
+// so when OnMessage has made the message durable, a crash cannot lose it: the broker
+// still owns every message it has no PUBACK for (docs/reliability.md).
 // OnMessage may block to apply backpressure: Paho then stops reading the socket and the
 // broker queues. Notices go out on a second connection ("<client id>-notices"), so a burst
 // of notices never queues in front of the intake's acknowledgements.
@@ -19,7 +20,6 @@
 #include <thread>
 #include <vector>
 
-#include "gateway/mqtt/intake_persistence.hpp"
 #include "gateway/mqtt/tls_options.hpp"
 
 namespace fieldproof::mqtt_adapter {
@@ -28,9 +28,6 @@ struct MqttConfig {
   std::string broker_uri = "tcp://127.0.0.1:18830";
   std::string client_id = "fieldproof-gateway";
   std::vector<std::string> subscriptions;
-  // 2: the broker keeps each message until the gateway has journaled it (with mosquitto's
-  // upgrade_outgoing_qos); 1: faster, but Paho acknowledges before the journal has it.
-  int qos = 2;
   std::chrono::seconds keep_alive{30};
   std::chrono::seconds min_retry{1};
   std::chrono::seconds max_retry{30};
@@ -54,8 +51,8 @@ class MqttSource : public virtual mqtt::callback {
   // kMaxQueuedPublishes wait, the newest is dropped and logged.
   void Publish(std::string topic, std::string payload);
 
-  // Messages the broker delivered with QoS 0 or 1 (acknowledged before they were handed
-  // on): the broker is not set up with upgrade_outgoing_qos.
+  // Messages the broker delivered with QoS 0 (never acknowledged, so the broker kept no
+  // copy): the broker is not set up with upgrade_outgoing_qos.
   std::uint64_t unprotected_deliveries() const { return unprotected_deliveries_; }
 
  private:
@@ -68,10 +65,10 @@ class MqttSource : public virtual mqtt::callback {
   void PublishLoop();
 
   static constexpr std::size_t kMaxQueuedPublishes = 10000;
+  static constexpr int kIntakeQos = 1;
 
   MqttConfig config_;
   OnMessage on_message_;
-  IntakePersistence persistence_;  // Before client_, which uses it until destroyed.
   mqtt::async_client client_;
   mqtt::connect_options options_;
   mqtt::async_client notice_client_;  // Publishes only.

@@ -139,7 +139,7 @@ Broker::Broker(const ScratchDir& dir) : dir_(dir), port_(FreeLoopbackPort()) {
        << "max_queued_messages 1000000\n"
        << "max_inflight_messages 1000\n"
        << "max_packet_size 1048576\n"
-       // The gateway's durability boundary needs QoS 2 deliveries (docs/reliability.md).
+       // Acknowledged deliveries to the gateway, even of QoS 0 messages (docs/reliability.md).
        << "upgrade_outgoing_qos true\n";
   conf.close();
   Start();
