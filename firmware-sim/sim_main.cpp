@@ -85,6 +85,7 @@ struct RunOptions {
   std::size_t window = 1000;
   std::string summary_file;
   std::string outbox_file;
+  std::string publish_log;  // "<msg_id> <unix ns>" per good message, for latency benchmarks.
   bool repairs = true;
   int qos = 1;
   double offline_hours = 0;  // The first handheld is out of coverage this long (simulated).
@@ -152,6 +153,8 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   };
   double last_progress = 0;
+  std::ofstream publish_log;
+  if (!o.publish_log.empty()) publish_log.open(o.publish_log);
   while ((o.messages == 0 || taps + telemetry < o.messages) &&
          (o.duration_s <= 0 || elapsed() < o.duration_s)) {
     const sim::Outbound message = scenario.Next();
@@ -163,6 +166,12 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
       std::this_thread::sleep_for(std::chrono::duration<double>(sent / o.rate - elapsed()));
     }
     if (offline && message.at >= offline_until) end_outage();
+    if (publish_log.is_open()) {
+      publish_log << message.msg_id << ' '
+                  << std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count()
+                  << '\n';
+    }
     if (offline && !offline_back && message.sender == offline_device) {
       offline->Send(message.topic, message.payload);
       ++held_offline;
@@ -277,6 +286,9 @@ int main(int argc, char** argv) {
   run->add_option("--drop-connection-every", o.drop_every, "Drop and re-establish the link every N messages")->capture_default_str();
   run->add_option("--window", o.window, "Unacknowledged messages in flight at most")->capture_default_str()->check(CLI::Range(1, 65535));
   run->add_option("--summary", o.summary_file, "Also write the summary JSON to this file");
+  run->add_option("--publish-log", o.publish_log,
+                  "Write \"<msg_id> <unix ns>\" for each good message as it is published "
+                  "(for measuring publish-to-commit latency)");
   run->add_option("--outbox", o.outbox_file,
                   "Journal file for the outbox (the handheld's own storage): unacknowledged "
                   "messages survive a restart and are sent first");

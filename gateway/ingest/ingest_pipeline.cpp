@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
-#include <future>
 #include <thread>
 
 #include "gateway/codec/inbound.hpp"
@@ -46,10 +45,7 @@ void IngestPipeline::Deliver(std::string topic, std::string payload) {
   Admit();
   const core::UnixMillis received_at = clock_();
   const std::uint64_t journal_seq = journal_ ? Journal(topic, payload, received_at) : 0;
-  boost::asio::post(io_, [this, topic = std::move(topic), payload = std::move(payload), received_at,
-                          journal_seq]() mutable {
-    Decode(std::move(topic), std::move(payload), received_at, journal_seq);
-  });
+  Decode(std::move(topic), std::move(payload), received_at, journal_seq);
 }
 
 std::uint64_t IngestPipeline::Journal(std::string_view topic, std::string_view payload,
@@ -82,9 +78,7 @@ std::size_t IngestPipeline::ReplayJournal() {
   for (JournalRecord& record : records) {
     Admit();
     ++metrics_.replayed;
-    boost::asio::post(io_, [this, record = std::move(record)]() mutable {
-      Decode(std::move(record.topic), std::move(record.payload), record.received_at, record.seq);
-    });
+    Decode(std::move(record.topic), std::move(record.payload), record.received_at, record.seq);
   }
   return records.size();
 }
@@ -179,13 +173,6 @@ void IngestPipeline::OnCommitted(std::vector<store::PendingEvent> events,
   }
 }
 
-void IngestPipeline::Close() {
-  // Decode tasks already posted must reach the writer before it closes; a marker
-  // posted behind them tells when they have.
-  std::promise<void> decoded_all;
-  boost::asio::post(io_, [&] { decoded_all.set_value(); });
-  decoded_all.get_future().wait();
-  writer_.Close();
-}
+void IngestPipeline::Close() { writer_.Close(); }
 
 }  // namespace fieldproof::ingest

@@ -1,8 +1,8 @@
 #pragma once
-// Threads: Deliver() runs on the MQTT client's thread and only admits, journals and
-// posts; decoding runs on the Asio executor (one thread: events reach the writer in
-// journal order); SQLite runs on the BatchWriter's thread; notices are handed back to
-// the Asio executor for publishing.
+// Threads: Deliver() runs on the MQTT client's thread and admits, journals and decodes
+// (so events reach the writer in journal order, with no hand-over to another thread per
+// message); SQLite runs on the BatchWriter's thread; notices are handed to the Asio
+// executor for publishing.
 #include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -73,7 +73,7 @@ class IngestPipeline {
   std::string IntakeProblem() const;
 
   // After the source has stopped delivering: writes everything admitted, then stops the
-  // writer. Call from outside the Asio thread or before it runs (it waits on it).
+  // writer.
   void Close();
 
   // Called on the writer thread after a commit that stored taps (wakes the verifier).

@@ -3,7 +3,7 @@
 namespace fieldproof::store {
 
 core::MaintenanceRecord RecordChain::Append(core::MaintenanceRecord r) {
-  auto head = db_.Prepare(
+  auto& head = sql_.Get(
       "SELECT seq, hash FROM maintenance_records WHERE site = ? ORDER BY seq DESC LIMIT 1");
   head.Bind(1, r.site);
   if (head.Step()) {
@@ -15,7 +15,7 @@ core::MaintenanceRecord RecordChain::Append(core::MaintenanceRecord r) {
     r.prev_hash = std::string(core::kGenesisHash);
   }
   r.hash = core::RecordHash(r, hash_);
-  auto insert = db_.Prepare(
+  auto& insert = sql_.Get(
       "INSERT INTO maintenance_records (site, seq, kind, inspection_id, asset_id, technician_id, "
       "started_at, ended_at, verdict, checklist, defects, evidence, next_due_at, reviewer, "
       "reason, recorded_at, prev_hash, hash, work_order_id) "

@@ -11,7 +11,7 @@ namespace fieldproof::store {
 
 class RecordChain {
  public:
-  RecordChain(Database& db, core::HashFn hash) : db_(db), hash_(std::move(hash)) {}
+  RecordChain(Database& db, core::HashFn hash) : db_(db), hash_(std::move(hash)), sql_(db) {}
 
   // Sets seq, prev_hash and hash from the site's chain head, then inserts.
   core::MaintenanceRecord Append(core::MaintenanceRecord record);
@@ -21,6 +21,7 @@ class RecordChain {
  private:
   Database& db_;
   core::HashFn hash_;
+  StatementCache sql_;  // Append runs once per verified inspection: prepare once.
 };
 
 }  // namespace fieldproof::store

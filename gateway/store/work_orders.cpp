@@ -7,6 +7,7 @@ namespace fieldproof::store {
 std::vector<std::string> OpenWorkOrders(Database& db, const std::string& site,
                                         const std::string& asset_id, std::int64_t inspection_id,
                                         const std::string& defects_json, core::UnixMillis now) {
+  if (defects_json == "[]") return {};  // Most inspections: skip preparing the statement.
   auto insert = db.Prepare(
       "INSERT INTO work_orders (site, asset_id, inspection_id, defect_code, severity, note, "
       "created_at) SELECT ?, ?, ?, json_extract(value, '$.code'), "

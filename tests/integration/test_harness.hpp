@@ -40,6 +40,7 @@ class Process {
   // Exit code, or -signal when killed; nullopt on timeout.
   std::optional<int> Wait(std::chrono::milliseconds timeout);
   const std::string& log_file() const { return log_file_; }
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
@@ -65,6 +66,7 @@ class Broker {
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   void Restart();
   void Signal(int signal) const { process_->Signal(signal); }  // SIGSTOP/SIGCONT: a hung broker.
+  pid_t pid() const { return process_->pid(); }
 
  private:
   void Start();
@@ -85,6 +87,7 @@ class Gateway {
   std::string db() const { return db_; }
   const std::string& log() const { return log_; }  // Of the current run.
   int HttpPort() const;  // The API's port (the harness asks for any free one).
+  pid_t pid() const { return process_->pid(); }
 
  private:
   const ScratchDir& dir_;

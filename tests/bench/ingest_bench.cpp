@@ -1,0 +1,424 @@
+// End-to-end ingest against the broker's own ceiling (issue 7), with real processes: a
+// mosquitto on a free loopback port, the simulator publishing a 30,000-asset site at full
+// rate with QoS 1, and
+//   1. the ceiling: the same load through the same broker to a subscriber that only counts;
+//   2. the gateway, verifying and committing to SQLite, at full rate;
+//   3. the gateway at half the ceiling's rate, for publish-to-commit latency;
+//   4. optionally (--long-messages), a long run that samples the gateway's resident memory.
+// Publish times come from the simulator (--publish-log); commit times from polling the
+// database for new rows every --poll-ms, so a latency is at most that much late.
+//   ops/bench-ingest.sh [--seconds 20] [--long-messages 10000000]
+#include <mqtt/async_client.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+
+#include "gateway/core/topic.hpp"
+#include "gateway/store/sqlite_db.hpp"
+#include "tests/integration/test_harness.hpp"
+
+namespace fp = fieldproof;
+using fp::testing::Broker;
+using fp::testing::Gateway;
+using fp::testing::Process;
+using fp::testing::ScratchDir;
+
+namespace {
+
+std::int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct Options {
+  double seconds = 20;
+  int assets = 30'000;
+  int technicians = 40;
+  std::uint64_t long_messages = 0;
+  int poll_ms = 2;
+  bool verify = true;
+};
+
+std::vector<std::string> SiteArgs(const Options& o) {
+  return {"--seed", "42", "--site", "FRA", "--assets", std::to_string(o.assets), "--buildings", "4",
+          "--floors", "5", "--technicians", std::to_string(o.technicians), "--sensor-ratio", "0.2"};
+}
+
+double ChildrenCpuSeconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_CHILDREN, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// Runs the simulator to completion and returns its summary, with the CPU time it used.
+nlohmann::json Publish(const ScratchDir& dir, const Broker& broker, const Options& o,
+                       std::vector<std::string> args, const std::string& name) {
+  std::vector<std::string> argv = {FIELDPROOF_SIM_BIN, "run", "--broker", broker.uri(), "--master-key",
+                                   fp::testing::kMasterKey, "--no-repairs", "--qos", "1",
+                                   "--client-id", "sim-" + name, "--summary", dir / (name + ".json")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const auto site = SiteArgs(o);
+  argv.insert(argv.end(), site.begin(), site.end());
+  const double cpu_before = ChildrenCpuSeconds();
+  Process sim(argv, dir / (name + ".log"));
+  if (sim.Wait(std::chrono::hours(4)) != 0) {
+    throw std::runtime_error("simulator failed: " + fp::testing::ReadText(dir / (name + ".log")));
+  }
+  auto summary = nlohmann::json::parse(fp::testing::ReadText(dir / (name + ".json")));
+  summary["cpu_seconds"] = ChildrenCpuSeconds() - cpu_before;
+  return summary;
+}
+
+std::uint64_t Good(const nlohmann::json& summary) {
+  return summary["taps"].get<std::uint64_t>() + summary["telemetry"].get<std::uint64_t>();
+}
+
+// msg_id -> publish time, from the simulator's --publish-log.
+std::unordered_map<std::string, std::int64_t> ReadPublishLog(const std::string& path, std::int64_t& first) {
+  std::unordered_map<std::string, std::int64_t> out;
+  std::ifstream in(path);
+  std::string id;
+  std::int64_t ns = 0;
+  first = INT64_MAX;
+  while (in >> id >> ns) {
+    out.emplace(std::move(id), ns);
+    first = std::min(first, ns);
+  }
+  return out;
+}
+
+// The ceiling's receiver: a QoS 1 subscriber on the gateway's topics that only counts.
+class CountingSubscriber : public virtual mqtt::callback {
+ public:
+  explicit CountingSubscriber(const std::string& uri) : client_(uri, "ceiling-counter") {
+    client_.set_callback(*this);
+    client_.connect(mqtt::connect_options_builder().clean_session(false).finalize())->wait();
+    client_.subscribe(std::string(fp::core::kIngestSubscription), 1)->wait();
+  }
+  ~CountingSubscriber() override {
+    client_.unsubscribe(std::string(fp::core::kIngestSubscription))->wait();
+    client_.disconnect()->wait();
+  }
+  std::uint64_t count() const { return count_; }
+  std::int64_t last_ns() const { return last_ns_; }
+
+ private:
+  void message_arrived(mqtt::const_message_ptr) override {
+    last_ns_ = NowNs();
+    ++count_;
+  }
+  mqtt::async_client client_;
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::int64_t> last_ns_{0};
+};
+
+// Polls the gateway's database for rows committed since the last poll and stamps them.
+class CommitWatcher {
+ public:
+  CommitWatcher(const std::string& db, int poll_ms, bool keep_ids)
+      : db_(db), poll_(poll_ms), keep_ids_(keep_ids), thread_([this] { Run(); }) {}
+  ~CommitWatcher() { Stop(); }
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  std::uint64_t count() const { return count_; }
+  std::int64_t last_ns() const { return last_ns_; }
+  // After Stop(): msg_id -> time it was first seen committed.
+  const std::unordered_map<std::string, std::int64_t>& committed() const { return committed_; }
+
+ private:
+  void Run() {
+    fp::store::Database db(db_);
+    std::int64_t last_rowid[2] = {0, 0};
+    fp::store::Statement newer[2] = {db.Prepare("SELECT rowid, msg_id FROM taps WHERE rowid > ?1 ORDER BY rowid"),
+                                     db.Prepare("SELECT rowid, msg_id FROM telemetry WHERE rowid > ?1 ORDER BY rowid")};
+    while (!stop_) {
+      const std::int64_t now = NowNs();
+      for (int t = 0; t < 2; ++t) {
+        auto& s = newer[t];
+        s.Bind(1, last_rowid[t]);
+        while (s.Step()) {
+          last_rowid[t] = s.Int(0);
+          if (keep_ids_) committed_.emplace(s.Text(1), now);
+          ++count_;
+          last_ns_ = now;
+        }
+      }
+      std::this_thread::sleep_for(poll_);
+    }
+  }
+  std::string db_;
+  std::chrono::milliseconds poll_;
+  bool keep_ids_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::int64_t> last_ns_{0};
+  std::unordered_map<std::string, std::int64_t> committed_;
+  std::thread thread_;
+};
+
+struct Latency {
+  double p50 = 0, p99 = 0, max = 0;
+  std::size_t samples = 0;
+};
+
+Latency Percentiles(const std::unordered_map<std::string, std::int64_t>& published,
+                    const std::unordered_map<std::string, std::int64_t>& committed) {
+  std::vector<double> ms;
+  ms.reserve(published.size());
+  for (const auto& [id, at] : published) {
+    if (auto it = committed.find(id); it != committed.end()) ms.push_back((it->second - at) / 1e6);
+  }
+  if (ms.empty()) return {};
+  std::sort(ms.begin(), ms.end());
+  auto at = [&ms](double q) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * ms.size()))]; };
+  return {at(0.50), at(0.99), ms.back(), ms.size()};
+}
+
+// CPU time a process has used so far (user + system).
+double CpuSeconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // After "pid (comm) ".
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; fields >> field && i <= 15; ++i) {
+    if (i >= 14) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// CPU time per message of some processes over one phase: where the two cores went.
+class CpuMeter {
+ public:
+  explicit CpuMeter(std::vector<std::pair<std::string, pid_t>> processes) : processes_(std::move(processes)) {
+    for (const auto& [name, pid] : processes_) start_.push_back(CpuSeconds(pid));
+  }
+  void Print(std::uint64_t messages, const nlohmann::json& sim) const {
+    std::printf("%-30s simulator %.1f us", "  CPU per message", 1e6 * sim["cpu_seconds"].get<double>() / messages);
+    for (std::size_t i = 0; i < processes_.size(); ++i) {
+      std::printf(" %s %.1f us", processes_[i].first.c_str(),
+                  1e6 * (CpuSeconds(processes_[i].second) - start_[i]) / static_cast<double>(messages));
+    }
+    std::printf("\n");
+  }
+
+ private:
+  std::vector<std::pair<std::string, pid_t>> processes_;
+  std::vector<double> start_;
+};
+
+struct Memory {
+  long rss_kib = 0, peak_kib = 0;
+};
+Memory ReadMemory(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  Memory m;
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) m.rss_kib = std::stol(line.substr(6));
+    if (line.rfind("VmHWM:", 0) == 0) m.peak_kib = std::stol(line.substr(6));
+  }
+  return m;
+}
+
+// Waits until `count` reaches `expected`, printing progress; false after `idle` without any.
+template <typename Counter>
+bool WaitFor(const Counter& counter, std::uint64_t expected, const char* what,
+             std::chrono::seconds idle = std::chrono::seconds(120)) {
+  auto last_change = std::chrono::steady_clock::now();
+  std::uint64_t last = 0;
+  while (counter.count() < expected) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (counter.count() != last) {
+      last = counter.count();
+      last_change = std::chrono::steady_clock::now();
+    } else if (std::chrono::steady_clock::now() - last_change > idle) {
+      std::cerr << what << ": stuck at " << last << " of " << expected << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+void PrintRow(const char* phase, std::uint64_t messages, double seconds, const Latency* latency,
+              const Memory* memory) {
+  std::printf("%-30s %10llu %8.1f %10.0f", phase, static_cast<unsigned long long>(messages), seconds,
+              messages / seconds);
+  if (latency && latency->samples > 0) {
+    std::printf("   %7.1f %7.1f %8.1f", latency->p50, latency->p99, latency->max);
+  } else {
+    std::printf("   %7s %7s %8s", "", "", "");
+  }
+  if (memory) std::printf("  %8.1f", memory->peak_kib / 1024.0);
+  std::printf("\n");
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"ingest_bench: the gateway's sustained ingest against the broker's own ceiling "
+               "(mosquitto, loopback, QoS 1), publish-to-commit latency at half load, and "
+               "resident memory over a long run"};
+  app.add_option("--seconds", o.seconds, "Length of the full-rate and half-load runs")->capture_default_str();
+  app.add_option("--assets", o.assets, "Assets on the site")->capture_default_str();
+  app.add_option("--technicians", o.technicians, "Technicians (one handheld each)")->capture_default_str();
+  app.add_option("--long-messages", o.long_messages,
+                 "Then publish this many more messages and sample the gateway's memory (0: skip)")
+      ->capture_default_str();
+  app.add_option("--poll-ms", o.poll_ms, "How often commits are looked for")->capture_default_str();
+  app.add_flag("--verify,!--no-verify", o.verify, "The gateway verifies taps (as in production)")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  ScratchDir dir;
+  Broker broker(dir);
+  const std::string db = dir / "fieldproof.db";
+  std::cout << "ingest_bench: " << o.assets << " assets, " << o.technicians
+            << " technicians; simulator -> mosquitto (loopback, QoS 1) -> ...; work in " << dir.path().string()
+            << "\n";
+  {
+    std::vector<std::string> generate = {FIELDPROOF_SIM_BIN, "generate", "--out", dir / "site"};
+    for (const auto& a : SiteArgs(o)) generate.push_back(a);
+    if (fp::testing::RunToCompletion(generate, dir).exit_code != 0) throw std::runtime_error("generate failed");
+    for (const char* what : {"assets", "technicians", "devices"}) {
+      const auto result = fp::testing::RunToCompletion(
+          {FIELDPROOF_CLI_BIN, "--db", db, "import", what, dir / ("site/" + std::string(what) + ".csv")}, dir);
+      if (result.exit_code != 0) throw std::runtime_error("import failed: " + result.out);
+    }
+  }
+  const std::string seconds = std::to_string(o.seconds);
+  std::printf("\n%-30s %10s %8s %10s   %7s %7s %8s  %8s\n", "phase", "messages", "seconds", "msg/s",
+              "p50 ms", "p99 ms", "max ms", "peak MiB");
+
+  // 1. The ceiling.
+  double ceiling = 0;
+  std::uint64_t published = 0;
+  {
+    CountingSubscriber counter(broker.uri());
+    const CpuMeter cpu({{"broker", broker.pid()}, {"counter + bench", ::getpid()}});
+    const auto sent = Publish(dir, broker, o, {"--duration", seconds, "--publish-log", dir / "ceiling.pub"}, "ceiling");
+    if (!WaitFor(counter, Good(sent), "ceiling")) return 1;
+    std::int64_t first = 0;
+    ReadPublishLog(dir / "ceiling.pub", first);
+    const double s = (counter.last_ns() - first) / 1e9;
+    ceiling = Good(sent) / s;
+    PrintRow("broker ceiling (count only)", Good(sent), s, nullptr, nullptr);
+    cpu.Print(Good(sent), sent);
+  }
+
+  std::vector<std::string> gateway_args;
+  if (o.verify) {
+    const auto verify = fp::testing::VerifyingGatewayArgs(dir);
+    gateway_args.insert(gateway_args.end(), verify.begin(), verify.end());
+  }
+  Gateway gateway(dir, broker, gateway_args);
+
+  // 2. The gateway at full rate: the same messages (same seed, same stream).
+  double full = 0;
+  {
+    CommitWatcher watcher(db, o.poll_ms, true);
+    const CpuMeter cpu({{"broker", broker.pid()}, {"gateway", gateway.pid()}, {"bench", ::getpid()}});
+    const auto sent = Publish(dir, broker, o, {"--duration", seconds, "--publish-log", dir / "full.pub"}, "full");
+    if (!WaitFor(watcher, Good(sent), "gateway")) return 1;
+    watcher.Stop();
+    std::int64_t first = 0;
+    const auto log = ReadPublishLog(dir / "full.pub", first);
+    const double s = (watcher.last_ns() - first) / 1e9;
+    full = Good(sent) / s;
+    const Latency latency = Percentiles(log, watcher.committed());
+    const Memory memory = ReadMemory(gateway.pid());
+    PrintRow(o.verify ? "gateway, verifying (full rate)" : "gateway (full rate)", Good(sent), s, &latency, &memory);
+    cpu.Print(Good(sent), sent);
+    published = Good(sent);
+  }
+  std::printf("%-30s %9.1f %%  (target >= 80 %%)\n", "gateway / ceiling", 100.0 * full / ceiling);
+
+  // 3. Half the ceiling's rate: latency without a backlog.
+  {
+    CommitWatcher watcher(db, o.poll_ms, true);
+    const CpuMeter cpu({{"broker", broker.pid()}, {"gateway", gateway.pid()}, {"bench", ::getpid()}});
+    const auto sent = Publish(dir, broker, o,
+                              {"--duration", seconds, "--rate", std::to_string(ceiling / 2), "--skip",
+                               std::to_string(published), "--publish-log", dir / "half.pub"},
+                              "half");
+    if (!WaitFor(watcher, Good(sent), "gateway")) return 1;
+    watcher.Stop();
+    std::int64_t first = 0;
+    const auto log = ReadPublishLog(dir / "half.pub", first);
+    const double s = (watcher.last_ns() - first) / 1e9;
+    const Latency latency = Percentiles(log, watcher.committed());
+    const Memory memory = ReadMemory(gateway.pid());
+    char label[64];
+    std::snprintf(label, sizeof label, "gateway at half (%.0f msg/s)", ceiling / 2);
+    PrintRow(label, Good(sent), s, &latency, &memory);
+    cpu.Print(Good(sent), sent);
+    std::printf("%-30s %9.1f ms (target < 50 ms; commits looked for every %d ms)\n", "p99 publish -> commit",
+                latency.p99, o.poll_ms);
+    published += Good(sent);
+  }
+
+  // 4. The long run: resident memory while millions of messages go through.
+  if (o.long_messages > 0) {
+    std::printf("\nlong run: %llu messages at full rate; the gateway's resident memory:\n",
+                static_cast<unsigned long long>(o.long_messages));
+    std::printf("%12s %10s %10s %10s\n", "messages", "seconds", "RSS MiB", "peak MiB");
+    CommitWatcher watcher(db, 200, false);
+    std::vector<std::string> argv = {FIELDPROOF_SIM_BIN, "run", "--broker", broker.uri(), "--master-key",
+                                     fp::testing::kMasterKey, "--no-repairs", "--client-id", "sim-long",
+                                     "--messages", std::to_string(o.long_messages), "--skip",
+                                     std::to_string(published), "--summary", dir / "long.json"};
+    for (const auto& a : SiteArgs(o)) argv.push_back(a);
+    Process sim(argv, dir / "long.log");
+    const auto start = std::chrono::steady_clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    std::uint64_t next_report = 0;
+    const std::uint64_t step = std::max<std::uint64_t>(o.long_messages / 20, 1);
+    auto last_change = std::chrono::steady_clock::now();
+    std::uint64_t last = 0;
+    while (watcher.count() < o.long_messages) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      const std::uint64_t n = watcher.count();
+      if (n >= next_report) {
+        const Memory m = ReadMemory(gateway.pid());
+        std::printf("%12llu %10.0f %10.1f %10.1f\n", static_cast<unsigned long long>(n), elapsed(),
+                    m.rss_kib / 1024.0, m.peak_kib / 1024.0);
+        std::fflush(stdout);
+        next_report = n - n % step + step;
+      }
+      if (n != last) {
+        last = n;
+        last_change = std::chrono::steady_clock::now();
+      } else if (std::chrono::steady_clock::now() - last_change > std::chrono::minutes(2)) {
+        std::cerr << "long run: stuck at " << n << "\n";
+        return 1;
+      }
+    }
+    const double s = elapsed();
+    const Memory m = ReadMemory(gateway.pid());
+    std::printf("%12llu %10.0f %10.1f %10.1f\n", static_cast<unsigned long long>(watcher.count()), s,
+                m.rss_kib / 1024.0, m.peak_kib / 1024.0);
+    std::printf("long run: %.0f msg/s committed; peak RSS %.1f MiB\n", o.long_messages / s, m.peak_kib / 1024.0);
+    sim.Wait(std::chrono::minutes(5));
+  }
+  if (gateway.Stop() != 0) {
+    std::cerr << "the gateway did not stop cleanly: " << gateway.log() << "\n";
+    return 1;
+  }
+  return 0;
+}
