@@ -34,7 +34,8 @@ IngestPipeline::IngestPipeline(boost::asio::io_context& io, store::EventStore& s
                             attempt);
             }
             SetProblem(store_problem_, fmt::format("store: {} (retry {})", error.what(), attempt));
-          }) {}
+          },
+          config.commit_delay) {}
 
 void IngestPipeline::Admit() {
   admission_.acquire();

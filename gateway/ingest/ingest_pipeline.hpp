@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -27,6 +28,8 @@ struct IngestConfig {
   // nothing is dropped.
   std::ptrdiff_t max_in_flight = 10000;
   std::size_t max_batch = 1000;
+  // How long a transaction waits for more messages after its first (see BatchWriter).
+  std::chrono::milliseconds commit_delay{5};
 };
 
 struct IngestMetrics {

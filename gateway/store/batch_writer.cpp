@@ -5,9 +5,10 @@
 namespace fieldproof::store {
 
 BatchWriter::BatchWriter(EventStore& store, std::size_t max_batch, OnCommitted on_committed,
-                         OnError on_error)
+                         OnError on_error, std::chrono::milliseconds commit_delay)
     : store_(store),
       max_batch_(std::max<std::size_t>(1, max_batch)),
+      commit_delay_(commit_delay),
       on_committed_(std::move(on_committed)),
       on_error_(std::move(on_error)),
       thread_([this] { Run(); }) {}
@@ -15,11 +16,15 @@ BatchWriter::BatchWriter(EventStore& store, std::size_t max_batch, OnCommitted o
 BatchWriter::~BatchWriter() { Close(); }
 
 void BatchWriter::Submit(PendingEvent event) {
+  bool wake;
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(event));
+    // The writer waits for the first event, or (delaying) for a full batch: no wake-up
+    // for every message in between.
+    wake = queue_.size() == 1 || queue_.size() == max_batch_;
   }
-  ready_.notify_one();
+  if (wake) ready_.notify_one();
 }
 
 void BatchWriter::Close() {
@@ -43,6 +48,9 @@ void BatchWriter::Run() {
       std::unique_lock lock(mutex_);
       ready_.wait(lock, [&] { return closing_ || !queue_.empty(); });
       if (queue_.empty()) return;  // Closing, and everything is written.
+      if (commit_delay_.count() > 0) {
+        ready_.wait_for(lock, commit_delay_, [&] { return closing_ || queue_.size() >= max_batch_; });
+      }
       const std::size_t n = std::min(max_batch_, queue_.size());
       batch.reserve(n);
       std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n),

@@ -1,7 +1,10 @@
 #pragma once
 // Owns the SQLite connection's write side on a thread of its own, so the Asio thread
 // never blocks on disk. Each turn takes everything queued (up to max_batch) and commits
-// it as one transaction: group commit that grows with load. A failed transaction is
+// it as one transaction: group commit that grows with load. With a commit delay, a turn
+// waits that long after its first event for more (unless max_batch are queued): at a
+// moderate rate a transaction then carries tens of messages instead of a few, and each
+// costs its pages once (docs/performance.md). A failed transaction is
 // retried with backoff, never dropped. The queue itself is not bounded here: callers
 // admit at most N events in flight (see ingest::Admission) and release on commit.
 #include <chrono>
@@ -30,7 +33,7 @@ class BatchWriter {
   using OnError = std::function<void(const StoreError&, int attempt)>;
 
   BatchWriter(EventStore& store, std::size_t max_batch, OnCommitted on_committed,
-              OnError on_error);
+              OnError on_error, std::chrono::milliseconds commit_delay = {});
   ~BatchWriter();  // Calls Close().
 
   void Submit(PendingEvent event);
@@ -44,6 +47,7 @@ class BatchWriter {
 
   EventStore& store_;
   const std::size_t max_batch_;
+  const std::chrono::milliseconds commit_delay_;
   OnCommitted on_committed_;
   OnError on_error_;
   mutable std::mutex mutex_;
