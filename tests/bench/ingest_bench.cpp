@@ -49,6 +49,7 @@ struct Options {
   std::uint64_t long_messages = 0;
   int poll_ms = 2;
   bool verify = true;
+  std::vector<std::string> gateway_args;  // Passed on, e.g. --commit-delay-ms 20.
 };
 
 std::vector<std::string> SiteArgs(const Options& o) {
@@ -284,6 +285,9 @@ int main(int argc, char** argv) {
   app.add_option("--poll-ms", o.poll_ms, "How often commits are looked for")->capture_default_str();
   app.add_flag("--verify,!--no-verify", o.verify, "The gateway verifies taps (as in production)")
       ->capture_default_str();
+  app.add_option("--gateway-arg", o.gateway_args,
+                 "An option for the gateway, e.g. --gateway-arg=--commit-delay-ms=20 (repeatable); "
+                 "$FIELDPROOF_GATEWAY_BIN runs another gateway build");
   CLI11_PARSE(app, argc, argv);
 
   ScratchDir dir;
@@ -322,7 +326,7 @@ int main(int argc, char** argv) {
     cpu.Print(Good(sent), sent);
   }
 
-  std::vector<std::string> gateway_args;
+  std::vector<std::string> gateway_args = o.gateway_args;
   if (o.verify) {
     const auto verify = fp::testing::VerifyingGatewayArgs(dir);
     gateway_args.insert(gateway_args.end(), verify.begin(), verify.end());

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -166,7 +167,9 @@ Gateway::Gateway(const ScratchDir& dir, const Broker& broker, std::vector<std::s
 }
 
 void Gateway::Start() {
-  std::vector<std::string> argv = {FIELDPROOF_GATEWAY_BIN, "--db", db_, "--broker", broker_.uri(),
+  // $FIELDPROOF_GATEWAY_BIN runs another build (ops/bench-ingest.sh compares two).
+  const char* binary = std::getenv("FIELDPROOF_GATEWAY_BIN");
+  std::vector<std::string> argv = {binary ? binary : FIELDPROOF_GATEWAY_BIN, "--db", db_, "--broker", broker_.uri(),
                                    "--client-id", "gateway-under-test", "--stats-interval", "0", "--log-level", "debug",
                                    "--http-port", "0"};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
