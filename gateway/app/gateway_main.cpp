@@ -20,7 +20,6 @@
 #include "gateway/app/system_clock.hpp"
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/crypto/hex.hpp"
-#include "gateway/store/checkpointer.hpp"
 #include "gateway/store/integrity.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/billing/period_closer.hpp"
@@ -288,7 +287,6 @@ int main(int argc, char** argv) {
       spdlog::critical("gateway: {}", *damage);
       return 2;
     }
-    const store::Checkpointer checkpointer(o.db_path);  // Before any connection is opened.
     store::Database db(o.db_path);
     store::Migrate(db);
     const std::unique_ptr<store::EventStore> event_store = MakeEventStore(db);

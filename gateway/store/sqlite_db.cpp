@@ -1,15 +1,12 @@
 #include "gateway/store/sqlite_db.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <map>
 #include <utility>
 
 namespace fieldproof::store {
 namespace {
-
-std::atomic<bool> checkpoint_in_background{false};
 
 // One write lock per database file in this process, alive while a connection uses it.
 std::shared_ptr<FifoLock> WriteLockFor(const std::string& path) {
@@ -34,8 +31,6 @@ void Check(sqlite3* db, int code, std::string_view context) {
 }
 
 }  // namespace
-
-void Database::CheckpointInBackground(bool on) { checkpoint_in_background = on; }
 
 bool FifoLock::try_lock_for(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
@@ -152,7 +147,6 @@ Database::Database(const std::string& path) : path_(path), write_lock_(WriteLock
   try {
     Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
          "PRAGMA cache_size=-32768;");
-    if (checkpoint_in_background) Exec("PRAGMA wal_autocheckpoint=0;");
   } catch (...) {  // "file is not a database": no destructor runs, so close here.
     sqlite3_close(db_);
     throw;

@@ -95,10 +95,6 @@ class Database {
 
   static constexpr std::chrono::milliseconds kBusyTimeout{5000};
 
-  // While on, connections opened in this process do not checkpoint the WAL when they
-  // commit: a Checkpointer does, on its own thread (checkpointer.hpp).
-  static void CheckpointInBackground(bool on);
-
  private:
   sqlite3* db_ = nullptr;
   std::string path_;

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -381,8 +382,22 @@ int main(int argc, char** argv) {
   if (o.long_messages > 0) {
     std::printf("\nlong run: %llu messages at full rate; the gateway's resident memory:\n",
                 static_cast<unsigned long long>(o.long_messages));
-    std::printf("%12s %10s %10s %10s\n", "messages", "seconds", "RSS MiB", "peak MiB");
+    std::printf("%12s %10s %10s %10s %10s %10s\n", "messages", "seconds", "RSS MiB", "peak MiB", "DB MiB",
+                "WAL MiB");
+    // Counts every row, those of the phases before too.
     CommitWatcher watcher(db, 200, false);
+    const std::uint64_t target = published + o.long_messages;
+    auto mib = [](const std::string& path) {
+      std::error_code ignored;
+      const auto bytes = std::filesystem::file_size(path, ignored);
+      return ignored ? 0.0 : bytes / 1048576.0;
+    };
+    auto report = [&](std::uint64_t n, double seconds) {
+      const Memory m = ReadMemory(gateway.pid());
+      std::printf("%12llu %10.0f %10.1f %10.1f %10.0f %10.1f\n", static_cast<unsigned long long>(n - published),
+                  seconds, m.rss_kib / 1024.0, m.peak_kib / 1024.0, mib(db), mib(db + "-wal"));
+      std::fflush(stdout);
+    };
     std::vector<std::string> argv = {FIELDPROOF_SIM_BIN, "run", "--broker", broker.uri(), "--master-key",
                                      fp::testing::kMasterKey, "--no-repairs", "--client-id", "sim-long",
                                      "--messages", std::to_string(o.long_messages), "--skip",
@@ -395,15 +410,12 @@ int main(int argc, char** argv) {
     const std::uint64_t step = std::max<std::uint64_t>(o.long_messages / 20, 1);
     auto last_change = std::chrono::steady_clock::now();
     std::uint64_t last = 0;
-    while (watcher.count() < o.long_messages) {
+    while (watcher.count() < target) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       const std::uint64_t n = watcher.count();
-      if (n >= next_report) {
-        const Memory m = ReadMemory(gateway.pid());
-        std::printf("%12llu %10.0f %10.1f %10.1f\n", static_cast<unsigned long long>(n), elapsed(),
-                    m.rss_kib / 1024.0, m.peak_kib / 1024.0);
-        std::fflush(stdout);
-        next_report = n - n % step + step;
+      if (n - published >= next_report) {
+        report(n, elapsed());
+        next_report = (n - published) - (n - published) % step + step;
       }
       if (n != last) {
         last = n;
@@ -414,10 +426,9 @@ int main(int argc, char** argv) {
       }
     }
     const double s = elapsed();
-    const Memory m = ReadMemory(gateway.pid());
-    std::printf("%12llu %10.0f %10.1f %10.1f\n", static_cast<unsigned long long>(watcher.count()), s,
-                m.rss_kib / 1024.0, m.peak_kib / 1024.0);
-    std::printf("long run: %.0f msg/s committed; peak RSS %.1f MiB\n", o.long_messages / s, m.peak_kib / 1024.0);
+    report(watcher.count(), s);
+    std::printf("long run: %.0f msg/s committed; peak RSS %.1f MiB\n", o.long_messages / s,
+                ReadMemory(gateway.pid()).peak_kib / 1024.0);
     sim.Wait(std::chrono::minutes(5));
   }
   if (gateway.Stop() != 0) {
