@@ -208,20 +208,23 @@ double CpuSeconds(pid_t pid) {
 class CpuMeter {
  public:
   explicit CpuMeter(std::vector<std::pair<std::string, pid_t>> processes) : processes_(std::move(processes)) {
-    for (const auto& [name, pid] : processes_) start_.push_back(CpuSeconds(pid));
+    for (const auto& [name, pid] : processes_) used_.push_back(-CpuSeconds(pid));
+  }
+  // The end of the phase (before the bench's own bookkeeping).
+  void Stop() {
+    for (std::size_t i = 0; i < processes_.size(); ++i) used_[i] += CpuSeconds(processes_[i].second);
   }
   void Print(std::uint64_t messages, const nlohmann::json& sim) const {
     std::printf("%-30s simulator %.1f us", "  CPU per message", 1e6 * sim["cpu_seconds"].get<double>() / messages);
     for (std::size_t i = 0; i < processes_.size(); ++i) {
-      std::printf(" %s %.1f us", processes_[i].first.c_str(),
-                  1e6 * (CpuSeconds(processes_[i].second) - start_[i]) / static_cast<double>(messages));
+      std::printf(" %s %.1f us", processes_[i].first.c_str(), 1e6 * used_[i] / static_cast<double>(messages));
     }
     std::printf("\n");
   }
 
  private:
   std::vector<std::pair<std::string, pid_t>> processes_;
-  std::vector<double> start_;
+  std::vector<double> used_;  // CPU seconds.
 };
 
 struct Memory {
@@ -316,9 +319,10 @@ int main(int argc, char** argv) {
   std::uint64_t published = 0;
   {
     CountingSubscriber counter(broker.uri());
-    const CpuMeter cpu({{"broker", broker.pid()}, {"counter + bench", ::getpid()}});
+    CpuMeter cpu({{"broker", broker.pid()}, {"counter", ::getpid()}});
     const auto sent = Publish(dir, broker, o, {"--duration", seconds, "--publish-log", dir / "ceiling.pub"}, "ceiling");
     if (!WaitFor(counter, Good(sent), "ceiling")) return 1;
+    cpu.Stop();
     std::int64_t first = 0;
     ReadPublishLog(dir / "ceiling.pub", first);
     const double s = (counter.last_ns() - first) / 1e9;
@@ -338,9 +342,10 @@ int main(int argc, char** argv) {
   double full = 0;
   {
     CommitWatcher watcher(db, o.poll_ms, true);
-    const CpuMeter cpu({{"broker", broker.pid()}, {"gateway", gateway.pid()}, {"bench", ::getpid()}});
+    CpuMeter cpu({{"broker", broker.pid()}, {"gateway", gateway.pid()}, {"bench", ::getpid()}});
     const auto sent = Publish(dir, broker, o, {"--duration", seconds, "--publish-log", dir / "full.pub"}, "full");
     if (!WaitFor(watcher, Good(sent), "gateway")) return 1;
+    cpu.Stop();
     watcher.Stop();
     std::int64_t first = 0;
     const auto log = ReadPublishLog(dir / "full.pub", first);
@@ -357,12 +362,13 @@ int main(int argc, char** argv) {
   // 3. Half the ceiling's rate: latency without a backlog.
   {
     CommitWatcher watcher(db, o.poll_ms, true);
-    const CpuMeter cpu({{"broker", broker.pid()}, {"gateway", gateway.pid()}, {"bench", ::getpid()}});
+    CpuMeter cpu({{"broker", broker.pid()}, {"gateway", gateway.pid()}, {"bench", ::getpid()}});
     const auto sent = Publish(dir, broker, o,
                               {"--duration", seconds, "--rate", std::to_string(ceiling / 2), "--skip",
                                std::to_string(published), "--publish-log", dir / "half.pub"},
                               "half");
     if (!WaitFor(watcher, Good(sent), "gateway")) return 1;
+    cpu.Stop();
     watcher.Stop();
     std::int64_t first = 0;
     const auto log = ReadPublishLog(dir / "half.pub", first);
