@@ -7,8 +7,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 
 #include "firmware-sim/site_generator.hpp"
 #include "tests/bench/bench_site.hpp"
@@ -151,6 +153,112 @@ void BM_CloseMonth(benchmark::State& state) {
   state.SetLabel("one transaction: query, price, number, store");
 }
 BENCHMARK(BM_CloseMonth)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+sqlite3_stmt* Prepare(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
+    throw std::runtime_error(sqlite3_errmsg(db));
+  return s;
+}
+
+// A column value as SQLite returned it, to be bound again unchanged.
+using SqlValue = std::unique_ptr<sqlite3_value, void (*)(sqlite3_value*)>;
+
+struct TableRows {
+  std::string table;
+  std::vector<std::vector<SqlValue>> rows;
+};
+
+// Every row one close writes, read back from a closed copy of the month, in an order the
+// foreign keys accept.
+const std::vector<TableRows>& RowsOfClose() {
+  static const std::vector<TableRows> tables = [] {
+    fp::store::Database db(FreshCopy().string());
+    fp::billing::InvoiceLedger(db).ClosePeriod(kMonth, "2026-12-01", 0);
+    std::vector<TableRows> out;
+    for (const char* table :
+         {"invoice_series", "invoices", "billed_records", "billed_callouts", "period_closes"}) {
+      sqlite3_stmt* s = Prepare(db.handle(), std::string("SELECT * FROM ") + table);
+      TableRows t{table, {}};
+      while (sqlite3_step(s) == SQLITE_ROW) {
+        auto& row = t.rows.emplace_back();
+        for (int c = 0; c < sqlite3_column_count(s); ++c)
+          row.emplace_back(sqlite3_value_dup(sqlite3_column_value(s, c)), sqlite3_value_free);
+      }
+      sqlite3_finalize(s);
+      out.push_back(std::move(t));
+    }
+    return out;
+  }();
+  return tables;
+}
+
+// The bound: what SQLite must do for a close, on a fresh copy of the month as above: read
+// the month's verified records once (through the partial index maintenance_verified) and
+// write the rows the close writes, already priced, numbered and encoded (the invoice with
+// its JSON document, a billed_records row per record, the callouts, the period_closes row),
+// by bare prepared INSERTs in one transaction. The close adds the unbilled-records query's
+// joins and not-billed-yet checks, pricing, and encoding the document.
+void BM_CloseMonthBound(benchmark::State& state) {
+  const auto& tables = RowsOfClose();
+  std::int64_t rows_read = 0, rows_written = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const fs::path path = FreshCopy();
+    fp::store::Database db(path.string());
+    sqlite3* h = db.handle();
+    state.ResumeTiming();
+    rows_read = rows_written = 0;
+    fp::store::InTransaction(db, [&] {
+      sqlite3_stmt* s = Prepare(h,
+                                "SELECT site, seq, hash, inspection_id, asset_id, technician_id, "
+                                "started_at, ended_at FROM maintenance_records WHERE verdict IN "
+                                "('verified', 'verified_with_defects') AND ended_at < ?");
+      sqlite3_bind_int64(s, 1, fp::core::PeriodEnd(kMonth, {60, true}));
+      std::int64_t touched = 0;
+      while (sqlite3_step(s) == SQLITE_ROW) {
+        ++rows_read;
+        for (int c = 0; c < 8; ++c) touched += sqlite3_column_bytes(s, c);
+      }
+      sqlite3_finalize(s);
+      benchmark::DoNotOptimize(touched);
+      for (const TableRows& t : tables) {
+        if (t.rows.empty()) continue;
+        std::string sql = "INSERT INTO " + t.table + " VALUES (?";
+        for (std::size_t c = 1; c < t.rows.front().size(); ++c) sql += ",?";
+        s = Prepare(h, sql + ")");
+        for (const auto& row : t.rows) {
+          for (std::size_t c = 0; c < row.size(); ++c)
+            sqlite3_bind_value(s, static_cast<int>(c) + 1, row[c].get());
+          if (sqlite3_step(s) != SQLITE_DONE) state.SkipWithError(sqlite3_errmsg(h));
+          sqlite3_reset(s);
+          ++rows_written;
+        }
+        sqlite3_finalize(s);
+      }
+    });
+  }
+  state.counters["rows_read"] = static_cast<double>(rows_read);
+  state.counters["rows_written"] = static_cast<double>(rows_written);
+  state.SetLabel("bound: one read of the records, the same rows written");
+}
+BENCHMARK(BM_CloseMonthBound)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+// Part of the gap to the bound: the invoice's JSON document, encoded once per close.
+void BM_EncodeInvoiceDocument(benchmark::State& state) {
+  fp::store::Database db(FreshCopy().string());
+  fp::billing::InvoiceLedger ledger(db);
+  ledger.ClosePeriod(kMonth, "2026-12-01", 0);
+  const fp::core::Invoice invoice = ledger.DocumentsOf(kMonth).front();
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    bytes = fp::codec::EncodeInvoice(invoice).size();
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.counters["lines"] = static_cast<double>(invoice.lines.size());
+  state.counters["MB"] = static_cast<double>(bytes) / 1e6;
+}
+BENCHMARK(BM_EncodeInvoiceDocument)->Unit(benchmark::kMillisecond);
 
 // The closed month's documents, loaded once for the export benchmarks.
 const std::vector<fp::core::Invoice>& ClosedMonth() {

@@ -19,15 +19,19 @@ class CoverageStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     Migrate(db_);
-    for (const char* id : {"A-1", "A-2", "A-3"}) {
-      db_.Prepare(
-             "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, "
-             "tag_uid, interval_days, owner_id, sensor_equipped, updated_at) "
-             "VALUES ('FRA', ?, 'T1', 2, 'gate B', 0, 0, 'fire_shutter', ?, 365, 'OWN-FRA', 0, 0)")
-          .Bind(1, std::string(id))
-          .Bind(2, std::string("04") + id)
-          .Run();
-    }
+    for (const char* id : {"A-1", "A-2", "A-3"}) Asset(id, "T1", 2);
+  }
+
+  void Asset(const char* id, const char* building, int floor) {
+    db_.Prepare(
+           "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, "
+           "tag_uid, interval_days, owner_id, sensor_equipped, updated_at) "
+           "VALUES ('FRA', ?, ?, ?, 'gate B', 0, 0, 'fire_shutter', ?, 365, 'OWN-FRA', 0, 0)")
+        .Bind(1, std::string(id))
+        .Bind(2, std::string(building))
+        .Bind(3, floor)
+        .Bind(4, std::string("04") + id)
+        .Run();
   }
 
   std::int64_t Inspection(const char* asset, const char* ended, const char* verdict, bool record) {
@@ -97,6 +101,26 @@ TEST_F(CoverageStoreTest, VerifiedRecordsAndReviewsDateEachAssetsInspections) {
                                                 "verified_with_defects"}));
   EXPECT_EQ(in.open_reviews, 1);
   EXPECT_EQ(AssetSites(db_), std::vector<std::string>{"FRA"});
+}
+
+TEST_F(CoverageStoreTest, AssetsInBuildingAndFloorOrderEachWithItsOwnRecords) {
+  // Key order (A-0, A-1, A-2, A-3, Z-9) is not the report's: building, then floor.
+  Asset("A-0", "T0", 9);
+  Asset("Z-9", "T1", -1);
+  Inspection("A-0", "2026-10-01T10:00:00Z", "verified", true);
+  Inspection("A-15", "2026-10-02T10:00:00Z", "verified", true);  // Not in the registry.
+  Inspection("A-2", "2026-10-03T10:00:00Z", "verified", true);
+  Inspection("Z-9", "2026-10-04T10:00:00Z", "verified", true);
+
+  const auto in = LoadCoverageInputs(db_, {"FRA", At("2026-11-23T00:00:00Z"), 30, 12, 30});
+  std::vector<std::string> order;
+  for (const auto& a : in.assets) order.push_back(a.asset_id);
+  EXPECT_EQ(order, (std::vector<std::string>{"A-0", "Z-9", "A-1", "A-2", "A-3"}));
+  EXPECT_EQ(in.assets[0].verified_at, std::vector<core::UnixMillis>{At("2026-10-01T10:00:00Z")});
+  EXPECT_EQ(in.assets[1].verified_at, std::vector<core::UnixMillis>{At("2026-10-04T10:00:00Z")});
+  EXPECT_TRUE(in.assets[2].verified_at.empty());
+  EXPECT_EQ(in.assets[3].verified_at, std::vector<core::UnixMillis>{At("2026-10-03T10:00:00Z")});
+  EXPECT_TRUE(in.assets[4].verified_at.empty());
 }
 
 }  // namespace
