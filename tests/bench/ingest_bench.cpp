@@ -23,6 +23,7 @@
 #include <iostream>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "gateway/core/topic.hpp"
@@ -316,7 +317,6 @@ int main(int argc, char** argv) {
 
   // 1. The ceiling.
   double ceiling = 0;
-  std::uint64_t published = 0;
   {
     CountingSubscriber counter(broker.uri());
     CpuMeter cpu({{"broker", broker.pid()}, {"counter", ::getpid()}});
@@ -338,51 +338,39 @@ int main(int argc, char** argv) {
   }
   Gateway gateway(dir, broker, gateway_args);
 
-  // 2. The gateway at full rate: the same messages (same seed, same stream).
-  double full = 0;
-  {
+  // Publishes with `args` to the gateway, waits until all of it is committed, prints the
+  // phase's row; returns the messages and the committed rate.
+  auto gateway_phase = [&](const std::string& name, std::vector<std::string> args, const std::string& label) {
     CommitWatcher watcher(db, o.poll_ms, true);
     CpuMeter cpu({{"broker", broker.pid()}, {"gateway", gateway.pid()}, {"bench", ::getpid()}});
-    const auto sent = Publish(dir, broker, o, {"--duration", seconds, "--publish-log", dir / "full.pub"}, "full");
-    if (!WaitFor(watcher, Good(sent), "gateway")) return 1;
+    args.insert(args.end(), {"--duration", seconds, "--publish-log", dir / (name + ".pub")});
+    const auto sent = Publish(dir, broker, o, args, name);
+    if (!WaitFor(watcher, Good(sent), "gateway")) throw std::runtime_error("the gateway stopped committing");
     cpu.Stop();
     watcher.Stop();
     std::int64_t first = 0;
-    const auto log = ReadPublishLog(dir / "full.pub", first);
+    const auto log = ReadPublishLog(dir / (name + ".pub"), first);
     const double s = (watcher.last_ns() - first) / 1e9;
-    full = Good(sent) / s;
     const Latency latency = Percentiles(log, watcher.committed());
     const Memory memory = ReadMemory(gateway.pid());
-    PrintRow(o.verify ? "gateway, verifying (full rate)" : "gateway (full rate)", Good(sent), s, &latency, &memory);
+    PrintRow(label.c_str(), Good(sent), s, &latency, &memory);
     cpu.Print(Good(sent), sent);
-    published = Good(sent);
-  }
+    return std::tuple{Good(sent), Good(sent) / s, latency};
+  };
+
+  // 2. The gateway at full rate: the same messages (same seed, same stream).
+  const auto [full_messages, full, full_latency] =
+      gateway_phase("full", {}, o.verify ? "gateway, verifying (full rate)" : "gateway (full rate)");
   std::printf("%-30s %9.1f %%  (target >= 80 %%)\n", "gateway / ceiling", 100.0 * full / ceiling);
 
   // 3. Half the ceiling's rate: latency without a backlog.
-  {
-    CommitWatcher watcher(db, o.poll_ms, true);
-    CpuMeter cpu({{"broker", broker.pid()}, {"gateway", gateway.pid()}, {"bench", ::getpid()}});
-    const auto sent = Publish(dir, broker, o,
-                              {"--duration", seconds, "--rate", std::to_string(ceiling / 2), "--skip",
-                               std::to_string(published), "--publish-log", dir / "half.pub"},
-                              "half");
-    if (!WaitFor(watcher, Good(sent), "gateway")) return 1;
-    cpu.Stop();
-    watcher.Stop();
-    std::int64_t first = 0;
-    const auto log = ReadPublishLog(dir / "half.pub", first);
-    const double s = (watcher.last_ns() - first) / 1e9;
-    const Latency latency = Percentiles(log, watcher.committed());
-    const Memory memory = ReadMemory(gateway.pid());
-    char label[64];
-    std::snprintf(label, sizeof label, "gateway at half (%.0f msg/s)", ceiling / 2);
-    PrintRow(label, Good(sent), s, &latency, &memory);
-    cpu.Print(Good(sent), sent);
-    std::printf("%-30s %9.1f ms (target < 50 ms; commits looked for every %d ms)\n", "p99 publish -> commit",
-                latency.p99, o.poll_ms);
-    published += Good(sent);
-  }
+  char label[64];
+  std::snprintf(label, sizeof label, "gateway at half (%.0f msg/s)", ceiling / 2);
+  const auto [half_messages, half, half_latency] =
+      gateway_phase("half", {"--rate", std::to_string(ceiling / 2), "--skip", std::to_string(full_messages)}, label);
+  std::printf("%-30s %9.1f ms (target < 50 ms; commits looked for every %d ms)\n", "p99 publish -> commit",
+              half_latency.p99, o.poll_ms);
+  const std::uint64_t published = full_messages + half_messages;
 
   // 4. The long run: resident memory while millions of messages go through.
   if (o.long_messages > 0) {
