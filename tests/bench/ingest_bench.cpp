@@ -66,17 +66,23 @@ double ChildrenCpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-// Runs the simulator to completion and returns its summary, with the CPU time it used.
-nlohmann::json Publish(const ScratchDir& dir, const Broker& broker, const Options& o,
-                       std::vector<std::string> args, const std::string& name) {
+// The simulator publishing the site with QoS 1 as "sim-<name>", its summary in <name>.json.
+std::vector<std::string> SimArgv(const ScratchDir& dir, const Broker& broker, const Options& o,
+                                 const std::vector<std::string>& args, const std::string& name) {
   std::vector<std::string> argv = {FIELDPROOF_SIM_BIN, "run", "--broker", broker.uri(), "--master-key",
                                    fp::testing::kMasterKey, "--no-repairs", "--qos", "1",
                                    "--client-id", "sim-" + name, "--summary", dir / (name + ".json")};
   argv.insert(argv.end(), args.begin(), args.end());
   const auto site = SiteArgs(o);
   argv.insert(argv.end(), site.begin(), site.end());
+  return argv;
+}
+
+// Runs the simulator to completion and returns its summary, with the CPU time it used.
+nlohmann::json Publish(const ScratchDir& dir, const Broker& broker, const Options& o,
+                       const std::vector<std::string>& args, const std::string& name) {
   const double cpu_before = ChildrenCpuSeconds();
-  Process sim(argv, dir / (name + ".log"));
+  Process sim(SimArgv(dir, broker, o, args, name), dir / (name + ".log"));
   if (sim.Wait(std::chrono::hours(4)) != 0) {
     throw std::runtime_error("simulator failed: " + fp::testing::ReadText(dir / (name + ".log")));
   }
@@ -301,16 +307,7 @@ int main(int argc, char** argv) {
   std::cout << "ingest_bench: " << o.assets << " assets, " << o.technicians
             << " technicians; simulator -> mosquitto (loopback, QoS 1) -> ...; work in " << dir.path().string()
             << "\n";
-  {
-    std::vector<std::string> generate = {FIELDPROOF_SIM_BIN, "generate", "--out", dir / "site"};
-    for (const auto& a : SiteArgs(o)) generate.push_back(a);
-    if (fp::testing::RunToCompletion(generate, dir).exit_code != 0) throw std::runtime_error("generate failed");
-    for (const char* what : {"assets", "technicians", "devices"}) {
-      const auto result = fp::testing::RunToCompletion(
-          {FIELDPROOF_CLI_BIN, "--db", db, "import", what, dir / ("site/" + std::string(what) + ".csv")}, dir);
-      if (result.exit_code != 0) throw std::runtime_error("import failed: " + result.out);
-    }
-  }
+  fp::testing::ImportSite(dir, db, SiteArgs(o));
   const std::string seconds = std::to_string(o.seconds);
   std::printf("\n%-30s %10s %8s %10s   %7s %7s %8s  %8s\n", "phase", "messages", "seconds", "msg/s",
               "p50 ms", "p99 ms", "max ms", "peak MiB");
@@ -392,12 +389,10 @@ int main(int argc, char** argv) {
                   seconds, m.rss_kib / 1024.0, m.peak_kib / 1024.0, mib(db), mib(db + "-wal"));
       std::fflush(stdout);
     };
-    std::vector<std::string> argv = {FIELDPROOF_SIM_BIN, "run", "--broker", broker.uri(), "--master-key",
-                                     fp::testing::kMasterKey, "--no-repairs", "--client-id", "sim-long",
-                                     "--messages", std::to_string(o.long_messages), "--skip",
-                                     std::to_string(published), "--summary", dir / "long.json"};
-    for (const auto& a : SiteArgs(o)) argv.push_back(a);
-    Process sim(argv, dir / "long.log");
+    Process sim(SimArgv(dir, broker, o,
+                        {"--messages", std::to_string(o.long_messages), "--skip", std::to_string(published)},
+                        "long"),
+                dir / "long.log");
     const auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     std::uint64_t next_report = 0;

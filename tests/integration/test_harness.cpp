@@ -258,9 +258,8 @@ std::vector<std::string> SiteArgs() {
           "--floors", "3", "--technicians", "6", "--sensor-ratio", "0.3"};
 }
 
-void ImportSite(const ScratchDir& dir, const std::string& db) {
+void ImportSite(const ScratchDir& dir, const std::string& db, const std::vector<std::string>& site) {
   std::vector<std::string> generate = {FIELDPROOF_SIM_BIN, "generate", "--out", dir / "site"};
-  auto site = SiteArgs();
   generate.insert(generate.end(), site.begin(), site.end());
   if (RunToCompletion(generate, dir).exit_code != 0) throw std::runtime_error("generate failed");
   for (const char* what : {"assets", "technicians", "devices"}) {

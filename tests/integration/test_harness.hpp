@@ -104,7 +104,9 @@ inline constexpr const char* kMasterKey = "000102030405060708090A0B0C0D0E0F";
 
 // The site every test uses: small and fast. Also imported into `db`.
 std::vector<std::string> SiteArgs();
-void ImportSite(const ScratchDir& dir, const std::string& db);
+// `site`: the simulator's site options, SiteArgs() unless a test (or bench) needs another.
+void ImportSite(const ScratchDir& dir, const std::string& db,
+                const std::vector<std::string>& site = SiteArgs());
 
 struct HttpResult {
   int status = 0;
