@@ -315,7 +315,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<verify::VerificationWorker> verifier;
     if (auto config = LoadVerifierConfig(o)) {
       verifier = std::make_unique<verify::VerificationWorker>(
-          o.db_path, std::move(*config),
+          db, std::move(*config),
           [&source](std::string topic, std::string payload) {
             source->Publish(std::move(topic), std::move(payload));
           },

@@ -8,10 +8,9 @@ namespace fieldproof::verify {
 // time): 50 taps hold it for a few milliseconds, 500 held it for over 100 ms under load.
 constexpr std::size_t kTapsPerTransaction = 50;
 
-VerificationWorker::VerificationWorker(std::string db_path, VerifierConfig config,
+VerificationWorker::VerificationWorker(store::Database& db, VerifierConfig config,
                                        PublishFn publish, ClockFn clock)
-    : db_path_(std::move(db_path)),
-      config_(std::move(config)),
+    : verifier_(db, std::move(config)),
       publish_(std::move(publish)),
       clock_(std::move(clock)),
       thread_([this] { Run(); }) {}
@@ -36,8 +35,6 @@ void VerificationWorker::Stop() {
 }
 
 void VerificationWorker::Run() {
-  store::Database db(db_path_);
-  TapVerifier verifier(db, config_);
   while (true) {
     bool last_round;
     {
@@ -48,7 +45,7 @@ void VerificationWorker::Run() {
     }
     try {
       for (;;) {
-        AssessReport report = verifier.AssessPending(kTapsPerTransaction, clock_());
+        AssessReport report = verifier_.AssessPending(kTapsPerTransaction, clock_());
         metrics_.taps_assessed += report.taps;
         for (auto& notice : report.notices) {
           ++metrics_.verdicts[static_cast<std::size_t>(notice.verdict)];

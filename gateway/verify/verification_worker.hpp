@@ -1,7 +1,11 @@
 #pragma once
-// Runs the TapVerifier on a thread and a SQLite connection of its own, so verification
-// never slows intake: the ingest path only wakes it after a commit. It also polls once
-// a second, and at start it finishes whatever a previous run left unassessed.
+// Runs the TapVerifier on a thread of its own, so verification never slows intake: the
+// ingest path only wakes it after a commit. It also polls once a second, and at start it
+// finishes whatever a previous run left unassessed.
+// It shares intake's SQLite connection, taking turns on the write lock: a connection's
+// page cache is emptied whenever another connection commits (SQLite cannot tell which
+// pages changed), so two writers on two connections emptied each other's cache at every
+// commit and read their index pages back from the file (docs/performance.md).
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -25,7 +29,8 @@ class VerificationWorker {
   using PublishFn = std::function<void(std::string topic, std::string payload)>;
   using ClockFn = std::function<core::UnixMillis()>;
 
-  VerificationWorker(std::string db_path, VerifierConfig config, PublishFn publish, ClockFn clock);
+  // `db` is used only inside store::InTransaction, as intake's writer does.
+  VerificationWorker(store::Database& db, VerifierConfig config, PublishFn publish, ClockFn clock);
   ~VerificationWorker();  // Stop().
 
   void Wake();  // Any thread.
@@ -36,8 +41,7 @@ class VerificationWorker {
  private:
   void Run();
 
-  std::string db_path_;
-  VerifierConfig config_;
+  TapVerifier verifier_;
   PublishFn publish_;
   ClockFn clock_;
   VerificationMetrics metrics_;

@@ -52,6 +52,8 @@ struct Options {
   int poll_ms = 2;
   bool verify = true;
   std::vector<std::string> gateway_args;  // Passed on, e.g. --commit-delay-ms 20.
+  double half_rate = 0;                   // 0: half the ceiling measured in the same run.
+  std::string latency_csv;                // Per-message latencies of the half-load phase.
 };
 
 std::vector<std::string> SiteArgs(const Options& o) {
@@ -134,6 +136,12 @@ class CountingSubscriber : public virtual mqtt::callback {
   std::atomic<std::int64_t> last_ns_{0};
 };
 
+// When a message was committed (first seen by a poll) and when the gateway received it.
+struct Committed {
+  std::int64_t at_ns = 0;
+  std::int64_t received_ms = 0;  // The gateway's own receive time, as stored.
+};
+
 // Polls the gateway's database for rows committed since the last poll and stamps them.
 class CommitWatcher {
  public:
@@ -146,15 +154,16 @@ class CommitWatcher {
   }
   std::uint64_t count() const { return count_; }
   std::int64_t last_ns() const { return last_ns_; }
-  // After Stop(): msg_id -> time it was first seen committed.
-  const std::unordered_map<std::string, std::int64_t>& committed() const { return committed_; }
+  // After Stop(): msg_id -> when it was committed and received.
+  const std::unordered_map<std::string, Committed>& committed() const { return committed_; }
 
  private:
   void Run() {
     fp::store::Database db(db_);
     std::int64_t last_rowid[2] = {0, 0};
-    fp::store::Statement newer[2] = {db.Prepare("SELECT rowid, msg_id FROM taps WHERE rowid > ?1 ORDER BY rowid"),
-                                     db.Prepare("SELECT rowid, msg_id FROM telemetry WHERE rowid > ?1 ORDER BY rowid")};
+    fp::store::Statement newer[2] = {
+        db.Prepare("SELECT rowid, msg_id, received_at FROM taps WHERE rowid > ?1 ORDER BY rowid"),
+        db.Prepare("SELECT rowid, msg_id, received_at FROM telemetry WHERE rowid > ?1 ORDER BY rowid")};
     while (!stop_) {
       const std::int64_t now = NowNs();
       for (int t = 0; t < 2; ++t) {
@@ -162,7 +171,7 @@ class CommitWatcher {
         s.Bind(1, last_rowid[t]);
         while (s.Step()) {
           last_rowid[t] = s.Int(0);
-          if (keep_ids_) committed_.emplace(s.Text(1), now);
+          if (keep_ids_) committed_.emplace(s.Text(1), Committed{now, s.Int(2)});
           ++count_;
           last_ns_ = now;
         }
@@ -176,26 +185,57 @@ class CommitWatcher {
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> count_{0};
   std::atomic<std::int64_t> last_ns_{0};
-  std::unordered_map<std::string, std::int64_t> committed_;
+  std::unordered_map<std::string, Committed> committed_;
   std::thread thread_;
 };
 
-struct Latency {
+// One line per message: seconds since the first publish, publish-to-commit milliseconds, and
+// of those the part before the gateway received it (receive times are whole milliseconds).
+void WriteLatencyCsv(const std::string& path, std::int64_t first,
+                     const std::unordered_map<std::string, std::int64_t>& published,
+                     const std::unordered_map<std::string, Committed>& committed) {
+  std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t>> rows;
+  for (const auto& [id, at] : published) {
+    if (auto it = committed.find(id); it != committed.end()) {
+      rows.emplace_back(at, it->second.at_ns, it->second.received_ms);
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  std::ofstream out(path);
+  out << "published_s,latency_ms,to_gateway_ms\n";
+  for (const auto& [at, done, received_ms] : rows) {
+    out << (at - first) / 1e9 << ',' << (done - at) / 1e6 << ',' << (received_ms * 1e6 - at) / 1e6 << '\n';
+  }
+}
+
+struct Percentile {
   double p50 = 0, p99 = 0, max = 0;
+};
+Percentile Of(std::vector<double> ms) {
+  if (ms.empty()) return {};
+  std::sort(ms.begin(), ms.end());
+  auto at = [&ms](double q) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * ms.size()))]; };
+  return {at(0.50), at(0.99), ms.back()};
+}
+
+struct Latency {
+  Percentile total;       // Publish to commit.
+  Percentile to_gateway;  // Publish to the gateway's receive time: simulator, broker, Paho.
   std::size_t samples = 0;
 };
 
 Latency Percentiles(const std::unordered_map<std::string, std::int64_t>& published,
-                    const std::unordered_map<std::string, std::int64_t>& committed) {
-  std::vector<double> ms;
-  ms.reserve(published.size());
+                    const std::unordered_map<std::string, Committed>& committed) {
+  std::vector<double> total, to_gateway;
+  total.reserve(published.size());
+  to_gateway.reserve(published.size());
   for (const auto& [id, at] : published) {
-    if (auto it = committed.find(id); it != committed.end()) ms.push_back((it->second - at) / 1e6);
+    if (auto it = committed.find(id); it != committed.end()) {
+      total.push_back((it->second.at_ns - at) / 1e6);
+      to_gateway.push_back(it->second.received_ms - at / 1e6);
+    }
   }
-  if (ms.empty()) return {};
-  std::sort(ms.begin(), ms.end());
-  auto at = [&ms](double q) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * ms.size()))]; };
-  return {at(0.50), at(0.99), ms.back(), ms.size()};
+  return {Of(total), Of(std::move(to_gateway)), total.size()};
 }
 
 // CPU time a process has used so far (user + system).
@@ -271,7 +311,7 @@ void PrintRow(const char* phase, std::uint64_t messages, double seconds, const L
   std::printf("%-30s %10llu %8.1f %10.0f", phase, static_cast<unsigned long long>(messages), seconds,
               messages / seconds);
   if (latency && latency->samples > 0) {
-    std::printf("   %7.1f %7.1f %8.1f", latency->p50, latency->p99, latency->max);
+    std::printf("   %7.1f %7.1f %8.1f", latency->total.p50, latency->total.p99, latency->total.max);
   } else {
     std::printf("   %7s %7s %8s", "", "", "");
   }
@@ -299,6 +339,11 @@ int main(int argc, char** argv) {
   app.add_option("--gateway-arg", o.gateway_args,
                  "An option for the gateway, e.g. --gateway-arg=--commit-delay-ms=20 (repeatable); "
                  "$FIELDPROOF_GATEWAY_BIN runs another gateway build");
+  app.add_option("--half-rate", o.half_rate,
+                 "Rate of the latency phase in msg/s instead of half the measured ceiling (to compare "
+                 "builds at the same load)");
+  app.add_option("--latency-csv", o.latency_csv,
+                 "Write each message of the latency phase (publish time, latency) to this CSV file");
   CLI11_PARSE(app, argc, argv);
 
   ScratchDir dir;
@@ -349,8 +394,11 @@ int main(int argc, char** argv) {
     const auto log = ReadPublishLog(dir / (name + ".pub"), first);
     const double s = (watcher.last_ns() - first) / 1e9;
     const Latency latency = Percentiles(log, watcher.committed());
+    if (name == "half" && !o.latency_csv.empty()) WriteLatencyCsv(o.latency_csv, first, log, watcher.committed());
     const Memory memory = ReadMemory(gateway.pid());
     PrintRow(label.c_str(), Good(sent), s, &latency, &memory);
+    std::printf("%-30s %10s %8s %10s   %7.1f %7.1f %8.1f\n", "  of which publish -> received", "", "", "",
+                latency.to_gateway.p50, latency.to_gateway.p99, latency.to_gateway.max);
     cpu.Print(Good(sent), sent);
     return std::tuple{Good(sent), Good(sent) / s, latency};
   };
@@ -361,12 +409,14 @@ int main(int argc, char** argv) {
   std::printf("%-30s %9.1f %%  (target >= 80 %%)\n", "gateway / ceiling", 100.0 * full / ceiling);
 
   // 3. Half the ceiling's rate: latency without a backlog.
+  const double half_rate = o.half_rate > 0 ? o.half_rate : ceiling / 2;
   char label[64];
-  std::snprintf(label, sizeof label, "gateway at half (%.0f msg/s)", ceiling / 2);
+  std::snprintf(label, sizeof label, "gateway at %s (%.0f msg/s)", o.half_rate > 0 ? "--half-rate" : "half",
+                half_rate);
   const auto [half_messages, half, half_latency] =
-      gateway_phase("half", {"--rate", std::to_string(ceiling / 2), "--skip", std::to_string(full_messages)}, label);
+      gateway_phase("half", {"--rate", std::to_string(half_rate), "--skip", std::to_string(full_messages)}, label);
   std::printf("%-30s %9.1f ms (target < 50 ms; commits looked for every %d ms)\n", "p99 publish -> commit",
-              half_latency.p99, o.poll_ms);
+              half_latency.total.p99, o.poll_ms);
   const std::uint64_t published = full_messages + half_messages;
 
   // 4. The long run: resident memory while millions of messages go through.
@@ -423,6 +473,11 @@ int main(int argc, char** argv) {
   if (gateway.Stop() != 0) {
     std::cerr << "the gateway did not stop cleanly: " << gateway.log() << "\n";
     return 1;
+  }
+  // The gateway's own account: batches and commit times over all phases.
+  std::istringstream log(fp::testing::ReadText(gateway.log()));
+  for (std::string line; std::getline(log, line);) {
+    if (line.find(" final: ") != std::string::npos) std::cout << "\ngateway " << line.substr(line.find("final: ")) << "\n";
   }
   return 0;
 }
