@@ -1,4 +1,6 @@
 // fieldproof-gateway: MQTT -> decode -> SQLite. Wiring only; see docs/architecture.md.
+#include <pthread.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -20,6 +22,7 @@
 #include "gateway/app/system_clock.hpp"
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/crypto/hex.hpp"
+#include "gateway/store/checkpointer.hpp"
 #include "gateway/store/integrity.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/billing/period_closer.hpp"
@@ -289,6 +292,8 @@ int main(int argc, char** argv) {
     }
     store::Database db(o.db_path);
     store::Migrate(db);
+    // Intake and verification share `db`; the WAL goes back into the database beside them.
+    store::Checkpointer checkpointer(db);
     const std::unique_ptr<store::EventStore> event_store = MakeEventStore(db);
     spdlog::info("store: {} (schema version {})", o.db_path, store::LatestSchemaVersion());
     const std::uint64_t committed = event_store->CommittedJournalSeq();
@@ -356,7 +361,10 @@ int main(int argc, char** argv) {
     if (o.stats_interval_s > 0) {
       ScheduleStats(stats_timer, pipeline, std::chrono::seconds(o.stats_interval_s), start);
     }
-    std::thread io_thread([&io] { io.run(); });
+    std::thread io_thread([&io] {
+      pthread_setname_np(pthread_self(), "fp-io");
+      io.run();
+    });
 
     if (const std::size_t replayed = pipeline.ReplayJournal(); replayed > 0) {
       spdlog::info("journal: {} message(s) handed on again", replayed);

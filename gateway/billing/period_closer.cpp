@@ -1,5 +1,7 @@
 #include "gateway/billing/period_closer.hpp"
 
+#include <pthread.h>
+
 #include <spdlog/spdlog.h>
 
 #include "gateway/billing/invoice_ledger.hpp"
@@ -28,6 +30,7 @@ void PeriodCloser::Stop() {
 }
 
 void PeriodCloser::Run() {
+  pthread_setname_np(pthread_self(), "fp-billing");
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();

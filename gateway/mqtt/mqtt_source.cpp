@@ -1,5 +1,7 @@
 #include "gateway/mqtt/mqtt_source.hpp"
 
+#include <pthread.h>
+
 #include <spdlog/spdlog.h>
 
 namespace fieldproof::mqtt_adapter {
@@ -48,6 +50,7 @@ void MqttSource::Start() {
 }
 
 void MqttSource::ConnectLoop() {
+  pthread_setname_np(pthread_self(), "fp-mqtt-connect");
   // Paho's automatic reconnect covers lost connections; the first connection is ours
   // to retry (the broker may start after the gateway).
   if (ConnectWithRetry(notice_client_, notice_options_)) ConnectWithRetry(client_, options_);
@@ -112,6 +115,7 @@ void MqttSource::Publish(std::string topic, std::string payload) {
 }
 
 void MqttSource::PublishLoop() {
+  pthread_setname_np(pthread_self(), "fp-mqtt-publish");
   std::unique_lock lock(mutex_);
   while (true) {
     outgoing_ready_.wait(lock, [this] { return stopping_ || !outgoing_.empty(); });

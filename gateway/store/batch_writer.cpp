@@ -1,5 +1,7 @@
 #include "gateway/store/batch_writer.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 namespace fieldproof::store {
@@ -42,6 +44,7 @@ std::size_t BatchWriter::Depth() const {
 }
 
 void BatchWriter::Run() {
+  pthread_setname_np(pthread_self(), "fp-writer");  // Shown by top -H, perf, gdb.
   while (true) {
     std::vector<PendingEvent> batch;
     {

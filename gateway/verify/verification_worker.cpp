@@ -1,5 +1,7 @@
 #include "gateway/verify/verification_worker.hpp"
 
+#include <pthread.h>
+
 #include <spdlog/spdlog.h>
 
 namespace fieldproof::verify {
@@ -35,6 +37,7 @@ void VerificationWorker::Stop() {
 }
 
 void VerificationWorker::Run() {
+  pthread_setname_np(pthread_self(), "fp-verify");
   while (true) {
     bool last_round;
     {
