@@ -2,8 +2,8 @@
 // Copies the WAL back into the database on a thread of its own, so that no commit waits
 // for a checkpoint. SQLite's automatic checkpoint runs inside the commit that takes the
 // WAL past 1,000 pages: it reads those pages, writes them into the database and syncs
-// both files, and every message queued behind that commit waits 10-40 ms on this
-// machine (docs/performance.md).
+// both files (each fdatasync up to 31 ms on the project machine), and every message queued
+// behind that commit waits for all of it (docs/performance.md).
 //
 // This turns the automatic checkpoint off on the writers' connection and wakes a thread
 // when a commit leaves the WAL at `wal_pages` or more. The thread copies in two passes:

@@ -437,7 +437,9 @@ int main(int argc, char** argv) {
       const auto bytes = std::filesystem::file_size(path, ignored);
       return ignored ? 0.0 : bytes / 1048576.0;
     };
+    std::uint64_t last_reported = 0;
     auto report = [&](std::uint64_t n, double seconds) {
+      last_reported = n;
       const Memory m = ReadMemory(gateway.pid());
       std::printf("%12llu %10.0f %10.1f %10.1f %10.0f %10.1f\n", static_cast<unsigned long long>(n - published),
                   seconds, m.rss_kib / 1024.0, m.peak_kib / 1024.0, mib(db), mib(db + "-wal"));
@@ -470,19 +472,31 @@ int main(int argc, char** argv) {
       }
     }
     const double s = elapsed();
-    report(watcher.count(), s);
+    if (watcher.count() != last_reported) report(watcher.count(), s);
     std::printf("long run: %.0f msg/s committed; peak RSS %.1f MiB\n", o.long_messages / s,
                 ReadMemory(gateway.pid()).peak_kib / 1024.0);
+    if (o.verify) {
+      fp::store::Database reader(db);
+      std::printf("long run: %lld taps not yet verified when the last message was committed\n",
+                  static_cast<long long>(reader.QueryInt("SELECT count(*) FROM taps WHERE assessed = 0")));
+    }
+    std::fflush(stdout);
     sim.Wait(std::chrono::minutes(5));
   }
-  if (gateway.Stop() != 0) {
-    std::cerr << "the gateway did not stop cleanly: " << gateway.log() << "\n";
+  const auto stopping = std::chrono::steady_clock::now();
+  const int stopped = gateway.Stop();
+  std::printf("\ngateway stopped (exit %d) in %.1f s\n", stopped,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - stopping).count());
+  if (stopped != 0) {
+    const std::string log = fp::testing::ReadText(gateway.log());
+    std::cerr << "the gateway did not stop cleanly; the end of its log:\n"
+              << log.substr(log.size() - std::min<std::size_t>(log.size(), 4000)) << "\n";
     return 1;
   }
   // The gateway's own account: batches and commit times over all phases.
   std::istringstream log(fp::testing::ReadText(gateway.log()));
   for (std::string line; std::getline(log, line);) {
-    if (line.find(" final: ") != std::string::npos) std::cout << "\ngateway " << line.substr(line.find("final: ")) << "\n";
+    if (line.find(" final: ") != std::string::npos) std::cout << "gateway " << line.substr(line.find("final: ")) << "\n";
   }
   return 0;
 }
