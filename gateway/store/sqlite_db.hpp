@@ -118,6 +118,16 @@ class StatementCache {
   std::unordered_map<std::string, Statement> statements_;
 };
 
+// The process's write lock on `db`'s file, taken in turn. While it is held, no writer of
+// this process is inside a transaction. StoreError (SQLITE_BUSY) after kBusyTimeout.
+inline std::unique_lock<FifoLock> HoldWriteLock(Database& db) {
+  FifoLock& turn = db.write_lock();
+  if (!turn.try_lock_for(Database::kBusyTimeout)) {
+    throw StoreError(SQLITE_BUSY, "database is locked (by this process, for over 5 s)");
+  }
+  return std::unique_lock<FifoLock>(turn, std::adopt_lock);
+}
+
 // Runs `work` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it throws.
 // The gateway's writers (intake, verification, billing) queue on the process's write lock
 // first: waiting on SQLite's own lock means the busy handler's sleeps of 1 to 100 ms,
@@ -125,11 +135,7 @@ class StatementCache {
 // processes (the CLI) still meet SQLite's lock and its busy timeout.
 template <class F>
 void InTransaction(Database& db, F&& work) {
-  FifoLock& turn = db.write_lock();
-  if (!turn.try_lock_for(Database::kBusyTimeout)) {
-    throw StoreError(SQLITE_BUSY, "database is locked (by this process, for over 5 s)");
-  }
-  std::unique_lock held(turn, std::adopt_lock);
+  const auto held = HoldWriteLock(db);
   db.Exec("BEGIN IMMEDIATE");
   try {
     work();
