@@ -291,6 +291,12 @@ int main(int argc, char** argv) {
       return 2;
     }
     store::Database db(o.db_path);
+    if (const auto version = db.QueryInt("PRAGMA user_version");
+        version > 0 && version < store::LatestSchemaVersion()) {
+      // New indexes on a large database take a while; say why the start is slow.
+      spdlog::info("store: upgrading {} from schema version {} to {}", o.db_path, version,
+                   store::LatestSchemaVersion());
+    }
     store::Migrate(db);
     // Intake and verification share `db`; the WAL goes back into the database beside them.
     store::Checkpointer checkpointer(db);

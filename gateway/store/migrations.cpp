@@ -7,7 +7,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 8> kMigrations = {
+constexpr std::array<std::string_view, 9> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -332,6 +332,12 @@ CREATE TABLE intake_cursor (
   journal_seq    INTEGER NOT NULL
 );
 INSERT INTO intake_cursor (id, journal_seq) VALUES (1, 0);
+)sql",
+    // 9: a sensor's latest telemetry in arrival order, for its clock offset (the samples after
+    // a clock jump are the newest by arrival, not by device time). Without it each
+    // inspection sorted the sensor's whole history.
+    R"sql(
+CREATE INDEX telemetry_by_asset_arrival ON telemetry (site, asset_id, id);
 )sql",
 };
 

@@ -158,5 +158,37 @@ TEST_F(TapVerifierTest, AssessingIsResumableAndNeverDoubles) {
   EXPECT_EQ(db_->QueryInt("SELECT count(*) FROM maintenance_records"), 1);
 }
 
+// Every query the verifier makes for a tap is answered from an index without sorting, so a
+// sensor with years of telemetry costs no more than a new one. (The sensor clock query
+// once sorted the sensor's whole history for every inspection.)
+TEST_F(TapVerifierTest, AnInspectionCostsTheSameWhateverTheSensorsHistory) {
+  db_->Exec("UPDATE assets SET sensor_equipped = 1");
+  const core::UnixMillis now = *core::ParseRfc3339("2026-11-20T12:00:00Z");
+  constexpr int kHistory = 2000;
+  std::vector<store::PendingEvent> history;
+  for (int i = 0; i < kHistory; ++i) {
+    core::Telemetry heartbeat{"hb-" + std::to_string(i), "A-1", "FRA", now - (kHistory - i) * kMinute,
+                              std::nullopt, {core::HeartbeatReading{i * 60}}};
+    history.push_back({core::TelemetryTopic("FRA", "A-1"), "FRA",
+                       codec::EncodeTelemetry(heartbeat), heartbeat.device_time + 50, heartbeat});
+  }
+  store::EventStore(*db_).WriteBatch(history);
+  Store(MakeTap("a", core::TapKind::kStart, now, now), now);
+  Store(MakeTap("b", core::TapKind::kEnd, now + 4 * kMinute, now + 4 * kMinute), now + 4 * kMinute);
+
+  TapVerifier verifier(*db_, config_);
+  ASSERT_EQ(verifier.AssessPending(10, now + 5 * kMinute).taps, 2u);
+  bool read_sensor_clock = false;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db_->handle(), nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db_->handle(), s)) {
+    const std::string sql = sqlite3_sql(s);
+    read_sensor_clock |= sql.starts_with("SELECT device_time, received_at FROM telemetry");
+    EXPECT_EQ(sqlite3_stmt_status(s, SQLITE_STMTSTATUS_SORT, 0), 0) << sql;
+    // Reading the history would take thousands of virtual machine steps.
+    EXPECT_LT(sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 0), kHistory / 2) << sql;
+  }
+  EXPECT_TRUE(read_sensor_clock);
+}
+
 }  // namespace
 }  // namespace fieldproof::verify
