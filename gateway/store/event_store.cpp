@@ -19,6 +19,10 @@ std::uint64_t Fnv1a64(std::string_view bytes) {
   return hash;
 }
 
+// Messages per window of a sensor's clock (migration 9): its offset is read from its newest
+// 25 to 50 messages.
+constexpr std::int64_t kSensorClockWindow = 25;
+
 }  // namespace
 
 EventStore::EventStore(Database& db)
@@ -41,6 +45,13 @@ EventStore::EventStore(Database& db)
       telemetry_payload_(db.Prepare(
           "SELECT payload FROM telemetry WHERE site = ? AND asset_id = ? AND msg_id = ?")),
       asset_exists_(db.Prepare("SELECT 1 FROM assets WHERE site = ? AND asset_id = ?")),
+      // A full window becomes the previous one; SET sees the row as it was.
+      observe_sensor_clock_(db.Prepare(
+          "INSERT INTO sensor_clocks (site, asset_id, delay_min, window_count) VALUES (?1, ?2, ?3, 1) "
+          "ON CONFLICT (site, asset_id) DO UPDATE SET "
+          "previous_delay_min = iif(window_count >= ?4, delay_min, previous_delay_min), "
+          "delay_min = iif(window_count >= ?4, excluded.delay_min, min(delay_min, excluded.delay_min)), "
+          "window_count = iif(window_count >= ?4, 1, window_count + 1)")),
       advance_cursor_(db.Prepare(
           "UPDATE intake_cursor SET journal_seq = ?1 WHERE id = 1 AND journal_seq < ?1")) {}
 
@@ -105,7 +116,12 @@ EventResult EventStore::WriteTelemetry(const PendingEvent& event, const core::Te
   s.Bind(1, t.site).Bind(2, t.asset_id).Bind(3, t.msg_id).Bind(4, t.device_time);
   s.Bind(5, event.received_at).BindBlob(6, event.payload);
   s.Run();
-  if (db_.Changes() == 1) return {EventOutcome::kStored, std::nullopt};
+  if (db_.Changes() == 1) {
+    observe_sensor_clock_.Bind(1, t.site).Bind(2, t.asset_id);
+    observe_sensor_clock_.Bind(3, event.received_at - t.device_time).Bind(4, kSensorClockWindow);
+    observe_sensor_clock_.Run();
+    return {EventOutcome::kStored, std::nullopt};
+  }
   telemetry_payload_.Bind(1, t.site).Bind(2, t.asset_id).Bind(3, t.msg_id);
   return Duplicate(telemetry_payload_, event);
 }

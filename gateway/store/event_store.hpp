@@ -69,6 +69,7 @@ class EventStore {
   Statement tap_payload_;
   Statement telemetry_payload_;
   Statement asset_exists_;
+  Statement observe_sensor_clock_;
   Statement advance_cursor_;
 };
 

@@ -333,11 +333,26 @@ CREATE TABLE intake_cursor (
 );
 INSERT INTO intake_cursor (id, journal_seq) VALUES (1, 0);
 )sql",
-    // 9: a sensor's latest telemetry in arrival order, for its clock offset (the samples after
-    // a clock jump are the newest by arrival, not by device time). Without it each
-    // inspection sorted the sensor's whole history.
+    // 9: each sensor's clock, kept at intake (EventStore) so that verification never reads a
+    // sensor's history: the smallest delay (received_at - device_time) over its newest 25 to
+    // 50 messages, in two windows of 25. After a clock jump the old delays are gone within
+    // 50 messages. Filled here from the newest 25 messages of every sensor.
     R"sql(
-CREATE INDEX telemetry_by_asset_arrival ON telemetry (site, asset_id, id);
+CREATE TABLE sensor_clocks (
+  site               TEXT NOT NULL,
+  asset_id           TEXT NOT NULL,
+  delay_min          INTEGER NOT NULL,  -- over the current window
+  window_count       INTEGER NOT NULL,  -- messages in the current window
+  previous_delay_min INTEGER,           -- over the full window before; NULL until there is one
+  PRIMARY KEY (site, asset_id)
+) WITHOUT ROWID;
+INSERT INTO sensor_clocks (site, asset_id, delay_min, window_count)
+  SELECT site, asset_id, min(received_at - device_time), count(*)
+  FROM (SELECT site, asset_id, device_time, received_at,
+               row_number() OVER (PARTITION BY site, asset_id ORDER BY id DESC) AS newest
+        FROM telemetry)
+  WHERE newest <= 25
+  GROUP BY site, asset_id;
 )sql",
 };
 

@@ -87,14 +87,15 @@ core::UnixMillis TapVerifier::DeviceClockOffset(const std::string& site,
 core::UnixMillis TapVerifier::SensorClockOffset(const std::string& site,
                                                 const std::string& asset_id) {
   if (!config_.correct_device_clocks) return 0;
-  // Sensors send at once, so their device time is their send time.
+  // Sensors send at once, so their smallest delay is their clock's offset. Intake keeps it
+  // per sensor (EventStore, migration 9).
   auto& s = sql_.Get(
-      "SELECT device_time, received_at FROM telemetry WHERE site = ? AND asset_id = ? "
-      "ORDER BY id DESC LIMIT ?");
-  s.Bind(1, site).Bind(2, asset_id).Bind(3, kClockSamples);
-  std::vector<core::ClockSample> samples;
-  while (s.Step()) samples.push_back({s.Int(0), s.Int(1)});
-  return core::EstimateClockOffset(samples);
+      "SELECT min(delay_min, coalesce(previous_delay_min, delay_min)) FROM sensor_clocks "
+      "WHERE site = ? AND asset_id = ?");
+  s.Bind(1, site).Bind(2, asset_id);
+  const core::UnixMillis offset = s.Step() ? s.Int(0) : 0;
+  s.Reset();
+  return offset;
 }
 
 TapVerifier::Examination TapVerifier::Examine(const PendingTap& pending) {

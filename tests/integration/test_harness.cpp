@@ -258,12 +258,22 @@ std::vector<std::string> SiteArgs() {
           "--floors", "3", "--technicians", "6", "--sensor-ratio", "0.3"};
 }
 
+// The CLI of the gateway build under test: another build's gateway ($FIELDPROOF_GATEWAY_BIN)
+// refuses a database that this build's CLI created with a newer schema.
+std::string CliBinary() {
+  if (const char* gateway = std::getenv("FIELDPROOF_GATEWAY_BIN")) {
+    const std::filesystem::path beside = std::filesystem::path(gateway).parent_path() / "fieldproof";
+    if (std::filesystem::exists(beside)) return beside;
+  }
+  return FIELDPROOF_CLI_BIN;
+}
+
 void ImportSite(const ScratchDir& dir, const std::string& db, const std::vector<std::string>& site) {
   std::vector<std::string> generate = {FIELDPROOF_SIM_BIN, "generate", "--out", dir / "site"};
   generate.insert(generate.end(), site.begin(), site.end());
   if (RunToCompletion(generate, dir).exit_code != 0) throw std::runtime_error("generate failed");
   for (const char* what : {"assets", "technicians", "devices"}) {
-    const auto result = RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "import", what,
+    const auto result = RunToCompletion({CliBinary(), "--db", db, "import", what,
                              dir / ("site/" + std::string(what) + ".csv")},
                             dir);
     if (result.exit_code != 0) throw std::runtime_error("import failed: " + result.out);

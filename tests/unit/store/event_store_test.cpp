@@ -237,6 +237,30 @@ TEST_F(EventStoreTest, TelemetryForKnownAssetIsStoredOnceAndConflictsAreRefused)
   s.Reset();
 }
 
+// A sensor's clock (migration 9) is its smallest delay over two windows of 25 messages; a
+// full window becomes the previous one. Duplicates and rejections do not count.
+TEST_F(EventStoreTest, EachStoredTelemetryMovesItsSensorsClockWindows) {
+  AddAsset("A-1", "04000000000001");
+  auto clock = [&] {
+    Statement s = db_->Prepare(
+        "SELECT delay_min, window_count, coalesce(previous_delay_min, -1) FROM sensor_clocks");
+    EXPECT_TRUE(s.Step());
+    std::vector<std::int64_t> row = {s.Int(0), s.Int(1), s.Int(2)};
+    EXPECT_FALSE(s.Step());
+    return row;
+  };
+  auto send = [&](int n, core::UnixMillis delay) {
+    core::Telemetry t = MakeTelemetry("t-" + std::to_string(n), "A-1");
+    return WriteOne(TelemetryEvent(t, t.device_time + delay)).outcome;
+  };
+  for (int n = 0; n < 25; ++n) EXPECT_EQ(send(n, 500 - n), EventOutcome::kStored);
+  EXPECT_EQ(clock(), (std::vector<std::int64_t>{476, 25, -1}));
+  EXPECT_EQ(send(0, 1), EventOutcome::kDuplicate);  // Resent with another arrival: no sample.
+  EXPECT_EQ(send(25, 900), EventOutcome::kStored);
+  EXPECT_EQ(send(26, 800), EventOutcome::kStored);
+  EXPECT_EQ(clock(), (std::vector<std::int64_t>{800, 2, 476}));
+}
+
 TEST_F(EventStoreTest, RejectedPayloadIsTruncatedButItsSizeIsKept) {
   std::string payload = "{\"msg_id\":\"big-1\",\"pad\":\"";
   payload += std::string(10000, 'x');

@@ -134,6 +134,41 @@ TEST(MigrationsTest, ReopenAfterCloseKeepsData) {
   EXPECT_EQ(db.QueryInt("SELECT received_at FROM telemetry WHERE msg_id = 'm-1'"), 20);
 }
 
+// Migration 9 starts each sensor's clock from its newest 25 messages in arrival order, not
+// in device time (a clock that jumped back sorts its newest messages first).
+TEST(MigrationsTest, SensorClocksStartFromTheNewestTelemetry) {
+  TempDir dir;
+  Database db(dir.File("clocks.db"));
+  MigrateTo(db, 8);
+  Statement insert = db.Prepare(
+      "INSERT INTO telemetry (site, asset_id, msg_id, device_time, received_at, payload) "
+      "VALUES ('FRA', ?, ?, ?, ?, x'7B7D')");
+  for (int n = 0; n < 40; ++n) {
+    const std::int64_t device_time = n < 15 ? 100'000 + n : 50'000 + n;  // Jumps back at 15.
+    const std::int64_t delay = n < 15 ? 10 : 1000 + n;
+    insert.Bind(1, std::string_view("A-1")).Bind(2, "m-" + std::to_string(n));
+    insert.Bind(3, device_time).Bind(4, device_time + delay).Run();
+  }
+  for (int n = 0; n < 3; ++n) {
+    insert.Bind(1, std::string_view("B-1")).Bind(2, "m-" + std::to_string(n));
+    insert.Bind(3, std::int64_t{1000}).Bind(4, std::int64_t{1000 + 7 - n}).Run();
+  }
+  Migrate(db);
+  Statement s = db.Prepare(
+      "SELECT asset_id, delay_min, window_count, previous_delay_min IS NULL FROM sensor_clocks "
+      "ORDER BY asset_id");
+  ASSERT_TRUE(s.Step());
+  EXPECT_EQ(s.Text(0), "A-1");
+  EXPECT_EQ(s.Int(1), 1015);
+  EXPECT_EQ(s.Int(2), 25);
+  EXPECT_EQ(s.Int(3), 1);
+  ASSERT_TRUE(s.Step());
+  EXPECT_EQ(s.Text(0), "B-1");
+  EXPECT_EQ(s.Int(1), 5);
+  EXPECT_EQ(s.Int(2), 3);
+  EXPECT_FALSE(s.Step());
+}
+
 TEST(MigrationsTest, TwoConnectionsMigratingAtOnceApplyItOnce) {
   TempDir dir;
   const std::string path = dir.File("race.db");

@@ -182,12 +182,40 @@ TEST_F(TapVerifierTest, AnInspectionCostsTheSameWhateverTheSensorsHistory) {
   for (sqlite3_stmt* s = sqlite3_next_stmt(db_->handle(), nullptr); s != nullptr;
        s = sqlite3_next_stmt(db_->handle(), s)) {
     const std::string sql = sqlite3_sql(s);
-    read_sensor_clock |= sql.starts_with("SELECT device_time, received_at FROM telemetry");
+    read_sensor_clock |= sql.find("FROM sensor_clocks") != std::string::npos;
     EXPECT_EQ(sqlite3_stmt_status(s, SQLITE_STMTSTATUS_SORT, 0), 0) << sql;
     // Reading the history would take thousands of virtual machine steps.
     EXPECT_LT(sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 0), kHistory / 2) << sql;
   }
   EXPECT_TRUE(read_sensor_clock);
+}
+
+// A sensor's clock jumps an hour back. 50 messages later its close cycle during an inspection
+// is found where it happened, not an hour earlier.
+TEST_F(TapVerifierTest, ASensorsClockIsReadFromItsNewestMessages) {
+  db_->Exec("UPDATE assets SET sensor_equipped = 1");
+  const core::UnixMillis now = *core::ParseRfc3339("2026-11-20T12:00:00Z");
+  std::vector<store::PendingEvent> sent;
+  auto send = [&](core::UnixMillis true_time, core::UnixMillis clock_error, core::Reading reading) {
+    core::Telemetry t{"m-" + std::to_string(sent.size()), "A-1", "FRA", true_time + clock_error,
+                      std::nullopt, {reading}};
+    sent.push_back({core::TelemetryTopic("FRA", "A-1"), "FRA", codec::EncodeTelemetry(t),
+                    true_time + 50, t});
+  };
+  for (int i = 0; i < 100; ++i) send(now - (200 - i) * kMinute, 0, core::HeartbeatReading{i});
+  for (int i = 0; i < 50; ++i) send(now - (100 - i) * kMinute, -kHour, core::HeartbeatReading{i});
+  send(now + kMinute, -kHour, core::StateReading{core::ShutterState::kClosing});
+  send(now + kMinute + 5000, -kHour, core::ClosingDurationReading{5000});
+  store::EventStore(*db_).WriteBatch(sent);
+  Store(MakeTap("a", core::TapKind::kStart, now, now), now);
+  Store(MakeTap("b", core::TapKind::kEnd, now + 4 * kMinute, now + 4 * kMinute), now + 4 * kMinute);
+
+  TapVerifier verifier(*db_, config_);
+  ASSERT_EQ(verifier.AssessPending(10, now + 5 * kMinute).taps, 2u);
+  auto check = db_->Prepare("SELECT status, detail FROM inspection_checks WHERE name = 'functional_test'");
+  ASSERT_TRUE(check.Step());
+  EXPECT_EQ(check.Text(0), "pass") << check.Text(1);
+  EXPECT_EQ(check.Text(1), "closed in 5000 ms at 2026-11-20T12:01:05.050Z");
 }
 
 }  // namespace
