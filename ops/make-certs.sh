@@ -131,6 +131,8 @@ write_acl() {
     echo "topic write fieldproof/v1/+/tap/+/notice"
     echo "topic write fieldproof/v1/+/tap/+/verdict"
     echo "topic write fieldproof/v1/+/telemetry/+/notice"
+    echo "# The broker's count of dropped messages: readings lost to a full queue (docs/operations.md)."
+    echo "topic read \$SYS/broker/publish/messages/dropped"
     if [[ $simulator == 1 || -f $dir/clients/$simulator_cn.crt ]]; then
       echo
       echo "# The simulator speaks for a whole site from one connection: test benches only."

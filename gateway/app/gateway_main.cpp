@@ -133,7 +133,7 @@ void ScheduleStats(boost::asio::steady_timer& timer, const ingest::IngestPipelin
 
 // The gateway's counters for Prometheus (text format 0.0.4).
 std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify::VerificationWorker* verifier,
-                           std::uint64_t unprotected_deliveries) {
+                           const mqtt_adapter::MqttSource& mqtt) {
   const auto& m = pipeline.metrics();
   std::string out;
   auto metric = [&out](const char* name, const char* type, const char* help, const std::string& samples) {
@@ -186,7 +186,11 @@ std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify:
          sample("fieldproof_intake_paused", "", pipeline.IntakeProblem().empty() ? 0 : 1));
   metric("fieldproof_mqtt_unprotected_deliveries_total", "counter",
          "Messages the broker delivered with QoS 0 (not kept by the broker; see upgrade_outgoing_qos).",
-         sample("fieldproof_mqtt_unprotected_deliveries_total", "", unprotected_deliveries));
+         sample("fieldproof_mqtt_unprotected_deliveries_total", "", mqtt.unprotected_deliveries()));
+  metric("fieldproof_broker_dropped_messages_total", "counter",
+         "Messages the broker reports it dropped since the gateway started, for any client "
+         "($SYS/broker/publish/messages/dropped): a full session queue loses readings.",
+         sample("fieldproof_broker_dropped_messages_total", "", mqtt.broker_dropped_messages()));
   if (verifier) {
     const auto& v = verifier->metrics();
     std::string samples;
@@ -349,7 +353,7 @@ int main(int argc, char** argv) {
     if (o.http_enabled) {
       http::Api api({o.db_path,
                      [&pipeline, &verifier, &mqtt] {
-                       return PrometheusText(pipeline, verifier.get(), mqtt.unprotected_deliveries());
+                       return PrometheusText(pipeline, verifier.get(), mqtt);
                      },
                      [&pipeline] { return pipeline.IntakeProblem(); }});
       http_server = std::make_unique<http::HttpServer>(

@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <charconv>
+
 #include <spdlog/spdlog.h>
 
 namespace fieldproof::mqtt_adapter {
@@ -40,6 +42,9 @@ MqttSource::MqttSource(MqttConfig config, OnMessage on_message)
     spdlog::info("mqtt: TLS to {} with {}", config_.broker_uri, DescribeTlsFiles(tls));
   }
   client_.set_callback(*this);
+  notice_client_.set_connected_handler([this](const std::string&) { WatchBrokerDrops(); });
+  notice_client_.set_message_callback(
+      [this](mqtt::const_message_ptr message) { OnBrokerDrops(message->get_payload_str()); });
 }
 
 MqttSource::~MqttSource() { Stop(); }
@@ -84,6 +89,40 @@ void MqttSource::connected(const std::string&) {
       spdlog::error("mqtt: subscribe {} failed: {}", topic, e.what());
     }
   }
+}
+
+void MqttSource::WatchBrokerDrops() {
+  try {
+    // Not waited for: this runs on Paho's callback thread. mosquitto publishes the count
+    // every sys_interval seconds (10 by default; 0 turns $SYS off).
+    notice_client_.subscribe(std::string(kBrokerDropsTopic), 0);
+    spdlog::info("mqtt: watching the broker's dropped messages ({})", kBrokerDropsTopic);
+  } catch (const mqtt::exception& e) {
+    spdlog::warn("mqtt: cannot watch the broker's dropped messages ({}): {}", kBrokerDropsTopic, e.what());
+  }
+}
+
+void MqttSource::OnBrokerDrops(const std::string& payload) {
+  const auto count = ParseBrokerCount(payload);
+  if (!count) {
+    spdlog::warn("mqtt: {} is not a count: '{}'", kBrokerDropsTopic, payload.substr(0, 40));
+    return;
+  }
+  if (const std::uint64_t fresh = drop_watch_.Observe(*count); fresh > 0) {
+    broker_dropped_messages_ = drop_watch_.total();
+    spdlog::error(
+        "mqtt: the broker dropped {} message(s) ({} since it started, for any client). Readings "
+        "that did not fit the gateway's queue while it was away are lost: raise "
+        "max_queued_messages in mosquitto.conf (docs/operations.md)",
+        fresh, *count);
+  }
+}
+
+std::optional<std::uint64_t> ParseBrokerCount(std::string_view payload) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(payload.data(), payload.data() + payload.size(), value);
+  if (error != std::errc() || end != payload.data() + payload.size() || payload.empty()) return std::nullopt;
+  return value;
 }
 
 void MqttSource::connection_lost(const std::string& cause) {

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "gateway/mqtt/broker_drops.hpp"
 #include "gateway/mqtt/tls_options.hpp"
 
 namespace fieldproof::mqtt_adapter {
@@ -54,6 +55,9 @@ class MqttSource : public virtual mqtt::callback {
   // Messages the broker delivered with QoS 0 (never acknowledged, so the broker kept no
   // copy): the broker is not set up with upgrade_outgoing_qos.
   std::uint64_t unprotected_deliveries() const { return unprotected_deliveries_; }
+  // Messages the broker reports it dropped ($SYS, see broker_drops.hpp), since the gateway
+  // started. Each increase is logged as an error.
+  std::uint64_t broker_dropped_messages() const { return broker_dropped_messages_; }
 
  private:
   void connected(const std::string& cause) override;
@@ -63,6 +67,9 @@ class MqttSource : public virtual mqtt::callback {
   // Connects `client`, retrying until Stop(); false when stopped first.
   bool ConnectWithRetry(mqtt::async_client& client, const mqtt::connect_options& options);
   void PublishLoop();
+  // On the notices connection, which keeps no session: $SYS is no intake.
+  void WatchBrokerDrops();
+  void OnBrokerDrops(const std::string& payload);
 
   static constexpr std::size_t kMaxQueuedPublishes = 10000;
   static constexpr int kIntakeQos = 1;
@@ -81,6 +88,8 @@ class MqttSource : public virtual mqtt::callback {
   std::condition_variable outgoing_ready_;
   std::atomic<std::uint64_t> dropped_publishes_{0};
   std::atomic<std::uint64_t> unprotected_deliveries_{0};
+  BrokerDropWatch drop_watch_;  // Paho's notices callback thread only.
+  std::atomic<std::uint64_t> broker_dropped_messages_{0};
   std::thread publisher_;
 };
 

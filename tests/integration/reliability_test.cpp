@@ -163,5 +163,35 @@ TEST_F(ReliabilityTest, HandheldOfflineForHoursDeliversEveryTapOnceVerifiedAtIts
             inspections);
 }
 
+// While the gateway is away the broker keeps at most max_queued_messages for it and drops the
+// rest. Those readings are lost after the broker accepted them; the gateway must say so, in
+// its log and in /metrics, as soon as it is back.
+TEST(BrokerDropsTest, WhatTheBrokerDroppedForTheAbsentGatewayIsReported) {
+  ScratchDir dir;
+  Broker broker(dir, {"max_queued_messages 100", "sys_interval 1"});
+  const std::string db = dir / "fieldproof.db";
+  ImportSite(dir, db);
+  Gateway gateway(dir, broker);
+  ASSERT_EQ(gateway.Stop(), 0);
+  const auto sent = RunSim(dir, broker, {"--messages", "500"});
+  ASSERT_TRUE(sent["all_acknowledged"].get<bool>());  // The broker took every one...
+  gateway.Start();                                    // ...and kept 100 for the gateway.
+  EXPECT_TRUE(WaitForText(gateway.log(), "the broker dropped 400 message(s)", std::chrono::seconds(10)))
+      << ReadText(gateway.log());
+  const auto created = RunToCompletion(
+      {FIELDPROOF_CLI_BIN, "--db", db, "token", "create", "--name", "ops", "--role", "admin"}, dir);
+  ASSERT_EQ(created.exit_code, 0) << created.out;
+  const std::string metrics =
+      HttpGet(gateway.HttpPort(), "/metrics", created.out.substr(0, created.out.find('\n'))).body;
+  EXPECT_TRUE(Contains(metrics, "fieldproof_broker_dropped_messages_total 400")) << metrics;
+  auto stored = [&db] { const DbCounts c = CountRows(db); return c.taps + c.telemetry; };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (stored() < 100 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(gateway.Stop(), 0);
+  EXPECT_EQ(stored(), 100);
+}
+
 }  // namespace
 }  // namespace fieldproof::testing

@@ -127,7 +127,8 @@ RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir) 
   return {*code, ReadText(log)};
 }
 
-Broker::Broker(const ScratchDir& dir) : dir_(dir), port_(FreeLoopbackPort()) {
+Broker::Broker(const ScratchDir& dir, std::vector<std::string> extra_config)
+    : dir_(dir), port_(FreeLoopbackPort()) {
   std::ofstream conf(dir_ / "mosquitto.conf");
   // Started as root, mosquitto drops to user "mosquitto", which cannot write its
   // persistence file here; run it as whoever runs the tests (a no-op when not root).
@@ -142,6 +143,7 @@ Broker::Broker(const ScratchDir& dir) : dir_(dir), port_(FreeLoopbackPort()) {
        << "max_packet_size 1048576\n"
        // Acknowledged deliveries to the gateway, even of QoS 0 messages (docs/reliability.md).
        << "upgrade_outgoing_qos true\n";
+  for (const auto& line : extra_config) conf << line << "\n";
   conf.close();
   Start();
 }

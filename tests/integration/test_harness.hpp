@@ -62,7 +62,8 @@ RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir);
 
 class Broker {
  public:
-  explicit Broker(const ScratchDir& dir);
+  // `extra_config`: mosquitto.conf lines after the defaults (a later value wins).
+  explicit Broker(const ScratchDir& dir, std::vector<std::string> extra_config = {});
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   void Restart();
   void Signal(int signal) const { process_->Signal(signal); }  // SIGSTOP/SIGCONT: a hung broker.
