@@ -297,7 +297,7 @@ int main(int argc, char** argv) {
     store::Database db(o.db_path);
     if (const auto version = db.QueryInt("PRAGMA user_version");
         version > 0 && version < store::LatestSchemaVersion()) {
-      // New indexes on a large database take a while; say why the start is slow.
+      // A migration may read much of a large database; say why the start is slow.
       spdlog::info("store: upgrading {} from schema version {} to {}", o.db_path, version,
                    store::LatestSchemaVersion());
     }

@@ -336,7 +336,8 @@ INSERT INTO intake_cursor (id, journal_seq) VALUES (1, 0);
     // 9: each sensor's clock, kept at intake (EventStore) so that verification never reads a
     // sensor's history: the smallest delay (received_at - device_time) over its newest 25 to
     // 50 messages, in two windows of 25. After a clock jump the old delays are gone within
-    // 50 messages. Filled here from the newest 25 messages of every sensor.
+    // 50 messages. Filled here from each sensor's newest 25 among the last million stored (a
+    // bounded sort however large the database; a sensor silent since starts with its next).
     R"sql(
 CREATE TABLE sensor_clocks (
   site               TEXT NOT NULL,
@@ -350,7 +351,8 @@ INSERT INTO sensor_clocks (site, asset_id, delay_min, window_count)
   SELECT site, asset_id, min(received_at - device_time), count(*)
   FROM (SELECT site, asset_id, device_time, received_at,
                row_number() OVER (PARTITION BY site, asset_id ORDER BY id DESC) AS newest
-        FROM telemetry)
+        FROM telemetry
+        WHERE id > (SELECT coalesce(max(id), 0) FROM telemetry) - 1000000)
   WHERE newest <= 25
   GROUP BY site, asset_id;
 )sql",
