@@ -42,6 +42,7 @@ struct Options {
   mqtt_adapter::MqttConfig mqtt;
   ingest::IngestConfig ingest;
   int commit_delay_ms = static_cast<int>(ingest::IngestConfig{}.commit_delay.count());
+  int wal_checkpoint_pages = 1000;
   std::string master_key_file;  // Verification runs only when set.
   std::string asset_types_file;
   bool allow_legacy_tags = false;
@@ -245,6 +246,11 @@ int main(int argc, char** argv) {
                  "larger commits at moderate rates, for at most this much added latency")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
+  app.add_option("--wal-checkpoint-pages", o.wal_checkpoint_pages,
+                 "WAL pages (4 KiB) that start a checkpoint in the background: more means fewer "
+                 "writes of pages changed again and again, and a larger -wal file")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 1000000));
   app.add_option("--master-key-file", o.master_key_file,
                  "Site master key (32 hex digits) the tag keys derive from; enables verification")
       ->check(CLI::ExistingFile);
@@ -303,7 +309,7 @@ int main(int argc, char** argv) {
     }
     store::Migrate(db);
     // Intake and verification share `db`; the WAL goes back into the database beside them.
-    store::Checkpointer checkpointer(db);
+    store::Checkpointer checkpointer(db, o.wal_checkpoint_pages);
     const std::unique_ptr<store::EventStore> event_store = MakeEventStore(db);
     spdlog::info("store: {} (schema version {})", o.db_path, store::LatestSchemaVersion());
     const std::uint64_t committed = event_store->CommittedJournalSeq();

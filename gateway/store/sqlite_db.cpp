@@ -143,10 +143,14 @@ Database::Database(const std::string& path) : path_(path), write_lock_(WriteLock
   // process crash (the WAL is in the OS page cache), trading only power-loss safety
   // of the last transactions for commit speed. A 32 MiB page cache (default 2 MiB)
   // holds the hot part of the msg_id indexes, which intake probes at random: with the
-  // default, two page reads from the OS per stored message.
+  // default, two page reads from the OS per stored message. A long reader (a backup, a
+  // large report) keeps the WAL from starting over, so it grows; once it does start over it
+  // is cut back to kWalSizeLimitBytes, instead of keeping its largest size (and the
+  // gateway's WAL index, 2 MiB per GiB) until the gateway stops.
   try {
     Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-         "PRAGMA cache_size=-32768;");
+         "PRAGMA cache_size=-32768; PRAGMA journal_size_limit=" +
+         std::to_string(kWalSizeLimitBytes) + ";");
   } catch (...) {  // "file is not a database": no destructor runs, so close here.
     sqlite3_close(db_);
     throw;

@@ -94,6 +94,7 @@ class Database {
   FifoLock& write_lock() { return *write_lock_; }
 
   static constexpr std::chrono::milliseconds kBusyTimeout{5000};
+  static constexpr std::int64_t kWalSizeLimitBytes = 64 << 20;  // journal_size_limit
 
  private:
   sqlite3* db_ = nullptr;

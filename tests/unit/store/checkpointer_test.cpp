@@ -34,8 +34,9 @@ TEST(CheckpointerTest, TheWalStartsOverWhileAWriterKeepsCommitting) {
     }
     EXPECT_GT(checkpointer.checkpoints(), 0u);
   }
-  // SQLite never shrinks the WAL file: its size is the most it ever held. Had the WAL never
-  // started over, it would hold every page of every transaction, over 100 MB.
+  // SQLite shrinks the WAL file only when it starts over, and then only to journal_size_limit
+  // (64 MiB): its size is about the most it ever held. Had the WAL never started over, it
+  // would hold every page of every transaction, over 100 MB.
   const auto wal_bytes = std::filesystem::file_size(path + "-wal");
   EXPECT_LT(wal_bytes, 8u << 20) << "the WAL did not start over";
   EXPECT_EQ(writers.QueryInt("SELECT count(*) FROM t"), kTransactions * kRows);
@@ -46,6 +47,37 @@ TEST(CheckpointerTest, TheWalStartsOverWhileAWriterKeepsCommitting) {
     ASSERT_TRUE(check.Step());
     EXPECT_EQ(check.Text(0), "ok");
   }
+}
+
+// A reader that holds its snapshot (a backup) keeps the WAL from starting over, and it grows
+// past 64 MiB. Once the reader is done, the next start over cuts the file back.
+TEST(CheckpointerTest, AWalGrownBehindALongReaderIsCutBackAfterIt) {
+  testing::TempDir dir;
+  const std::string path = dir.File("reader.db");
+  Database writers(path);
+  writers.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+  Checkpointer checkpointer(writers, 100);
+  auto insert = writers.Prepare("INSERT INTO t (v) VALUES (?)");
+  const std::string value(4000, 'v');
+  auto commit = [&](int rows) {
+    InTransaction(writers, [&] {
+      for (int r = 0; r < rows; ++r) insert.BindBlob(1, value).Run();
+    });
+  };
+  auto wal_bytes = [&] { return std::filesystem::file_size(path + "-wal"); };
+  {
+    Database reader(path);
+    reader.Exec("BEGIN");
+    EXPECT_EQ(reader.QueryInt("SELECT count(*) FROM t"), 0);  // The snapshot is now held.
+    while (wal_bytes() <= std::uintmax_t{Database::kWalSizeLimitBytes} + (8 << 20)) commit(100);
+    reader.Exec("COMMIT");
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (wal_bytes() > std::uintmax_t{Database::kWalSizeLimitBytes} &&
+         std::chrono::steady_clock::now() < deadline) {
+    commit(10);
+  }
+  EXPECT_LE(wal_bytes(), std::uintmax_t{Database::kWalSizeLimitBytes});
 }
 
 }  // namespace
