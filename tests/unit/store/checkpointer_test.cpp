@@ -38,7 +38,9 @@ TEST(CheckpointerTest, TheWalStartsOverWhileAWriterKeepsCommitting) {
   // (64 MiB): its size is about the most it ever held. Had the WAL never started over, it
   // would hold every page of every transaction, over 100 MB.
   const auto wal_bytes = std::filesystem::file_size(path + "-wal");
-  EXPECT_LT(wal_bytes, 8u << 20) << "the WAL did not start over";
+  // Under a loaded machine the checkpointer runs late and the WAL gets to 18 MB (seen in
+  // ctest -j2 beside the browser test); 32 MB leaves room for that.
+  EXPECT_LT(wal_bytes, 32u << 20) << "the WAL did not start over";
   EXPECT_EQ(writers.QueryInt("SELECT count(*) FROM t"), kTransactions * kRows);
   {
     Database reader(path);
