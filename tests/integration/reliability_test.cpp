@@ -14,6 +14,14 @@
 namespace fieldproof::testing {
 namespace {
 
+// A token for /metrics.
+std::string AdminToken(const ScratchDir& dir, const std::string& db) {
+  const auto created = RunToCompletion(
+      {FIELDPROOF_CLI_BIN, "--db", db, "token", "create", "--name", "ops", "--role", "admin"}, dir);
+  EXPECT_EQ(created.exit_code, 0) << created.out;
+  return created.out.substr(0, created.out.find('\n'));
+}
+
 class ReliabilityTest : public ::testing::Test {
  protected:
   ScratchDir dir;
@@ -21,12 +29,6 @@ class ReliabilityTest : public ::testing::Test {
   std::string db = dir / "fieldproof.db";
   void SetUp() override { ImportSite(dir, db); }
 
-  std::string AdminToken() {
-    const auto created = RunToCompletion(
-        {FIELDPROOF_CLI_BIN, "--db", db, "token", "create", "--name", "ops", "--role", "admin"}, dir);
-    EXPECT_EQ(created.exit_code, 0) << created.out;
-    return created.out.substr(0, created.out.find('\n'));
-  }
   // Polls until everything good the simulator sent is stored.
   DbCounts WaitForStored(const nlohmann::json& sent, std::chrono::seconds timeout) {
     return WaitForRows(db, sent["taps"].get<std::int64_t>(), sent["telemetry"].get<std::int64_t>(), 0,
@@ -44,7 +46,7 @@ TEST_F(ReliabilityTest, FullDiskPausesIntakeVisiblyAndNothingIsLostWhenSpaceRetu
   ::setenv("FIELDPROOF_FAULT_STORE_FULL", disk_full.c_str(), 1);
   Gateway gateway(dir, broker, {"--max-in-flight", "200"});
   ::unsetenv("FIELDPROOF_FAULT_STORE_FULL");
-  const std::string token = AdminToken();
+  const std::string token = AdminToken(dir, db);
   const int port = gateway.HttpPort();
 
   // The broker accepts everything and keeps it for the gateway, which takes 200 and waits.
@@ -178,11 +180,7 @@ TEST(BrokerDropsTest, WhatTheBrokerDroppedForTheAbsentGatewayIsReported) {
   gateway.Start();                                    // ...and kept 100 for the gateway.
   EXPECT_TRUE(WaitForText(gateway.log(), "the broker dropped 400 message(s)", std::chrono::seconds(10)))
       << ReadText(gateway.log());
-  const auto created = RunToCompletion(
-      {FIELDPROOF_CLI_BIN, "--db", db, "token", "create", "--name", "ops", "--role", "admin"}, dir);
-  ASSERT_EQ(created.exit_code, 0) << created.out;
-  const std::string metrics =
-      HttpGet(gateway.HttpPort(), "/metrics", created.out.substr(0, created.out.find('\n'))).body;
+  const std::string metrics = HttpGet(gateway.HttpPort(), "/metrics", AdminToken(dir, db)).body;
   EXPECT_TRUE(Contains(metrics, "fieldproof_broker_dropped_messages_total 400")) << metrics;
   auto stored = [&db] { const DbCounts c = CountRows(db); return c.taps + c.telemetry; };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

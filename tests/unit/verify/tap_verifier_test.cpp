@@ -15,6 +15,7 @@
 #include "gateway/store/event_store.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/store/registry_store.hpp"
+#include "tests/unit/store/store_test_util.hpp"
 
 namespace fieldproof::verify {
 namespace {
@@ -169,8 +170,7 @@ TEST_F(TapVerifierTest, AnInspectionCostsTheSameWhateverTheSensorsHistory) {
   for (int i = 0; i < kHistory; ++i) {
     core::Telemetry heartbeat{"hb-" + std::to_string(i), "A-1", "FRA", now - (kHistory - i) * kMinute,
                               std::nullopt, {core::HeartbeatReading{i * 60}}};
-    history.push_back({core::TelemetryTopic("FRA", "A-1"), "FRA",
-                       codec::EncodeTelemetry(heartbeat), heartbeat.device_time + 50, heartbeat});
+    history.push_back(store::testing::TelemetryEvent(heartbeat, heartbeat.device_time + 50));
   }
   store::EventStore(*db_).WriteBatch(history);
   Store(MakeTap("a", core::TapKind::kStart, now, now), now);
@@ -199,8 +199,7 @@ TEST_F(TapVerifierTest, ASensorsClockIsReadFromItsNewestMessages) {
   auto send = [&](core::UnixMillis true_time, core::UnixMillis clock_error, core::Reading reading) {
     core::Telemetry t{"m-" + std::to_string(sent.size()), "A-1", "FRA", true_time + clock_error,
                       std::nullopt, {reading}};
-    sent.push_back({core::TelemetryTopic("FRA", "A-1"), "FRA", codec::EncodeTelemetry(t),
-                    true_time + 50, t});
+    sent.push_back(store::testing::TelemetryEvent(t, true_time + 50));
   };
   for (int i = 0; i < 100; ++i) send(now - (200 - i) * kMinute, 0, core::HeartbeatReading{i});
   for (int i = 0; i < 50; ++i) send(now - (100 - i) * kMinute, -kHour, core::HeartbeatReading{i});
