@@ -293,7 +293,9 @@ std::vector<std::string> SimArgv(const Broker& broker, std::vector<std::string> 
 
 nlohmann::json RunSim(const ScratchDir& dir, const Broker& broker, std::vector<std::string> args) {
   const RunResult result = RunToCompletion(SimArgv(broker, std::move(args)), dir);
-  if (result.exit_code != 0) throw std::runtime_error("sim failed: " + result.out);
+  if (result.exit_code != 0) {  // Negative: the signal that killed it.
+    throw std::runtime_error("sim failed (exit " + std::to_string(result.exit_code) + "): " + result.out);
+  }
   // The summary is the last line that parses as a JSON object.
   std::istringstream lines(result.out);
   nlohmann::json summary;
