@@ -124,13 +124,14 @@ core::Result<core::Contract> DecodeContract(std::string_view text) {
     c.contract_id = r.String("contract_id", core::IsEntityId, "^[A-Za-z0-9._-]{1,64}$");
     c.customer_id = r.String("customer_id", core::IsEntityId, "^[A-Za-z0-9._-]{1,64}$");
     if (r.Has("sites")) {
-      const auto& sites = r.Array("sites", 1, 100);
+      const auto sites = r.Array("sites", 1, 100);
       for (std::size_t i = 0; i < sites.size(); ++i) {
-        if (!sites[i].is_string() || !core::IsSiteId(sites[i].get<std::string>())) {
+        std::string_view site;
+        if (sites[i].get_string().get(site) != simdjson::SUCCESS || !core::IsSiteId(site)) {
           Fail(RejectReason::kInvalidValue,
                r.PathOf("sites") + "/" + std::to_string(i) + ": must be a site id");
         }
-        c.sites.push_back(sites[i].get<std::string>());
+        c.sites.emplace_back(site);
       }
     }
     c.currency = r.String("currency", IsCurrency, "an ISO 4217 code, e.g. EUR");
@@ -176,11 +177,11 @@ core::Result<core::Contract> DecodeContract(std::string_view text) {
     const JsonReader prices(r.At("prices"), r.PathOf("prices"));
     prices.ExpectMembers({"inspection"}, {"repairs", "callout_fee"});
     const JsonReader inspection(prices.At("inspection"), prices.PathOf("inspection"));
-    for (const auto& [type, value] : prices.At("inspection").items()) {
+    for (auto [type, value] : inspection.Members()) {
       if (!core::IsAssetType(type)) {
         Fail(RejectReason::kInvalidValue, inspection.PathOf(type) + ": not an asset type");
       }
-      c.inspection_prices[type] = Amount(inspection, type);
+      c.inspection_prices[std::string(type)] = Amount(inspection, type);
     }
     if (c.inspection_prices.empty()) {
       Fail(RejectReason::kMissingField,
@@ -188,12 +189,12 @@ core::Result<core::Contract> DecodeContract(std::string_view text) {
     }
     if (prices.Has("repairs")) {
       const JsonReader repairs(prices.At("repairs"), prices.PathOf("repairs"));
-      for (const auto& [code, value] : prices.At("repairs").items()) {
+      for (auto [code, value] : repairs.Members()) {
         if (!core::IsSnakeCode(code))
           Fail(RejectReason::kInvalidValue, repairs.PathOf(code) + ": not a defect code");
         const JsonReader item(value, repairs.PathOf(code));
         item.ExpectMembers({"name", "price"});
-        c.repairs[code] = {item.Text("name", 1, 200), Amount(item, "price")};
+        c.repairs[std::string(code)] = {item.Text("name", 1, 200), Amount(item, "price")};
       }
     }
     if (prices.Has("callout_fee")) c.callout_fee = Amount(prices, "callout_fee");
@@ -340,7 +341,7 @@ core::Result<core::Invoice> DecodeInvoice(std::string_view text) {
     inv.seller = DecodeParty(JsonReader(r.At("seller"), r.PathOf("seller")));
     inv.buyer = DecodeParty(JsonReader(r.At("buyer"), r.PathOf("buyer")));
     inv.payment = DecodePayment(JsonReader(r.At("payment"), r.PathOf("payment")));
-    const auto& lines = r.Array("lines", 1, 1'000'000);
+    const auto lines = r.Array("lines", 1, 1'000'000);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       const JsonReader l(lines[i], r.PathOf("lines") + "/" + std::to_string(i));
       l.ExpectMembers(
@@ -365,7 +366,7 @@ core::Result<core::Invoice> DecodeInvoice(std::string_view text) {
       line.asset_id = Optional(l, "asset_id", 64);
       line.technician_id = l.Text("technician_id", 1, 64);
       line.work_order_id = Optional(l, "work_order_id", 64);
-      const auto& records = l.Array("records", 1, 100'000);
+      const auto records = l.Array("records", 1, 100'000);
       for (std::size_t k = 0; k < records.size(); ++k) {
         const JsonReader rec(records[k], l.PathOf("records") + "/" + std::to_string(k));
         rec.ExpectMembers({"site", "seq", "hash", "inspection_id", "start_tap_id", "end_tap_id"});
@@ -376,7 +377,7 @@ core::Result<core::Invoice> DecodeInvoice(std::string_view text) {
       }
       inv.lines.push_back(std::move(line));
     }
-    const auto& vat = r.Array("vat_breakdown", 1, 100);
+    const auto vat = r.Array("vat_breakdown", 1, 100);
     for (std::size_t i = 0; i < vat.size(); ++i) {
       const JsonReader s(vat[i], r.PathOf("vat_breakdown") + "/" + std::to_string(i));
       s.ExpectMembers({"category", "rate", "taxable", "tax"}, {"exemption_reason"});
@@ -388,7 +389,7 @@ core::Result<core::Invoice> DecodeInvoice(std::string_view text) {
     t.ExpectMembers({"line_net", "tax_exclusive", "vat", "tax_inclusive", "payable"});
     inv.totals = {DocAmount(t, "line_net"), DocAmount(t, "tax_exclusive"), DocAmount(t, "vat"),
                   DocAmount(t, "tax_inclusive"), DocAmount(t, "payable")};
-    const auto& heads = r.Array("chain_heads", 0, 10'000);
+    const auto heads = r.Array("chain_heads", 0, 10'000);
     for (std::size_t i = 0; i < heads.size(); ++i) {
       const JsonReader h(heads[i], r.PathOf("chain_heads") + "/" + std::to_string(i));
       h.ExpectMembers({"site", "seq", "hash"});

@@ -5,46 +5,66 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <set>
+#include <optional>
 #include <vector>
 
 namespace fieldproof::codec {
 
 using core::RejectReason;
-using nlohmann::json;
 
 void Fail(RejectReason reason, std::string detail) {
   throw DecodeFailure{{reason, std::move(detail)}};
 }
 
-json ParseObject(std::string_view text) {
-  // A key given twice is refused: readers disagree on which one counts (JSON.parse and
-  // nlohmann take the last, others the first), which would let one payload say two things.
-  std::vector<std::set<std::string>> open_objects;
-  std::string duplicate;
-  const json::parser_callback_t track_keys = [&](int, json::parse_event_t event, json& value) {
-    if (event == json::parse_event_t::object_start) {
-      open_objects.emplace_back();
-    } else if (event == json::parse_event_t::object_end && !open_objects.empty()) {
-      open_objects.pop_back();
-    } else if (event == json::parse_event_t::key && !open_objects.empty() && duplicate.empty() &&
-               !open_objects.back().insert(value.get<std::string>()).second) {
-      duplicate = value.get<std::string>();
+namespace {
+
+// The first key given twice in one object, at any depth.
+std::optional<std::string_view> DuplicateKey(JsonValue value) {
+  if (simdjson::dom::array array; value.get_array().get(array) == simdjson::SUCCESS) {
+    for (JsonValue item : array) {
+      if (auto duplicate = DuplicateKey(item)) return duplicate;
     }
-    return true;
-  };
-  json parsed = json::parse(text.begin(), text.end(), track_keys, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) Fail(RejectReason::kMalformedJson, "payload is not valid UTF-8 JSON");
-  if (!duplicate.empty()) {
-    Fail(RejectReason::kMalformedJson, "key \"" + duplicate + "\" appears twice in one object");
+    return std::nullopt;
+  }
+  simdjson::dom::object object;
+  if (value.get_object().get(object) != simdjson::SUCCESS) return std::nullopt;
+  std::vector<std::string_view> keys;
+  for (auto [key, member] : object) {
+    if (auto duplicate = DuplicateKey(member)) return duplicate;
+    keys.push_back(key);
+  }
+  std::sort(keys.begin(), keys.end());
+  if (auto it = std::adjacent_find(keys.begin(), keys.end()); it != keys.end()) return *it;
+  return std::nullopt;
+}
+
+}  // namespace
+
+JsonValue ParseObject(simdjson::dom::parser& parser, std::string_view text) {
+  // (An empty view may have no data pointer, which simdjson would copy from.)
+  if (text.empty()) Fail(RejectReason::kMalformedJson, "payload is empty");
+  JsonValue parsed;
+  if (const auto error = parser.parse(text.data(), text.size()).get(parsed);
+      error != simdjson::SUCCESS) {
+    // simdjson's reason, e.g. "Problem while parsing a number" for 1e400 or 2^70.
+    Fail(RejectReason::kMalformedJson,
+         std::string("payload is not valid UTF-8 JSON: ") + simdjson::error_message(error));
+  }
+  // A key given twice is refused: readers disagree on which one counts (JSON.parse and
+  // nlohmann take the last, simdjson's lookup the first), which would let one payload say
+  // two things.
+  if (auto duplicate = DuplicateKey(parsed)) {
+    Fail(RejectReason::kMalformedJson,
+         "key \"" + std::string(*duplicate) + "\" appears twice in one object");
   }
   if (!parsed.is_object()) Fail(RejectReason::kNotAnObject, "payload must be a JSON object");
   return parsed;
 }
 
-JsonReader::JsonReader(const json& object, std::string path)
-    : object_(object), path_(std::move(path)) {
-  if (!object_.is_object()) Fail(RejectReason::kWrongType, (path_.empty() ? "/" : path_) + ": expected an object");
+JsonReader::JsonReader(JsonValue object, std::string path) : path_(std::move(path)) {
+  if (object.get_object().get(object_) != simdjson::SUCCESS) {
+    Fail(RejectReason::kWrongType, (path_.empty() ? "/" : path_) + ": expected an object");
+  }
 }
 
 void JsonReader::ExpectMembers(std::initializer_list<std::string_view> required,
@@ -52,7 +72,7 @@ void JsonReader::ExpectMembers(std::initializer_list<std::string_view> required,
   auto listed = [](std::initializer_list<std::string_view> keys, std::string_view key) {
     return std::find(keys.begin(), keys.end(), key) != keys.end();
   };
-  for (const auto& [key, value] : object_.items()) {
+  for (auto [key, value] : object_) {
     if (!listed(required, key) && !listed(optional, key)) {
       Fail(RejectReason::kUnknownField, PathOf(key) + ": unknown field");
     }
@@ -62,12 +82,18 @@ void JsonReader::ExpectMembers(std::initializer_list<std::string_view> required,
   }
 }
 
-bool JsonReader::Has(std::string_view key) const { return object_.contains(key); }
+bool JsonReader::Has(std::string_view key) const {
+  return object_.at_key(key).error() == simdjson::SUCCESS;
+}
 
-const json& JsonReader::At(std::string_view key) const {
-  auto it = object_.find(key);
-  if (it == object_.end()) Fail(RejectReason::kMissingField, PathOf(key) + ": required field is missing");
-  return *it;
+bool JsonReader::IsNull(std::string_view key) const { return Has(key) && At(key).is_null(); }
+
+JsonValue JsonReader::At(std::string_view key) const {
+  JsonValue value;
+  if (object_.at_key(key).get(value) != simdjson::SUCCESS) {
+    Fail(RejectReason::kMissingField, PathOf(key) + ": required field is missing");
+  }
+  return value;
 }
 
 std::string JsonReader::PathOf(std::string_view key) const {
@@ -75,9 +101,11 @@ std::string JsonReader::PathOf(std::string_view key) const {
 }
 
 std::string JsonReader::String(std::string_view key) const {
-  const json& value = At(key);
-  if (!value.is_string()) Fail(RejectReason::kWrongType, PathOf(key) + ": expected a string");
-  return value.get<std::string>();
+  std::string_view value;
+  if (At(key).get_string().get(value) != simdjson::SUCCESS) {
+    Fail(RejectReason::kWrongType, PathOf(key) + ": expected a string");
+  }
+  return std::string(value);
 }
 
 std::string JsonReader::String(std::string_view key, Rule rule, std::string_view rule_text) const {
@@ -100,18 +128,16 @@ std::string JsonReader::Text(std::string_view key, std::size_t min_chars,
 }
 
 std::int64_t JsonReader::Integer(std::string_view key, std::int64_t min, std::int64_t max) const {
-  const json& value = At(key);
+  const JsonValue value = At(key);
   std::int64_t result = 0;
   bool in_range = true;
-  if (value.is_number_unsigned()) {
-    const auto u = value.get<std::uint64_t>();
-    in_range = u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-    result = in_range ? static_cast<std::int64_t>(u) : 0;
-  } else if (value.is_number_integer()) {
-    result = value.get<std::int64_t>();
-  } else if (value.is_number_float() && std::trunc(value.get<double>()) == value.get<double>()) {
+  double d = 0;
+  if (value.is_int64()) {
+    result = value.get_int64().value_unsafe();
+  } else if (value.is_uint64()) {
+    in_range = false;  // simdjson keeps only integers above int64's range as unsigned.
+  } else if (value.get_double().get(d) == simdjson::SUCCESS && std::trunc(d) == d) {
     // JSON Schema counts 5.0 as an integer; so do we.
-    const double d = value.get<double>();
     in_range = std::abs(d) < 9.2e18;
     result = in_range ? static_cast<std::int64_t>(d) : 0;
   } else {
@@ -125,9 +151,10 @@ std::int64_t JsonReader::Integer(std::string_view key, std::int64_t min, std::in
 }
 
 double JsonReader::Number(std::string_view key, double min, double max) const {
-  const json& value = At(key);
-  if (!value.is_number()) Fail(RejectReason::kWrongType, PathOf(key) + ": expected a number");
-  const double d = value.get<double>();
+  double d = 0;
+  if (At(key).get_double().get(d) != simdjson::SUCCESS) {
+    Fail(RejectReason::kWrongType, PathOf(key) + ": expected a number");
+  }
   if (!(d >= min && d <= max)) {
     Fail(RejectReason::kInvalidValue, PathOf(key) + ": out of range");
   }
@@ -135,9 +162,11 @@ double JsonReader::Number(std::string_view key, double min, double max) const {
 }
 
 bool JsonReader::Boolean(std::string_view key) const {
-  const json& value = At(key);
-  if (!value.is_boolean()) Fail(RejectReason::kWrongType, PathOf(key) + ": expected true or false");
-  return value.get<bool>();
+  bool value = false;
+  if (At(key).get_bool().get(value) != simdjson::SUCCESS) {
+    Fail(RejectReason::kWrongType, PathOf(key) + ": expected true or false");
+  }
+  return value;
 }
 
 core::UnixMillis JsonReader::Timestamp(std::string_view key) const {
@@ -149,15 +178,21 @@ core::UnixMillis JsonReader::Timestamp(std::string_view key) const {
   return *parsed;
 }
 
-const json& JsonReader::Array(std::string_view key, std::size_t min_items,
-                              std::size_t max_items) const {
-  const json& value = At(key);
-  if (!value.is_array()) Fail(RejectReason::kWrongType, PathOf(key) + ": expected an array");
-  if (value.size() < min_items || value.size() > max_items) {
+std::vector<JsonValue> JsonReader::Array(std::string_view key, std::size_t min_items,
+                                         std::size_t max_items) const {
+  simdjson::dom::array array;
+  if (At(key).get_array().get(array) != simdjson::SUCCESS) {
+    Fail(RejectReason::kWrongType, PathOf(key) + ": expected an array");
+  }
+  const std::size_t size = array.size();  // Constant time; saturates at 2^24 - 1.
+  if (size < min_items || size > max_items) {
     Fail(RejectReason::kInvalidValue, PathOf(key) + ": must hold " + std::to_string(min_items) +
                                           " to " + std::to_string(max_items) + " items");
   }
-  return value;
+  std::vector<JsonValue> items;
+  items.reserve(size);
+  for (JsonValue item : array) items.push_back(item);
+  return items;
 }
 
 }  // namespace fieldproof::codec

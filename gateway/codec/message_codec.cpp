@@ -59,7 +59,7 @@ core::TagRead DecodeTag(const JsonReader& parent) {
   Fail(RejectReason::kInvalidValue, tag.PathOf("type") + ": must be one of sun, uid");
 }
 
-core::Defect DecodeDefect(const json& value, std::string path) {
+core::Defect DecodeDefect(JsonValue value, std::string path) {
   const JsonReader d(value, std::move(path));
   d.ExpectMembers({"code", "severity"}, {"note"});
   core::Defect defect;
@@ -97,19 +97,19 @@ core::Tap DecodeTapObject(const JsonReader& r) {
     if (!r.Has(key)) Fail(RejectReason::kMissingField, r.PathOf(key) + ": required on end taps");
   }
   const JsonReader checklist(r.At("checklist"), r.PathOf("checklist"));
-  if (r.At("checklist").size() > 64) {
+  if (checklist.Members().size() > 64) {
     Fail(RejectReason::kInvalidValue, r.PathOf("checklist") + ": at most 64 items");
   }
-  for (const auto& [item, answer] : r.At("checklist").items()) {
+  for (auto [item, answer] : checklist.Members()) {
     if (!core::IsSnakeCode(item)) {
       Fail(RejectReason::kInvalidValue, checklist.PathOf(item) + ": item id must match " +
                                             std::string(kCodeRule));
     }
-    tap.checklist[item] = checklist.Enum(item, core::ParseChecklistAnswer, "pass, fail, na");
+    tap.checklist[std::string(item)] = checklist.Enum(item, core::ParseChecklistAnswer, "pass, fail, na");
   }
   tap.result = r.Enum("result", core::ParseInspectionResult, "pass, fail");
   if (r.Has("defects")) {
-    const json& defects = r.Array("defects", 0, 32);
+    const auto defects = r.Array("defects", 0, 32);
     for (std::size_t i = 0; i < defects.size(); ++i) {
       tap.defects.push_back(DecodeDefect(defects[i], r.PathOf("defects") + "/" + std::to_string(i)));
     }
@@ -121,7 +121,7 @@ core::Tap DecodeTapObject(const JsonReader& r) {
   return tap;
 }
 
-core::Reading DecodeReading(const json& value, const std::string& path) {
+core::Reading DecodeReading(JsonValue value, const std::string& path) {
   const JsonReader r(value, path);
   const std::string type = r.String("type");
   if (type == "state") {
@@ -156,7 +156,7 @@ core::Telemetry DecodeTelemetryObject(const JsonReader& r) {
   t.site = r.String("site", core::IsSiteId, kSiteRule);
   t.device_time = r.Timestamp("device_time");
   if (r.Has("firmware")) t.firmware = r.String("firmware", core::IsFirmware, kFirmwareRule);
-  const json& readings = r.Array("readings", 1, 16);
+  const auto readings = r.Array("readings", 1, 16);
   for (std::size_t i = 0; i < readings.size(); ++i) {
     t.readings.push_back(DecodeReading(readings[i], r.PathOf("readings") + "/" + std::to_string(i)));
   }
@@ -171,12 +171,12 @@ int SmallInteger(const JsonReader& r, std::string_view key) {
 
 std::vector<std::string> StringList(const JsonReader& r, std::string_view key) {
   std::vector<std::string> list;
-  const json& items = r.Array(key, 0, 1000);
+  const auto items = r.Array(key, 0, 1000);
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (!items[i].is_string()) {
       Fail(RejectReason::kWrongType, r.PathOf(key) + "/" + std::to_string(i) + ": expected a string");
     }
-    list.push_back(items[i].get<std::string>());
+    list.emplace_back(items[i].get_string().value_unsafe());
   }
   return list;
 }
@@ -215,6 +215,12 @@ json ReadingToJson(const core::Reading& reading) {
         }
       },
       reading);
+}
+
+json ReadingsToJson(const std::vector<core::Reading>& readings) {
+  json out = json::array();
+  for (const auto& r : readings) out.push_back(ReadingToJson(r));
+  return out;
 }
 
 json ChecklistToJson(const std::map<std::string, core::ChecklistAnswer>& checklist) {
@@ -291,7 +297,7 @@ core::Result<core::RejectionNotice> DecodeRejectionNotice(std::string_view text)
   return DecodeObject<core::RejectionNotice>(text, [](const JsonReader& r) {
     r.ExpectMembers({"msg_id", "topic", "reason", "detail", "rejected_at"});
     core::RejectionNotice n;
-    if (!r.At("msg_id").is_null()) n.msg_id = r.String("msg_id", core::IsMsgId, kMsgIdRule);
+    if (!r.IsNull("msg_id")) n.msg_id = r.String("msg_id", core::IsMsgId, kMsgIdRule);
     n.topic = r.Text("topic", 0, 512);
     n.reason = r.Enum("reason", core::ParseReasonCode, "the reasons in docs/messages.md");
     n.detail = r.Text("detail", 0, 1000);
@@ -334,15 +340,15 @@ core::Result<core::VerdictNotice> DecodeVerdictNotice(std::string_view text) {
         {"inspection_id", "end_msg_id", "asset_id", "verdict", "strength", "checks", "assessed_at"},
         {"work_orders_opened", "work_order_completed"});
     core::VerdictNotice n;
-    if (!r.At("inspection_id").is_null()) {
+    if (!r.IsNull("inspection_id")) {
       n.inspection_id = r.Integer("inspection_id", 1, std::numeric_limits<std::int64_t>::max());
     }
     n.end_msg_id = r.String("end_msg_id", core::IsMsgId, kMsgIdRule);
-    if (!r.At("asset_id").is_null()) n.asset_id = r.String("asset_id", core::IsEntityId, kEntityRule);
+    if (!r.IsNull("asset_id")) n.asset_id = r.String("asset_id", core::IsEntityId, kEntityRule);
     n.assessment.verdict = r.Enum("verdict", core::ParseVerdict,
                                   "verified, verified_with_defects, needs_review, rejected");
     n.assessment.strength = r.Enum("strength", core::ParseEvidenceStrength, "strong, weak");
-    const json& checks = r.Array("checks", 1, 32);
+    const auto checks = r.Array("checks", 1, 32);
     for (std::size_t i = 0; i < checks.size(); ++i) {
       const JsonReader c(checks[i], r.PathOf("checks") + "/" + std::to_string(i));
       c.ExpectMembers({"name", "status", "detail"});
@@ -352,13 +358,14 @@ core::Result<core::VerdictNotice> DecodeVerdictNotice(std::string_view text) {
     }
     n.assessed_at = r.Timestamp("assessed_at");
     if (r.Has("work_orders_opened")) {
-      const json& opened = r.Array("work_orders_opened", 1, 32);
+      const auto opened = r.Array("work_orders_opened", 1, 32);
       for (std::size_t i = 0; i < opened.size(); ++i) {
         const std::string path = r.PathOf("work_orders_opened") + "/" + std::to_string(i);
-        if (!opened[i].is_string() || !core::IsEntityId(opened[i].get<std::string>())) {
+        std::string_view id;
+        if (opened[i].get_string().get(id) != simdjson::SUCCESS || !core::IsEntityId(id)) {
           Fail(core::RejectReason::kInvalidValue, path + ": must match " + std::string(kEntityRule));
         }
-        n.work_orders_opened.push_back(opened[i].get<std::string>());
+        n.work_orders_opened.emplace_back(id);
       }
     }
     if (r.Has("work_order_completed")) {
@@ -372,7 +379,7 @@ core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::st
   return DecodeObject<std::vector<core::AssetTypePolicy>>(text, [](const JsonReader& root) {
     root.ExpectMembers({"asset_types"});
     std::vector<core::AssetTypePolicy> policies;
-    const json& types = root.Array("asset_types", 1, 100);
+    const auto types = root.Array("asset_types", 1, 100);
     for (std::size_t i = 0; i < types.size(); ++i) {
       const JsonReader t(types[i], "/asset_types/" + std::to_string(i));
       t.ExpectMembers({"asset_type", "min_dwell_s", "closing_ms", "checklist"});
@@ -383,7 +390,7 @@ core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::st
       closing.ExpectMembers({"min", "max"});
       policy.min_closing_ms = closing.Integer("min", 0, 600000);
       policy.max_closing_ms = closing.Integer("max", policy.min_closing_ms, 600000);
-      const json& items = t.Array("checklist", 1, 64);
+      const auto items = t.Array("checklist", 1, 64);
       for (std::size_t j = 0; j < items.size(); ++j) {
         const JsonReader item(items[j], t.PathOf("checklist") + "/" + std::to_string(j));
         item.ExpectMembers({"id", "text"});
@@ -421,14 +428,12 @@ std::string EncodeTelemetry(const core::Telemetry& t) {
             {"site", t.site},
             {"device_time", core::FormatRfc3339(t.device_time)}};
   if (t.firmware) j["firmware"] = *t.firmware;
-  j["readings"] = json::parse(EncodeReadings(t.readings));
+  j["readings"] = ReadingsToJson(t.readings);
   return j.dump();
 }
 
 std::string EncodeReadings(const std::vector<core::Reading>& readings) {
-  json out = json::array();
-  for (const auto& r : readings) out.push_back(ReadingToJson(r));
-  return out.dump();
+  return ReadingsToJson(readings).dump();
 }
 
 std::string EncodeChecklist(const std::map<std::string, core::ChecklistAnswer>& checklist) {

@@ -10,6 +10,11 @@ namespace fieldproof::verify {
 // time): 50 taps hold it for a few milliseconds, 500 held it for over 100 ms under load.
 constexpr std::size_t kTapsPerTransaction = 50;
 
+// After a wake-up the worker lets taps gather this long, so that at a steady trickle one
+// transaction assesses several taps: every commit rewrites the pages it touched (taps,
+// evidence, records and their indexes), whether for one tap or twenty.
+constexpr auto kGatherTime = std::chrono::milliseconds(20);
+
 VerificationWorker::VerificationWorker(store::Database& db, VerifierConfig config,
                                        PublishFn publish, ClockFn clock)
     : verifier_(db, std::move(config)),
@@ -43,6 +48,7 @@ void VerificationWorker::Run() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, std::chrono::seconds(1), [this] { return woken_ || stopping_; });
+      wake_.wait_for(lock, kGatherTime, [this] { return stopping_; });
       woken_ = false;
       last_round = stopping_;
     }

@@ -1,7 +1,8 @@
 #pragma once
 // Runs the TapVerifier on a thread of its own, so verification never slows intake: the
-// ingest path only wakes it after a commit. It also polls once a second, and at start it
-// finishes whatever a previous run left unassessed.
+// ingest path only wakes it after a commit, and it then lets taps gather for 20 ms so that one
+// transaction assesses several. It also polls once a second, and at start it finishes
+// whatever a previous run left unassessed.
 // It shares intake's SQLite connection, taking turns on the write lock: a connection's
 // page cache is emptied whenever another connection commits (SQLite cannot tell which
 // pages changed), so two writers on two connections emptied each other's cache at every

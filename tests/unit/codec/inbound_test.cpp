@@ -186,6 +186,29 @@ TEST(DecodeInboundTest, PayloadOneByteOverLimitIsTooLarge) {
   }
 }
 
+TEST(DecodeInboundTest, PayloadsThatAreNotJsonAreMalformed) {
+  const std::string deep = std::string(2000, '[') + std::string(2000, ']');
+  for (const std::string_view payload :
+       {std::string_view(), std::string_view(""), std::string_view("{"),
+        std::string_view("{\"msg_id\":\"m-\xff\"}"), std::string_view("{\"a\":1,}"),
+        std::string_view(deep)}) {
+    const auto decoded = DecodeInbound(kTelemetryTopic, payload, kDefaultMaxPayloadBytes);
+    ASSERT_FALSE(decoded.ok()) << payload;
+    EXPECT_EQ(ReasonOf(decoded), RejectReason::kMalformedJson) << payload;
+  }
+  // A number no integer or double holds says why.
+  const auto huge = DecodeInbound(
+      kTelemetryTopic, R"({"msg_id":"m-1","readings":[{"type":"battery","percent":1e400}]})",
+      kDefaultMaxPayloadBytes);
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(ReasonOf(huge), RejectReason::kMalformedJson);
+  EXPECT_NE(huge.error().detail.find("number"), std::string::npos) << huge.error().detail;
+
+  const auto array = DecodeInbound(kTelemetryTopic, "[1]", kDefaultMaxPayloadBytes);
+  ASSERT_FALSE(array.ok());
+  EXPECT_EQ(ReasonOf(array), RejectReason::kNotAnObject);
+}
+
 TEST(DecodeInboundTest, DefaultLimitIs16KiB) { EXPECT_EQ(kDefaultMaxPayloadBytes, 16384u); }
 
 }  // namespace
