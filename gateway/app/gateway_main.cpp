@@ -42,7 +42,7 @@ struct Options {
   mqtt_adapter::MqttConfig mqtt;
   ingest::IngestConfig ingest;
   int commit_delay_ms = static_cast<int>(ingest::IngestConfig{}.commit_delay.count());
-  int wal_checkpoint_pages = 1000;
+  int wal_checkpoint_pages = 8000;
   std::string master_key_file;  // Verification runs only when set.
   std::string asset_types_file;
   bool allow_legacy_tags = false;

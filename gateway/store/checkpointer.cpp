@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <thread>
+
 namespace fieldproof::store {
 Checkpointer::Checkpointer(Database& writers, int wal_pages) : writers_(writers), wal_pages_(wal_pages) {
   {
@@ -31,6 +33,7 @@ Checkpointer::~Checkpointer() {
 // On the writer's thread, just after its commit: only a wake-up, no I/O.
 int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int wal_pages) {
   auto* checkpointer = static_cast<Checkpointer*>(self);
+  checkpointer->committed_frames_ = wal_pages;
   if (wal_pages >= checkpointer->wal_pages_) {
     {
       std::lock_guard lock(checkpointer->mutex_);
@@ -41,15 +44,40 @@ int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int wal_pages) {
   return SQLITE_OK;
 }
 
+namespace {
+
+// One passive checkpoint; false if it failed. Sets `frames` to the WAL's length and
+// `backfilled` to how many of its frames are in the database now.
+bool Passive(Database& db, const char* pass, int& frames, int& backfilled) {
+  const int rc = sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                           &frames, &backfilled);
+  if (rc != SQLITE_OK) spdlog::warn("store: checkpoint ({}) failed: {}", pass, sqlite3_errmsg(db.handle()));
+  return rc == SQLITE_OK;
+}
+
+// Frames one checkpoint copied, given the backfilled counts before and after it. A WAL that
+// started over in between holds only frames it copied.
+int Copied(int backfilled_before, int backfilled_after) {
+  return backfilled_after < backfilled_before ? backfilled_after : backfilled_after - backfilled_before;
+}
+
+// Of a WAL of `frames`, those not in the database yet. A WAL shorter than `backfilled` started
+// over since: all its frames are new.
+int Uncopied(int frames, int backfilled) { return frames < backfilled ? frames : frames - backfilled; }
+
+}  // namespace
+
+bool Checkpointer::CopyBesideWriters(Database& db, int& backfilled) {
+  for (int round = 1;; ++round) {
+    int frames = 0, before = backfilled;
+    if (!Passive(db, "beside the writers", frames, backfilled)) return false;
+    if (Copied(before, backfilled) <= kFewFrames || round == kMaxRoundsBeside) return true;
+  }
+}
+
 void Checkpointer::Run() {
   pthread_setname_np(pthread_self(), "fp-checkpoint");
   Database db(writers_.path());
-  auto passive = [&db](const char* pass) {
-    int wal_pages = 0, copied = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &copied);
-    if (rc != SQLITE_OK) spdlog::warn("store: checkpoint ({}) failed: {}", pass, sqlite3_errmsg(db.handle()));
-    return rc == SQLITE_OK;
-  };
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -57,13 +85,52 @@ void Checkpointer::Run() {
       if (stopping_) return;
       due_ = false;
     }
-    if (!passive("beside the writers")) continue;
-    try {
-      const auto held = HoldWriteLock(writers_);
-      if (passive("writers held")) ++checkpoints_;
-    } catch (const StoreError& e) {  // The WAL starts over after a later round instead.
-      spdlog::warn("store: checkpoint (writers held) skipped: {}", e.what());
+    int backfilled = 0;
+    std::unique_lock<FifoLock> held;
+    for (int attempt = 1; !held; ++attempt) {
+      if (!CopyBesideWriters(db, backfilled)) break;
+      if (attempt >= kTriesForAFreeLock || committed_frames_ >= 2 * wal_pages_) {
+        held = QueueForWriteLock();  // The writers have not paused for long: a backlog.
+        break;
+      }
+      held = TryWriteLock();
+      if (!held) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      } else if (Uncopied(committed_frames_, backfilled) > kFewFrames) {
+        // A commit came just before the lock was free: copy it beside the writers, who are
+        // likely still paused, and try again.
+        held = {};
+      }
     }
+    if (!held) continue;  // The WAL starts over after a later round instead.
+    int frames = 0, before = backfilled;
+    if (!Passive(db, "writers held", frames, backfilled)) continue;
+    frames_copied_held_ += static_cast<std::uint64_t>(Copied(before, backfilled));
+    {
+      // The commits that woke us while we copied are in the database too.
+      std::lock_guard lock(mutex_);
+      due_ = false;
+    }
+    ++checkpoints_;
+  }
+}
+
+// Pass 2 takes the lock at a moment when no writer holds it or waits for it, just after a
+// round: then next to nothing is left to copy. Queueing for it instead, pass 2 copies all that
+// the transactions ahead in the queue commit (2,000 frames and 100 ms with the writers held,
+// seen at 6,400 msg/s).
+std::unique_lock<FifoLock> Checkpointer::TryWriteLock() {
+  FifoLock& lock = writers_.write_lock();
+  if (lock.try_lock_for(std::chrono::milliseconds(0))) return {lock, std::adopt_lock};
+  return {};
+}
+
+std::unique_lock<FifoLock> Checkpointer::QueueForWriteLock() {
+  try {
+    return HoldWriteLock(writers_);
+  } catch (const StoreError& e) {
+    spdlog::warn("store: checkpoint (writers held) skipped: {}", e.what());
+    return {};
   }
 }
 
