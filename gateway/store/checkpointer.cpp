@@ -87,24 +87,38 @@ void Checkpointer::Run() {
     }
     int backfilled = 0;
     std::unique_lock<FifoLock> held;
+    bool copy = true;
     for (int attempt = 1; !held; ++attempt) {
-      if (!CopyBesideWriters(db, backfilled)) break;
+      if (copy && !CopyBesideWriters(db, backfilled)) break;
+      copy = false;
       if (attempt >= kTriesForAFreeLock || committed_frames_ >= 2 * wal_pages_) {
-        held = QueueForWriteLock();  // The writers have not paused for long: a backlog.
+        // The writers have not paused for long: a backlog. A last round first, so that pass 2
+        // copies only what the transactions ahead in the queue commit.
+        if (Uncopied(committed_frames_, backfilled) <= kFewFrames || CopyBesideWriters(db, backfilled)) {
+          held = QueueForWriteLock();
+        }
         break;
       }
       held = TryWriteLock();
       if (!held) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
       } else if (Uncopied(committed_frames_, backfilled) > kFewFrames) {
-        // A commit came just before the lock was free: copy it beside the writers, who are
-        // likely still paused, and try again.
+        // Commits came before the lock was free: copy them beside the writers, who are likely
+        // still paused, and try again at once. (A round per try instead, each with its two
+        // fdatasyncs, cost more than it saved.)
         held = {};
+        copy = true;
       }
     }
     if (!held) continue;  // The WAL starts over after a later round instead.
+    const auto hold_start = std::chrono::steady_clock::now();
     int frames = 0, before = backfilled;
-    if (!Passive(db, "writers held", frames, backfilled)) continue;
+    const bool done = Passive(db, "writers held", frames, backfilled);
+    held.unlock();
+    const auto hold = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - hold_start);
+    if (hold.count() > longest_hold_us_) longest_hold_us_ = hold.count();  // Only this thread writes it.
+    if (!done) continue;
     frames_copied_held_ += static_cast<std::uint64_t>(Copied(before, backfilled));
     {
       // The commits that woke us while we copied are in the database too.

@@ -11,9 +11,10 @@
 //      during the round before, until one copies at most kFewFrames (or after
 //      kMaxRoundsBeside rounds);
 //   2. holding the process's write lock (passive again), taken at a moment when no writer
-//      holds it or waits for it (tried about once a millisecond, each try after another
-//      round; queued for after kTriesForAFreeLock tries or once the WAL is twice
-//      `wal_pages`): the frames committed since the last round, usually none. Then every frame is in the database, and the next
+//      holds it or waits for it (tried about once a millisecond; when it is free but commits
+//      came since the last round, it is let go for another round and tried again at once;
+//      queued for after kTriesForAFreeLock tries or once the WAL is twice `wal_pages`): the
+//      frames committed since the last round, usually none. Then every frame is in the database, and the next
 //      transaction starts the WAL over from its beginning.
 // Commits wait for pass 2 only, so it is kept short. With a single round in pass 1 and pass 2
 // queued for the lock, pass 2 copied what the round and the transactions ahead let in, and
@@ -22,6 +23,7 @@
 // Pass 2 is what keeps the WAL small. A checkpointer without it never lets the WAL start
 // over while writers keep committing: it grew to 2.9 GB in a benchmark.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -41,8 +43,9 @@ class Checkpointer {
   Checkpointer& operator=(const Checkpointer&) = delete;
 
   std::uint64_t checkpoints() const { return checkpoints_; }  // Completed two-pass rounds.
-  // Frames copied while the writers waited, over all checkpoints.
+  // Frames copied while the writers waited, over all checkpoints, and the longest wait.
   std::uint64_t frames_copied_held() const { return frames_copied_held_; }
+  std::chrono::microseconds longest_hold() const { return std::chrono::microseconds(longest_hold_us_); }
 
   static constexpr int kFewFrames = 32;
   static constexpr int kMaxRoundsBeside = 8;
@@ -66,6 +69,7 @@ class Checkpointer {
   bool stopping_ = false;
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> frames_copied_held_{0};
+  std::atomic<std::int64_t> longest_hold_us_{0};
   std::atomic<int> committed_frames_{0};  // The WAL's length after the latest commit.
   std::thread thread_;
 };

@@ -496,7 +496,11 @@ int main(int argc, char** argv) {
   // The gateway's own account: batches and commit times over all phases.
   std::istringstream log(fp::testing::ReadText(gateway.log()));
   for (std::string line; std::getline(log, line);) {
-    if (line.find(" final: ") != std::string::npos) std::cout << "gateway " << line.substr(line.find("final: ")) << "\n";
+    for (const char* label : {"final: ", "checkpoints: "}) {
+      if (const auto at = line.find(label); at != std::string::npos) {
+        std::cout << "gateway " << line.substr(at) << "\n";
+      }
+    }
   }
   return 0;
 }
