@@ -408,9 +408,10 @@ int main(int argc, char** argv) {
     io_thread.join();
     const std::chrono::duration<double> up = std::chrono::steady_clock::now() - start;
     LogStats(pipeline, up.count(), "final");
-    spdlog::info("checkpoints: {} completed, {} frames copied with the writers held, longest hold {} us",
-                 checkpointer.checkpoints(), checkpointer.frames_copied_held(),
-                 checkpointer.longest_hold().count());
+    spdlog::info(
+        "checkpoints: {} completed, {} frames copied with the writers held, longest hold {} us",
+        checkpointer.checkpoints(), checkpointer.frames_copied_held(),
+        checkpointer.longest_hold().count());
     spdlog::info("gateway: stopped cleanly");
     return 0;
   } catch (const std::exception& e) {

@@ -58,12 +58,15 @@ bool Passive(Database& db, const char* pass, int& frames, int& backfilled) {
 // Frames one checkpoint copied, given the backfilled counts before and after it. A WAL that
 // started over in between holds only frames it copied.
 int Copied(int backfilled_before, int backfilled_after) {
-  return backfilled_after < backfilled_before ? backfilled_after : backfilled_after - backfilled_before;
+  return backfilled_after < backfilled_before ? backfilled_after
+                                              : backfilled_after - backfilled_before;
 }
 
 // Of a WAL of `frames`, those not in the database yet. A WAL shorter than `backfilled` started
 // over since: all its frames are new.
-int Uncopied(int frames, int backfilled) { return frames < backfilled ? frames : frames - backfilled; }
+int Uncopied(int frames, int backfilled) {
+  return frames < backfilled ? frames : frames - backfilled;
+}
 
 }  // namespace
 
@@ -89,12 +92,20 @@ void Checkpointer::Run() {
     std::unique_lock<FifoLock> held;
     bool copy = true;
     for (int attempt = 1; !held; ++attempt) {
-      if (copy && !CopyBesideWriters(db, backfilled)) break;
-      copy = false;
+      if (copy) {
+        const int before = backfilled;
+        if (!CopyBesideWriters(db, backfilled)) break;
+        // Nothing copied on a retry: a reader's snapshot (a backup) holds the frames back.
+        if (attempt > 1 && backfilled == before) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        copy = false;
+      }
       if (attempt >= kTriesForAFreeLock || committed_frames_ >= 2 * wal_pages_) {
         // The writers have not paused for long: a backlog. A last round first, so that pass 2
         // copies only what the transactions ahead in the queue commit.
-        if (Uncopied(committed_frames_, backfilled) <= kFewFrames || CopyBesideWriters(db, backfilled)) {
+        if (Uncopied(committed_frames_, backfilled) <= kFewFrames ||
+            CopyBesideWriters(db, backfilled)) {
           held = QueueForWriteLock();
         }
         break;
@@ -117,7 +128,8 @@ void Checkpointer::Run() {
     held.unlock();
     const auto hold = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - hold_start);
-    if (hold.count() > longest_hold_us_) longest_hold_us_ = hold.count();  // Only this thread writes it.
+    // Only this thread writes it.
+    if (hold.count() > longest_hold_us_) longest_hold_us_ = hold.count();
     if (!done) continue;
     frames_copied_held_ += static_cast<std::uint64_t>(Copied(before, backfilled));
     {

@@ -100,7 +100,7 @@ TEST(CheckpointerTest, PassTwoCopiesLittleWhenWritersPause) {
   auto commit = [&](int rows, std::chrono::milliseconds busy = {}) {
     InTransaction(writers, [&] {
       for (int r = 0; r < rows; ++r) {
-        for (char& c : key) c = static_cast<char>(random());  // Random index pages, as msg_ids are.
+        for (char& c : key) c = static_cast<char>(random());  // Random index pages.
         insert.BindBlob(1, key).BindBlob(2, value).Run();
       }
       std::this_thread::sleep_for(busy);
