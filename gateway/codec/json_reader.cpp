@@ -86,7 +86,10 @@ bool JsonReader::Has(std::string_view key) const {
   return object_.at_key(key).error() == simdjson::SUCCESS;
 }
 
-bool JsonReader::IsNull(std::string_view key) const { return Has(key) && At(key).is_null(); }
+bool JsonReader::IsNull(std::string_view key) const {
+  JsonValue value;
+  return object_.at_key(key).get(value) == simdjson::SUCCESS && value.is_null();
+}
 
 JsonValue JsonReader::At(std::string_view key) const {
   JsonValue value;

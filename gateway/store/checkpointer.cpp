@@ -55,18 +55,9 @@ bool Passive(Database& db, const char* pass, int& frames, int& backfilled) {
   return rc == SQLITE_OK;
 }
 
-// Frames one checkpoint copied, given the backfilled counts before and after it. A WAL that
-// started over in between holds only frames it copied.
-int Copied(int backfilled_before, int backfilled_after) {
-  return backfilled_after < backfilled_before ? backfilled_after
-                                              : backfilled_after - backfilled_before;
-}
-
-// Of a WAL of `frames`, those not in the database yet. A WAL shorter than `backfilled` started
-// over since: all its frames are new.
-int Uncopied(int frames, int backfilled) {
-  return frames < backfilled ? frames : frames - backfilled;
-}
+// Frames counted since `mark` (a WAL length or a backfilled count), `now` being the count at
+// present. A count below the mark means the WAL started over in between: all `now` are new.
+int FramesSince(int mark, int now) { return now < mark ? now : now - mark; }
 
 }  // namespace
 
@@ -74,7 +65,7 @@ bool Checkpointer::CopyBesideWriters(Database& db, int& backfilled) {
   for (int round = 1;; ++round) {
     int frames = 0, before = backfilled;
     if (!Passive(db, "beside the writers", frames, backfilled)) return false;
-    if (Copied(before, backfilled) <= kFewFrames || round == kMaxRoundsBeside) return true;
+    if (FramesSince(before, backfilled) <= kFewFrames || round == kMaxRoundsBeside) return true;
   }
 }
 
@@ -104,7 +95,7 @@ void Checkpointer::Run() {
       if (attempt >= kTriesForAFreeLock || committed_frames_ >= 2 * wal_pages_) {
         // The writers have not paused for long: a backlog. A last round first, so that pass 2
         // copies only what the transactions ahead in the queue commit.
-        if (Uncopied(committed_frames_, backfilled) <= kFewFrames ||
+        if (FramesSince(backfilled, committed_frames_) <= kFewFrames ||
             CopyBesideWriters(db, backfilled)) {
           held = QueueForWriteLock();
         }
@@ -113,7 +104,7 @@ void Checkpointer::Run() {
       held = TryWriteLock();
       if (!held) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      } else if (Uncopied(committed_frames_, backfilled) > kFewFrames) {
+      } else if (FramesSince(backfilled, committed_frames_) > kFewFrames) {
         // Commits came before the lock was free: copy them beside the writers, who are likely
         // still paused, and try again at once. (A round per try instead, each with its two
         // fdatasyncs, cost more than it saved.)
@@ -131,7 +122,7 @@ void Checkpointer::Run() {
     // Only this thread writes it.
     if (hold.count() > longest_hold_us_) longest_hold_us_ = hold.count();
     if (!done) continue;
-    frames_copied_held_ += static_cast<std::uint64_t>(Copied(before, backfilled));
+    frames_copied_held_ += static_cast<std::uint64_t>(FramesSince(before, backfilled));
     {
       // The commits that woke us while we copied are in the database too.
       std::lock_guard lock(mutex_);
