@@ -85,7 +85,7 @@ struct RunOptions {
   std::size_t window = 1000;
   std::string summary_file;
   std::string outbox_file;
-  std::string publish_log;  // "<msg_id> <unix ns>" per good message, for latency benchmarks.
+  std::string publish_log;  // "<sender>/<msg_id> <unix ns>" per good message, for latency benchmarks.
   bool repairs = true;
   int qos = 1;
   double offline_hours = 0;  // The first handheld is out of coverage this long (simulated).
@@ -169,7 +169,7 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
     }
     if (offline && message.at >= offline_until) end_outage();
     if (publish_log.is_open()) {
-      publish_log << message.msg_id << ' '
+      publish_log << message.sender << '/' << message.msg_id << ' '
                   << std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count()
                   << '\n';
@@ -289,7 +289,7 @@ int main(int argc, char** argv) {
   run->add_option("--window", o.window, "Unacknowledged messages in flight at most")->capture_default_str()->check(CLI::Range(1, 65535));
   run->add_option("--summary", o.summary_file, "Also write the summary JSON to this file");
   run->add_option("--publish-log", o.publish_log,
-                  "Write \"<msg_id> <unix ns>\" for each good message as it is published "
+                  "Write \"<device or asset id>/<msg_id> <unix ns>\" for each good message as it is published "
                   "(for measuring publish-to-commit latency)");
   run->add_option("--outbox", o.outbox_file,
                   "Journal file for the outbox (the handheld's own storage): unacknowledged "
