@@ -11,4 +11,11 @@ UnixMillis EstimateClockOffset(std::span<const ClockSample> samples) {
   return best;
 }
 
+SensorClockWindows ObserveSensorDelay(const std::optional<SensorClockWindows>& windows, UnixMillis delay,
+                                      std::int64_t window) {
+  if (!windows) return {delay, 1, std::nullopt};
+  if (windows->count >= window) return {delay, 1, windows->delay_min};  // A full window becomes the previous one.
+  return {std::min(windows->delay_min, delay), windows->count + 1, windows->previous_delay_min};
+}
+
 }  // namespace fieldproof::core

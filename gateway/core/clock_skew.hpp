@@ -4,6 +4,9 @@
 // smallest value over recent messages is the best estimate (the lower envelope, as in
 // NTP's clock filter). Messages that waited in an offline outbox have large values and
 // do not disturb it. A read time is corrected by adding the offset.
+#include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <span>
 
 #include "gateway/core/timestamp.hpp"
@@ -17,6 +20,21 @@ struct ClockSample {
 
 // 0 when there are no samples.
 UnixMillis EstimateClockOffset(std::span<const ClockSample> samples);
+
+// A sensor's delays (received_at - device_time) in windows of a fixed number of messages:
+// the smallest of the current window and of the full one before it. The smaller of the two
+// is its clock's offset, read from its newest `window` to 2 x `window` messages.
+struct SensorClockWindows {
+  UnixMillis delay_min = 0;                     // Over the current window.
+  std::int64_t count = 0;                       // Messages in the current window.
+  std::optional<UnixMillis> previous_delay_min;  // Over the full window before; none yet.
+  UnixMillis Offset() const { return previous_delay_min ? std::min(delay_min, *previous_delay_min) : delay_min; }
+  bool operator==(const SensorClockWindows&) const = default;
+};
+
+// The windows after one more message; `windows` is none before a sensor's first.
+SensorClockWindows ObserveSensorDelay(const std::optional<SensorClockWindows>& windows, UnixMillis delay,
+                                      std::int64_t window);
 
 inline UnixMillis CorrectDeviceTime(UnixMillis device_time, UnixMillis offset) {
   return device_time + offset;

@@ -45,19 +45,19 @@ EventStore::EventStore(Database& db)
       telemetry_payload_(db.Prepare(
           "SELECT payload FROM telemetry WHERE site = ? AND asset_id = ? AND msg_id = ?")),
       asset_exists_(db.Prepare("SELECT 1 FROM assets WHERE site = ? AND asset_id = ?")),
-      // A full window becomes the previous one; SET sees the row as it was.
-      observe_sensor_clock_(db.Prepare(
-          "INSERT INTO sensor_clocks (site, asset_id, delay_min, window_count) VALUES (?1, ?2, ?3, 1) "
-          "ON CONFLICT (site, asset_id) DO UPDATE SET "
-          "previous_delay_min = iif(window_count >= ?4, delay_min, previous_delay_min), "
-          "delay_min = iif(window_count >= ?4, excluded.delay_min, min(delay_min, excluded.delay_min)), "
-          "window_count = iif(window_count >= ?4, 1, window_count + 1)")),
+      read_sensor_clock_(db.Prepare(
+          "SELECT delay_min, window_count, previous_delay_min FROM sensor_clocks WHERE site = ? AND asset_id = ?")),
+      write_sensor_clock_(db.Prepare(
+          "INSERT INTO sensor_clocks (site, asset_id, delay_min, window_count, previous_delay_min) "
+          "VALUES (?,?,?,?,?) ON CONFLICT (site, asset_id) DO UPDATE SET delay_min = excluded.delay_min, "
+          "window_count = excluded.window_count, previous_delay_min = excluded.previous_delay_min")),
       advance_cursor_(db.Prepare(
           "UPDATE intake_cursor SET journal_seq = ?1 WHERE id = 1 AND journal_seq < ?1")) {}
 
 std::vector<EventResult> EventStore::WriteBatch(std::span<const PendingEvent> events) {
   std::vector<EventResult> results;
   results.reserve(events.size());
+  sensor_clocks_in_transaction_.clear();  // A failed transaction's changes were rolled back.
   InTransaction(db_, [&] {
     std::uint64_t journal_seq = 0;
     for (const PendingEvent& event : events) {
@@ -73,6 +73,8 @@ std::vector<EventResult> EventStore::WriteBatch(std::span<const PendingEvent> ev
     }
     if (journal_seq > 0) advance_cursor_.Bind(1, static_cast<std::int64_t>(journal_seq)).Run();
   });
+  for (auto& [sensor, windows] : sensor_clocks_in_transaction_) sensor_clocks_.insert_or_assign(sensor, windows);
+  sensor_clocks_in_transaction_.clear();
   return results;
 }
 
@@ -117,13 +119,44 @@ EventResult EventStore::WriteTelemetry(const PendingEvent& event, const core::Te
   s.Bind(5, event.received_at).BindBlob(6, event.payload);
   s.Run();
   if (db_.Changes() == 1) {
-    observe_sensor_clock_.Bind(1, t.site).Bind(2, t.asset_id);
-    observe_sensor_clock_.Bind(3, event.received_at - t.device_time).Bind(4, kSensorClockWindow);
-    observe_sensor_clock_.Run();
+    ObserveSensorClock(t, event.received_at - t.device_time);
     return {EventOutcome::kStored, std::nullopt};
   }
   telemetry_payload_.Bind(1, t.site).Bind(2, t.asset_id).Bind(3, t.msg_id);
   return Duplicate(telemetry_payload_, event);
+}
+
+void EventStore::ObserveSensorClock(const core::Telemetry& t, core::UnixMillis delay) {
+  std::string sensor = t.site;
+  sensor += '\0';
+  sensor += t.asset_id;
+  std::optional<core::SensorClockWindows> before;
+  if (auto it = sensor_clocks_in_transaction_.find(sensor); it != sensor_clocks_in_transaction_.end()) {
+    before = it->second;
+  } else if (auto known = sensor_clocks_.find(sensor); known != sensor_clocks_.end()) {
+    before = known->second;
+  } else {
+    Statement& s = read_sensor_clock_;
+    s.Bind(1, t.site).Bind(2, t.asset_id);
+    if (s.Step()) {
+      before = core::SensorClockWindows{s.Int(0), s.Int(1), std::nullopt};
+      if (!s.IsNull(2)) before->previous_delay_min = s.Int(2);
+    }
+    s.Reset();
+  }
+  const core::SensorClockWindows after = core::ObserveSensorDelay(before, delay, kSensorClockWindow);
+  // Verification reads only the two minima (TapVerifier::SensorClockOffset).
+  if (!before || after.delay_min != before->delay_min || after.previous_delay_min != before->previous_delay_min) {
+    Statement& s = write_sensor_clock_;
+    s.Bind(1, t.site).Bind(2, t.asset_id).Bind(3, after.delay_min).Bind(4, after.count);
+    if (after.previous_delay_min) {
+      s.Bind(5, *after.previous_delay_min);
+    } else {
+      s.BindNull(5);
+    }
+    s.Run();
+  }
+  sensor_clocks_in_transaction_.insert_or_assign(std::move(sensor), after);
 }
 
 EventResult EventStore::Duplicate(Statement& stored_payload, const PendingEvent& event) {

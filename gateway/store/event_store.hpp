@@ -6,9 +6,11 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
+#include "gateway/core/clock_skew.hpp"
 #include "gateway/core/messages.hpp"
 #include "gateway/store/sqlite_db.hpp"
 
@@ -59,6 +61,7 @@ class EventStore {
   EventResult WriteTap(const PendingEvent& event, const core::Tap& tap);
   EventResult WriteTelemetry(const PendingEvent& event, const core::Telemetry& telemetry);
   EventResult WriteRejected(const PendingEvent& event, const core::Rejection& rejection);
+  void ObserveSensorClock(const core::Telemetry& telemetry, core::UnixMillis delay);
   // An identical resend is a duplicate; the same id with other bytes is refused.
   EventResult Duplicate(Statement& stored_payload, const PendingEvent& event);
 
@@ -69,7 +72,13 @@ class EventStore {
   Statement tap_payload_;
   Statement telemetry_payload_;
   Statement asset_exists_;
-  Statement observe_sensor_clock_;
+  Statement read_sensor_clock_;
+  Statement write_sensor_clock_;
+  // Each sensor's clock windows (table sensor_clocks) as committed, and as the transaction
+  // under way changed them. The table's row is written only when a minimum changes, so its
+  // window_count may lag behind these (one row write in about six messages instead of each).
+  std::unordered_map<std::string, core::SensorClockWindows> sensor_clocks_;
+  std::unordered_map<std::string, core::SensorClockWindows> sensor_clocks_in_transaction_;
   Statement advance_cursor_;
 };
 

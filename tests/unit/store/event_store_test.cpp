@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -259,6 +261,66 @@ TEST_F(EventStoreTest, EachStoredTelemetryMovesItsSensorsClockWindows) {
   EXPECT_EQ(send(25, 900), EventOutcome::kStored);
   EXPECT_EQ(send(26, 800), EventOutcome::kStored);
   EXPECT_EQ(clock(), (std::vector<std::int64_t>{800, 2, 476}));
+}
+
+// The row is written only when a minimum changes (about one message in six), so its
+// window_count lags; the store counts the window in memory and still starts the next one at
+// the 26th message.
+TEST_F(EventStoreTest, TheSensorClockRowIsWrittenOnlyWhenAMinimumChanges) {
+  AddAsset("A-1", "04000000000001");
+  auto row = [&] {
+    Statement s = db_->Prepare(
+        "SELECT delay_min, window_count, coalesce(previous_delay_min, -1) FROM sensor_clocks");
+    EXPECT_TRUE(s.Step());
+    return std::vector<std::int64_t>{s.Int(0), s.Int(1), s.Int(2)};
+  };
+  auto send = [&](EventStore& store, int n, core::UnixMillis delay) {
+    core::Telemetry t = MakeTelemetry("t-" + std::to_string(n), "A-1");
+    const PendingEvent event = TelemetryEvent(t, t.device_time + delay);
+    return store.WriteBatch({&event, 1}).at(0).outcome;
+  };
+  auto changes_before = sqlite3_total_changes(db_->handle());
+  auto row_writes = [&] {  // Rows changed by the last message besides its own telemetry row.
+    const auto now = sqlite3_total_changes(db_->handle());
+    return now - std::exchange(changes_before, now) - 1;
+  };
+  EXPECT_EQ(send(*store_, 0, 300), EventOutcome::kStored);
+  EXPECT_EQ(row_writes(), 1);
+  for (int n = 1; n < 25; ++n) {
+    EXPECT_EQ(send(*store_, n, 300 + n), EventOutcome::kStored);
+    EXPECT_EQ(row_writes(), 0) << "message " << n << " left both minima as they were";
+  }
+  EXPECT_EQ(row(), (std::vector<std::int64_t>{300, 1, -1}));
+  EXPECT_EQ(send(*store_, 25, 400), EventOutcome::kStored);  // The 26th: a new window.
+  EXPECT_EQ(row_writes(), 1);
+  EXPECT_EQ(row(), (std::vector<std::int64_t>{400, 1, 300}));
+  EXPECT_EQ(send(*store_, 26, 350), EventOutcome::kStored);
+  EXPECT_EQ(row(), (std::vector<std::int64_t>{350, 2, 300}));
+
+  // After a restart the row's count is where the window resumes: it lasts a little longer.
+  EventStore restarted(*db_);
+  EXPECT_EQ(send(restarted, 27, 340), EventOutcome::kStored);
+  EXPECT_EQ(row(), (std::vector<std::int64_t>{340, 3, 300}));
+}
+
+// A batch whose transaction rolls back leaves the sensors' windows as they were: sent again,
+// its messages move them once.
+TEST_F(EventStoreTest, ARolledBackBatchDoesNotMoveTheSensorClocks) {
+  AddAsset("A-1", "04000000000001");
+  core::Telemetry first = MakeTelemetry("t-0", "A-1");
+  WriteOne(TelemetryEvent(first, first.device_time + 100));
+  core::Telemetry lower = MakeTelemetry("t-1", "A-1"), failing = MakeTelemetry("t-boom", "A-1");
+  const std::vector<PendingEvent> batch = {TelemetryEvent(lower, lower.device_time + 50),
+                                           TelemetryEvent(failing, failing.device_time + 500)};
+  db_->Exec("CREATE TEMP TRIGGER boom AFTER INSERT ON telemetry WHEN NEW.msg_id = 't-boom' "
+            "BEGIN SELECT RAISE(ABORT, 'a disk error, say'); END");
+  EXPECT_THROW(store_->WriteBatch(batch), StoreError);
+  EXPECT_EQ(db_->QueryInt("SELECT delay_min FROM sensor_clocks"), 100);
+  db_->Exec("DROP TRIGGER boom");
+  const auto results = store_->WriteBatch(batch);
+  EXPECT_EQ(results.at(0).outcome, EventOutcome::kStored);
+  EXPECT_EQ(db_->QueryInt("SELECT delay_min FROM sensor_clocks"), 50);
+  EXPECT_EQ(db_->QueryInt("SELECT window_count FROM sensor_clocks"), 2);  // Written last at the 50.
 }
 
 TEST_F(EventStoreTest, RejectedPayloadIsTruncatedButItsSizeIsKept) {
