@@ -76,7 +76,8 @@ class EventStore {
   Statement write_sensor_clock_;
   // Each sensor's clock windows (table sensor_clocks) as committed, and as the transaction
   // under way changed them. The table's row is written only when a minimum changes, so its
-  // window_count may lag behind these (one row write in about six messages instead of each).
+  // window_count may lag behind these. When delays are random noise around an offset, about
+  // one message in six writes it (a new minimum: about 3.8 in a window of 25).
   std::unordered_map<std::string, core::SensorClockWindows> sensor_clocks_;
   std::unordered_map<std::string, core::SensorClockWindows> sensor_clocks_in_transaction_;
   Statement advance_cursor_;
