@@ -4,7 +4,6 @@
 // smallest value over recent messages is the best estimate (the lower envelope, as in
 // NTP's clock filter). Messages that waited in an offline outbox have large values and
 // do not disturb it. A read time is corrected by adding the offset.
-#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -28,7 +27,6 @@ struct SensorClockWindows {
   UnixMillis delay_min = 0;                     // Over the current window.
   std::int64_t count = 0;                       // Messages in the current window.
   std::optional<UnixMillis> previous_delay_min;  // Over the full window before; none yet.
-  UnixMillis Offset() const { return previous_delay_min ? std::min(delay_min, *previous_delay_min) : delay_min; }
   bool operator==(const SensorClockWindows&) const = default;
 };
 
