@@ -86,6 +86,16 @@ class EventStoreTest : public ::testing::Test {
     return rows;
   }
 
+  // The one sensor's row in sensor_clocks: delay_min, window_count, previous_delay_min (-1: none).
+  std::vector<std::int64_t> SensorClockRow() {
+    Statement s = db_->Prepare(
+        "SELECT delay_min, window_count, coalesce(previous_delay_min, -1) FROM sensor_clocks");
+    EXPECT_TRUE(s.Step());
+    std::vector<std::int64_t> row = {s.Int(0), s.Int(1), s.Int(2)};
+    EXPECT_FALSE(s.Step()) << "more than one sensor";
+    return row;
+  }
+
   std::int64_t Count(const std::string& table) {
     return db_->QueryInt("SELECT count(*) FROM " + table);
   }
@@ -243,24 +253,16 @@ TEST_F(EventStoreTest, TelemetryForKnownAssetIsStoredOnceAndConflictsAreRefused)
 // full window becomes the previous one. Duplicates and rejections do not count.
 TEST_F(EventStoreTest, EachStoredTelemetryMovesItsSensorsClockWindows) {
   AddAsset("A-1", "04000000000001");
-  auto clock = [&] {
-    Statement s = db_->Prepare(
-        "SELECT delay_min, window_count, coalesce(previous_delay_min, -1) FROM sensor_clocks");
-    EXPECT_TRUE(s.Step());
-    std::vector<std::int64_t> row = {s.Int(0), s.Int(1), s.Int(2)};
-    EXPECT_FALSE(s.Step());
-    return row;
-  };
   auto send = [&](int n, core::UnixMillis delay) {
     core::Telemetry t = MakeTelemetry("t-" + std::to_string(n), "A-1");
     return WriteOne(TelemetryEvent(t, t.device_time + delay)).outcome;
   };
   for (int n = 0; n < 25; ++n) EXPECT_EQ(send(n, 500 - n), EventOutcome::kStored);
-  EXPECT_EQ(clock(), (std::vector<std::int64_t>{476, 25, -1}));
+  EXPECT_EQ(SensorClockRow(), (std::vector<std::int64_t>{476, 25, -1}));
   EXPECT_EQ(send(0, 1), EventOutcome::kDuplicate);  // Resent with another arrival: no sample.
   EXPECT_EQ(send(25, 900), EventOutcome::kStored);
   EXPECT_EQ(send(26, 800), EventOutcome::kStored);
-  EXPECT_EQ(clock(), (std::vector<std::int64_t>{800, 2, 476}));
+  EXPECT_EQ(SensorClockRow(), (std::vector<std::int64_t>{800, 2, 476}));
 }
 
 // The row is written only when a minimum changes (about one message in six), so its
@@ -268,12 +270,6 @@ TEST_F(EventStoreTest, EachStoredTelemetryMovesItsSensorsClockWindows) {
 // the 26th message.
 TEST_F(EventStoreTest, TheSensorClockRowIsWrittenOnlyWhenAMinimumChanges) {
   AddAsset("A-1", "04000000000001");
-  auto row = [&] {
-    Statement s = db_->Prepare(
-        "SELECT delay_min, window_count, coalesce(previous_delay_min, -1) FROM sensor_clocks");
-    EXPECT_TRUE(s.Step());
-    return std::vector<std::int64_t>{s.Int(0), s.Int(1), s.Int(2)};
-  };
   auto send = [&](EventStore& store, int n, core::UnixMillis delay) {
     core::Telemetry t = MakeTelemetry("t-" + std::to_string(n), "A-1");
     const PendingEvent event = TelemetryEvent(t, t.device_time + delay);
@@ -290,17 +286,17 @@ TEST_F(EventStoreTest, TheSensorClockRowIsWrittenOnlyWhenAMinimumChanges) {
     EXPECT_EQ(send(*store_, n, 300 + n), EventOutcome::kStored);
     EXPECT_EQ(row_writes(), 0) << "message " << n << " left both minima as they were";
   }
-  EXPECT_EQ(row(), (std::vector<std::int64_t>{300, 1, -1}));
+  EXPECT_EQ(SensorClockRow(), (std::vector<std::int64_t>{300, 1, -1}));
   EXPECT_EQ(send(*store_, 25, 400), EventOutcome::kStored);  // The 26th: a new window.
   EXPECT_EQ(row_writes(), 1);
-  EXPECT_EQ(row(), (std::vector<std::int64_t>{400, 1, 300}));
+  EXPECT_EQ(SensorClockRow(), (std::vector<std::int64_t>{400, 1, 300}));
   EXPECT_EQ(send(*store_, 26, 350), EventOutcome::kStored);
-  EXPECT_EQ(row(), (std::vector<std::int64_t>{350, 2, 300}));
+  EXPECT_EQ(SensorClockRow(), (std::vector<std::int64_t>{350, 2, 300}));
 
   // After a restart the row's count is where the window resumes: it lasts a little longer.
   EventStore restarted(*db_);
   EXPECT_EQ(send(restarted, 27, 340), EventOutcome::kStored);
-  EXPECT_EQ(row(), (std::vector<std::int64_t>{340, 3, 300}));
+  EXPECT_EQ(SensorClockRow(), (std::vector<std::int64_t>{340, 3, 300}));
 }
 
 // A batch whose transaction rolls back leaves the sensors' windows as they were: sent again,
