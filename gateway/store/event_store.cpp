@@ -34,7 +34,7 @@ EventStore::EventStore(Database& db)
           "ON CONFLICT (site, device_id, msg_id) DO NOTHING")),
       insert_telemetry_(db.Prepare(
           "INSERT INTO telemetry (site, asset_id, msg_id, device_time, received_at, payload) "
-          "VALUES (?,?,?,?,?,?) ON CONFLICT (site, asset_id, msg_id) DO NOTHING")),
+          "VALUES (?,?,?,?,?,?) ON CONFLICT (site, asset_id, device_time, msg_id) DO NOTHING")),
       insert_rejected_(db.Prepare(
           "INSERT INTO rejected_messages (site, topic, msg_id, reason, detail, payload, "
           "payload_bytes, payload_hash, received_at, last_received_at) "
@@ -43,7 +43,7 @@ EventStore::EventStore(Database& db)
       tap_payload_(db.Prepare(
           "SELECT payload FROM taps WHERE site = ? AND device_id = ? AND msg_id = ?")),
       telemetry_payload_(db.Prepare(
-          "SELECT payload FROM telemetry WHERE site = ? AND asset_id = ? AND msg_id = ?")),
+          "SELECT payload FROM telemetry WHERE site = ? AND asset_id = ? AND device_time = ? AND msg_id = ?")),
       asset_exists_(db.Prepare("SELECT 1 FROM assets WHERE site = ? AND asset_id = ?")),
       read_sensor_clock_(db.Prepare(
           "SELECT delay_min, window_count, previous_delay_min FROM sensor_clocks WHERE site = ? AND asset_id = ?")),
@@ -122,7 +122,7 @@ EventResult EventStore::WriteTelemetry(const PendingEvent& event, const core::Te
     ObserveSensorClock(t, event.received_at - t.device_time);
     return {EventOutcome::kStored, std::nullopt};
   }
-  telemetry_payload_.Bind(1, t.site).Bind(2, t.asset_id).Bind(3, t.msg_id);
+  telemetry_payload_.Bind(1, t.site).Bind(2, t.asset_id).Bind(3, t.device_time).Bind(4, t.msg_id);
   return Duplicate(telemetry_payload_, event);
 }
 

@@ -7,7 +7,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 9> kMigrations = {
+constexpr std::array<std::string_view, 10> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -355,6 +355,28 @@ INSERT INTO sensor_clocks (site, asset_id, delay_min, window_count)
         WHERE id > (SELECT coalesce(max(id), 0) FROM telemetry) - 1000000)
   WHERE newest <= 25
   GROUP BY site, asset_id;
+)sql",
+    // 10: one index per telemetry row instead of two. A reading is identified by its sensor,
+    // device_time and msg_id (docs/messages.md, "Duplicates"), so the index that finds an
+    // asset's readings by time also refuses a second copy. Each index dirties a leaf of its
+    // own per sensor, written to the WAL and checkpointed: the second index was about half of
+    // intake's writes (docs/performance.md, seventh round). SQLite cannot drop a table's
+    // UNIQUE constraint, so the table is rebuilt, keeping every row and its id.
+    R"sql(
+CREATE TABLE telemetry_v10 (
+  id              INTEGER PRIMARY KEY,
+  site            TEXT NOT NULL,
+  asset_id        TEXT NOT NULL,
+  msg_id          TEXT NOT NULL,
+  device_time     INTEGER NOT NULL,
+  received_at     INTEGER NOT NULL,
+  payload         BLOB NOT NULL
+);
+INSERT INTO telemetry_v10 (id, site, asset_id, msg_id, device_time, received_at, payload)
+  SELECT id, site, asset_id, msg_id, device_time, received_at, payload FROM telemetry ORDER BY id;
+DROP TABLE telemetry;
+ALTER TABLE telemetry_v10 RENAME TO telemetry;
+CREATE UNIQUE INDEX telemetry_by_asset_time ON telemetry (site, asset_id, device_time, msg_id);
 )sql",
 };
 

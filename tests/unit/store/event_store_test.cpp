@@ -249,6 +249,20 @@ TEST_F(EventStoreTest, TelemetryForKnownAssetIsStoredOnceAndConflictsAreRefused)
   s.Reset();
 }
 
+// A reading is its sensor, device_time and msg_id (migration 10): a sensor whose counter
+// started over after a reboot sends the old msg_ids with new times, and they are new readings.
+TEST_F(EventStoreTest, TelemetryWithAReusedMsgIdAtAnotherDeviceTimeIsAnotherReading) {
+  AddAsset("A-1", "04000000000001");
+  const core::Telemetry before_reboot = MakeTelemetry("t-1", "A-1");
+  core::Telemetry after_reboot = before_reboot;
+  after_reboot.device_time += 86'400'000;
+  EXPECT_EQ(WriteOne(TelemetryEvent(before_reboot)).outcome, EventOutcome::kStored);
+  EXPECT_EQ(WriteOne(TelemetryEvent(after_reboot)).outcome, EventOutcome::kStored);
+  EXPECT_EQ(WriteOne(TelemetryEvent(after_reboot)).outcome, EventOutcome::kDuplicate);
+  EXPECT_EQ(Count("telemetry"), 2);
+  EXPECT_EQ(Count("rejected_messages"), 0);
+}
+
 // A sensor's clock (migration 9) is its smallest delay over two windows of 25 messages; a
 // full window becomes the previous one. Duplicates and rejections do not count.
 TEST_F(EventStoreTest, EachStoredTelemetryMovesItsSensorsClockWindows) {
