@@ -198,22 +198,35 @@ class CommitWatcher {
   std::thread thread_;
 };
 
-// One line per message: seconds since the first publish, publish-to-commit milliseconds, and
-// of those the part before the gateway received it (receive times are whole milliseconds).
-void WriteLatencyCsv(const std::string& path, std::int64_t first,
-                     const std::unordered_map<std::string, std::int64_t>& published,
-                     const std::unordered_map<std::string, Committed>& committed) {
-  std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t>> rows;
+// A message both published and seen committed: when, in the bench's clock (ns), and the
+// gateway's own receive time (whole ms).
+struct Measured {
+  std::int64_t published_ns, committed_ns, received_ms;
+};
+
+// The messages of `published` that were seen committed, in publish order.
+std::vector<Measured> Join(const std::unordered_map<std::string, std::int64_t>& published,
+                           const std::unordered_map<std::string, Committed>& committed) {
+  std::vector<Measured> measured;
+  measured.reserve(published.size());
   for (const auto& [id, at] : published) {
     if (auto it = committed.find(id); it != committed.end()) {
-      rows.emplace_back(at, it->second.at_ns, it->second.received_ms);
+      measured.push_back({at, it->second.at_ns, it->second.received_ms});
     }
   }
-  std::sort(rows.begin(), rows.end());
+  std::sort(measured.begin(), measured.end(),
+            [](const Measured& a, const Measured& b) { return a.published_ns < b.published_ns; });
+  return measured;
+}
+
+// One line per message: seconds since the first publish, publish-to-commit milliseconds, and
+// of those the part before the gateway received it (receive times are whole milliseconds).
+void WriteLatencyCsv(const std::string& path, std::int64_t first, const std::vector<Measured>& measured) {
   std::ofstream out(path);
   out << "published_s,latency_ms,to_gateway_ms\n";
-  for (const auto& [at, done, received_ms] : rows) {
-    out << (at - first) / 1e9 << ',' << (done - at) / 1e6 << ',' << (received_ms * 1e6 - at) / 1e6 << '\n';
+  for (const Measured& m : measured) {
+    out << (m.published_ns - first) / 1e9 << ',' << (m.committed_ns - m.published_ns) / 1e6 << ','
+        << (m.received_ms * 1e6 - m.published_ns) / 1e6 << '\n';
   }
 }
 
@@ -233,18 +246,15 @@ struct Latency {
   std::size_t samples = 0;
 };
 
-Latency Percentiles(const std::unordered_map<std::string, std::int64_t>& published,
-                    const std::unordered_map<std::string, Committed>& committed) {
+Latency Percentiles(const std::vector<Measured>& measured) {
   std::vector<double> total, to_gateway;
-  total.reserve(published.size());
-  to_gateway.reserve(published.size());
-  for (const auto& [id, at] : published) {
-    if (auto it = committed.find(id); it != committed.end()) {
-      total.push_back((it->second.at_ns - at) / 1e6);
-      to_gateway.push_back(it->second.received_ms - at / 1e6);
-    }
+  total.reserve(measured.size());
+  to_gateway.reserve(measured.size());
+  for (const Measured& m : measured) {
+    total.push_back((m.committed_ns - m.published_ns) / 1e6);
+    to_gateway.push_back(m.received_ms - m.published_ns / 1e6);
   }
-  return {Of(total), Of(std::move(to_gateway)), total.size()};
+  return {Of(std::move(total)), Of(std::move(to_gateway)), measured.size()};
 }
 
 // CPU time a process has used so far (user + system).
@@ -403,8 +413,9 @@ int main(int argc, char** argv) {
     std::int64_t first = 0;
     const auto log = ReadPublishLog(dir / (name + ".pub"), first);
     const double s = (watcher.last_ns() - first) / 1e9;
-    const Latency latency = Percentiles(log, watcher.committed());
-    if (name == "half" && !o.latency_csv.empty()) WriteLatencyCsv(o.latency_csv, first, log, watcher.committed());
+    const std::vector<Measured> measured = Join(log, watcher.committed());
+    const Latency latency = Percentiles(measured);
+    if (name == "half" && !o.latency_csv.empty()) WriteLatencyCsv(o.latency_csv, first, measured);
     const Memory memory = ReadMemory(gateway.pid());
     PrintRow(label.c_str(), Good(sent), s, &latency, &memory);
     std::printf("%-30s %10s %8s %10s   %7.1f %7.1f %8.1f\n", "  of which publish -> received", "", "", "",
