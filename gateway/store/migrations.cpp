@@ -359,9 +359,9 @@ INSERT INTO sensor_clocks (site, asset_id, delay_min, window_count)
     // 10: one index per telemetry row instead of two. A reading is identified by its sensor,
     // device_time and msg_id (docs/messages.md, "Duplicates"), so the index that finds an
     // asset's readings by time also refuses a second copy. Each index dirties a leaf of its
-    // own per sensor, written to the WAL and checkpointed: the second index was about half of
-    // intake's writes (docs/performance.md, seventh round). SQLite cannot drop a table's
-    // UNIQUE constraint, so the table is rebuilt, keeping every row and its id.
+    // own per sensor, written to the WAL and checkpointed: the second index was about a
+    // quarter of the bytes intake wrote (docs/performance.md, seventh round). SQLite cannot
+    // drop a table's UNIQUE constraint, so the table is rebuilt, keeping every row and its id.
     R"sql(
 CREATE TABLE telemetry_v10 (
   id              INTEGER PRIMARY KEY,
