@@ -312,7 +312,12 @@ int main(int argc, char** argv) {
                      db.QueryInt("SELECT coalesce(max(id), 0) FROM telemetry"));
       }
     }
-    store::Migrate(db);
+    {
+      const store::ProgressReporter still_going(db, std::chrono::seconds(10), [&](std::chrono::seconds elapsed) {
+        spdlog::info("store: still upgrading {} ({} s so far)", o.db_path, elapsed.count());
+      });
+      store::Migrate(db);
+    }
     // Intake and verification share `db`; the WAL goes back into the database beside them.
     store::Checkpointer checkpointer(db, o.wal_checkpoint_pages);
     const std::unique_ptr<store::EventStore> event_store = MakeEventStore(db);

@@ -54,6 +54,27 @@ void FifoLock::unlock() {
   turn_.notify_all();
 }
 
+ProgressReporter::ProgressReporter(Database& db, std::chrono::milliseconds period, Report report)
+    : db_(db),
+      period_(period),
+      report_(std::move(report)),
+      start_(std::chrono::steady_clock::now()),
+      next_(start_ + period) {
+  sqlite3_progress_handler(db_.handle(), 10'000, &ProgressReporter::OnProgress, this);
+}
+
+ProgressReporter::~ProgressReporter() { sqlite3_progress_handler(db_.handle(), 0, nullptr, nullptr); }
+
+int ProgressReporter::OnProgress(void* self) {
+  auto& reporter = *static_cast<ProgressReporter*>(self);
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= reporter.next_) {
+    reporter.next_ = now + reporter.period_;
+    reporter.report_(std::chrono::duration_cast<std::chrono::seconds>(now - reporter.start_));
+  }
+  return 0;  // Never interrupts the statement.
+}
+
 bool StoreError::transient() const {
   const int primary = code_ & 0xFF;
   return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||

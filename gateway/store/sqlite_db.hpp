@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -100,6 +101,27 @@ class Database {
   sqlite3* db_ = nullptr;
   std::string path_;
   std::shared_ptr<FifoLock> write_lock_;
+};
+
+// While it lives, `report` is called with the time so far once per `period` that SQLite
+// spends in statements of `db` (looked at every few thousand VM steps): to say that work
+// which may run for minutes, such as a migration rebuilding a large table, is still going.
+class ProgressReporter {
+ public:
+  using Report = std::function<void(std::chrono::seconds elapsed)>;
+  ProgressReporter(Database& db, std::chrono::milliseconds period, Report report);
+  ~ProgressReporter();
+  ProgressReporter(const ProgressReporter&) = delete;
+  ProgressReporter& operator=(const ProgressReporter&) = delete;
+
+ private:
+  static int OnProgress(void* self);
+
+  Database& db_;
+  std::chrono::milliseconds period_;
+  Report report_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point next_;
 };
 
 // Prepared statements kept for reuse, keyed by their SQL: for code that runs the same
