@@ -313,9 +313,10 @@ int main(int argc, char** argv) {
       }
     }
     {
-      const store::ProgressReporter still_going(db, std::chrono::seconds(10), [&](std::chrono::seconds elapsed) {
-        spdlog::info("store: still upgrading {} ({} s so far)", o.db_path, elapsed.count());
-      });
+      const store::ProgressReporter still_going(
+          db, std::chrono::seconds(10), [&](std::chrono::seconds elapsed) {
+            spdlog::info("store: still upgrading {} ({} s so far)", o.db_path, elapsed.count());
+          });
       store::Migrate(db);
     }
     // Intake and verification share `db`; the WAL goes back into the database beside them.

@@ -103,9 +103,10 @@ class Database {
   std::shared_ptr<FifoLock> write_lock_;
 };
 
-// While it lives, `report` is called with the time so far once per `period` that SQLite
-// spends in statements of `db` (looked at every few thousand VM steps): to say that work
-// which may run for minutes, such as a migration rebuilding a large table, is still going.
+// While it lives, and while SQLite runs statements of `db`, `report` is called with the time
+// since it was made, at most once per `period` (the clock is looked at every 10,000 VM
+// steps): to say that work which may run for minutes, such as a migration rebuilding a large
+// table, is still going.
 class ProgressReporter {
  public:
   using Report = std::function<void(std::chrono::seconds elapsed)>;

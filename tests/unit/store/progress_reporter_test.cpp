@@ -23,7 +23,8 @@ TEST(ProgressReporterTest, ReportsDuringALongStatementAndNotAfterItIsGone) {
   Database db(dir.File("progress.db"));
   std::vector<std::chrono::seconds> reports;
   {
-    const ProgressReporter reporter(db, 0ms, [&](std::chrono::seconds elapsed) { reports.push_back(elapsed); });
+    const ProgressReporter reporter(
+        db, 0ms, [&](std::chrono::seconds elapsed) { reports.push_back(elapsed); });
     EXPECT_EQ(db.QueryInt(kLongQuery), 3'000'000);
   }
   ASSERT_GT(reports.size(), 1u);
