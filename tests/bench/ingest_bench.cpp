@@ -202,6 +202,9 @@ class CommitWatcher {
 // gateway's own receive time (whole ms).
 struct Measured {
   std::int64_t published_ns, committed_ns, received_ms;
+  double latency_ms() const { return (committed_ns - published_ns) / 1e6; }
+  // The part before the gateway received it: simulator, broker, Paho.
+  double to_gateway_ms() const { return received_ms - published_ns / 1e6; }
 };
 
 // The messages of `published` that were seen committed, in publish order.
@@ -225,8 +228,8 @@ void WriteLatencyCsv(const std::string& path, std::int64_t first, const std::vec
   std::ofstream out(path);
   out << "published_s,latency_ms,to_gateway_ms\n";
   for (const Measured& m : measured) {
-    out << (m.published_ns - first) / 1e9 << ',' << (m.committed_ns - m.published_ns) / 1e6 << ','
-        << (m.received_ms * 1e6 - m.published_ns) / 1e6 << '\n';
+    out << (m.published_ns - first) / 1e9 << ',' << m.latency_ms() << ',' << m.to_gateway_ms()
+        << '\n';
   }
 }
 
@@ -251,8 +254,8 @@ Latency Percentiles(const std::vector<Measured>& measured) {
   total.reserve(measured.size());
   to_gateway.reserve(measured.size());
   for (const Measured& m : measured) {
-    total.push_back((m.committed_ns - m.published_ns) / 1e6);
-    to_gateway.push_back(m.received_ms - m.published_ns / 1e6);
+    total.push_back(m.latency_ms());
+    to_gateway.push_back(m.to_gateway_ms());
   }
   return {Of(std::move(total)), Of(std::move(to_gateway)), measured.size()};
 }

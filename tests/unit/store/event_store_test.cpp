@@ -3,10 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include <utility>
-
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/codec/message_codec.hpp"
