@@ -306,10 +306,9 @@ int main(int argc, char** argv) {
       // A migration may read much of a large database; say why the start is slow.
       spdlog::info("store: upgrading {} from schema version {} to {}", o.db_path, version,
                    store::LatestSchemaVersion());
-      if (version < 10) {
-        spdlog::info("store: version 10 rebuilds the telemetry table ({} readings; about 7 s per "
-                     "million on the project machine, docs/operations.md)",
-                     db.QueryInt("SELECT coalesce(max(id), 0) FROM telemetry"));
+      if (const std::string note = store::SlowUpgradeNote(db, static_cast<int>(version));
+          !note.empty()) {
+        spdlog::info("store: {}", note);
       }
     }
     {

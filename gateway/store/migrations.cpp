@@ -386,6 +386,14 @@ int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 void Migrate(Database& db) { MigrateTo(db, LatestSchemaVersion()); }
 
+std::string SlowUpgradeNote(Database& db, int from_version) {
+  constexpr int kTelemetryRebuilt = 10;  // Migration 10 copies every telemetry row.
+  if (from_version < 1 || from_version >= kTelemetryRebuilt) return {};
+  return "version 10 rebuilds the telemetry table (" +
+         std::to_string(db.QueryInt("SELECT coalesce(max(id), 0) FROM telemetry")) +
+         " readings; about 7 s per million on the project machine, docs/operations.md)";
+}
+
 void MigrateTo(Database& db, int target_version) {
   if (target_version < 0 || target_version > LatestSchemaVersion()) {
     throw StoreError(SQLITE_MISUSE, "no schema version " + std::to_string(target_version));

@@ -169,6 +169,19 @@ TEST(MigrationsTest, SensorClocksStartFromTheNewestTelemetry) {
   EXPECT_FALSE(s.Step());
 }
 
+TEST(MigrationsTest, AnUpgradeAcrossTheTelemetryRebuildSaysHowManyReadingsItCopies) {
+  TempDir dir;
+  Database db(dir.File("note.db"));
+  MigrateTo(db, 9);
+  db.Exec("INSERT INTO telemetry (site, asset_id, msg_id, device_time, received_at, payload) "
+          "VALUES ('FRA', 'A-1', 'm-1', 1, 2, x'7B7D'), ('FRA', 'A-1', 'm-2', 3, 4, x'7B7D')");
+  const std::string note = SlowUpgradeNote(db, 9);
+  EXPECT_NE(note.find("rebuilds the telemetry table (2 readings"), std::string::npos) << note;
+  EXPECT_EQ(SlowUpgradeNote(db, 0), "");  // A new file has no readings to copy.
+  Migrate(db);
+  EXPECT_EQ(SlowUpgradeNote(db, LatestSchemaVersion()), "");
+}
+
 TEST(MigrationsTest, TwoConnectionsMigratingAtOnceApplyItOnce) {
   TempDir dir;
   const std::string path = dir.File("race.db");
