@@ -13,6 +13,7 @@
 #include "gateway/app/system_clock.hpp"
 #include "gateway/billing/invoice_ledger.hpp"
 #include "gateway/codec/billing_codec.hpp"
+#include "gateway/core/text.hpp"
 #include "gateway/export/csv_export.hpp"
 #include "gateway/export/ubl_writer.hpp"
 #include "gateway/store/migrations.hpp"
@@ -48,23 +49,28 @@ void MaybeStall() {
   while (true) std::this_thread::sleep_for(std::chrono::hours(1));
 }
 
+// Parties, references, descriptions and the credit reason come from contracts and operators
+// and may predate the import checks: escaped for the terminal.
 void PrintInvoice(const core::Invoice& inv) {
+  auto shown = [](const std::string& text) { return core::PrintableText(text); };
   std::printf("%s %s  issued %s%s%s  period %s (%s .. %s)\n",
               inv.type == core::DocumentType::kInvoice ? "Invoice" : "Credit note",
-              inv.number.c_str(), inv.issue_date.c_str(), inv.due_date.empty() ? "" : "  due ",
-              inv.due_date.c_str(), inv.period.c_str(), inv.period_start.c_str(),
-              inv.period_end.c_str());
+              shown(inv.number).c_str(), inv.issue_date.c_str(),
+              inv.due_date.empty() ? "" : "  due ", inv.due_date.c_str(), inv.period.c_str(),
+              inv.period_start.c_str(), inv.period_end.c_str());
   if (!inv.preceding_number.empty()) {
-    std::printf("Corrects invoice %s of %s: %s\n", inv.preceding_number.c_str(),
-                inv.preceding_issue_date.c_str(), inv.note.c_str());
+    std::printf("Corrects invoice %s of %s: %s\n", shown(inv.preceding_number).c_str(),
+                inv.preceding_issue_date.c_str(), shown(inv.note).c_str());
   }
   std::printf("From %s (%s)  to %s (%s)  contract %s  buyer reference %s\n\n",
-              inv.seller.name.c_str(), inv.seller.vat_id.c_str(), inv.buyer.name.c_str(),
-              inv.buyer.vat_id.c_str(), inv.contract_id.c_str(), inv.buyer_reference.c_str());
+              shown(inv.seller.name).c_str(), shown(inv.seller.vat_id).c_str(),
+              shown(inv.buyer.name).c_str(), shown(inv.buyer.vat_id).c_str(),
+              shown(inv.contract_id).c_str(), shown(inv.buyer_reference).c_str());
   std::printf("%5s  %-10s  %-26s  %-44s  %10s\n", "line", "date", "item", "description", "net");
   for (const auto& l : inv.lines) {
     std::printf("%5d  %-10s  %-26s  %-44.44s  %10s\n", l.line_no, l.service_date.c_str(),
-                l.item_id.c_str(), l.description.c_str(), core::FormatAmount(l.net).c_str());
+                shown(l.item_id).c_str(), shown(l.description).c_str(),
+                core::FormatAmount(l.net).c_str());
   }
   std::printf("\n");
   for (const auto& s : inv.vat) {
@@ -153,10 +159,10 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
       std::cerr << "error: cannot read " << file_ << "\n";
       return 2;
     }
-    const auto contract = codec::DecodeContract(*text);
+    const auto contract = codec::DecodeContractForImport(*text);
     if (!contract.ok()) {
       std::cerr << "error: " << file_ << ": " << core::ReasonCode(contract.error().reason) << ": "
-                << contract.error().detail << "\n";
+                << core::PrintableText(contract.error().detail) << "\n";
       return 2;
     }
     ledger.ImportContract(contract.value(), *text, NowMillis());
@@ -166,10 +172,11 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
   }
   if (*contract_list_) {
     for (const auto& c : ledger.Contracts()) {
-      std::cout << c.contract_id << "  customer " << c.customer_id << "  " << c.buyer.name << "  "
-                << c.inspection_prices.size() << " inspection prices, " << c.repairs.size()
-                << " repair items, series " << c.invoice_series << " / " << c.credit_note_series
-                << "\n";
+      // Contracts imported before the import checked their text may hold control characters.
+      std::cout << c.contract_id << "  customer " << c.customer_id << "  "
+                << core::PrintableText(c.buyer.name) << "  " << c.inspection_prices.size()
+                << " inspection prices, " << c.repairs.size() << " repair items, series "
+                << c.invoice_series << " / " << c.credit_note_series << "\n";
     }
     return 0;
   }
@@ -183,7 +190,7 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
           MaybeStall();
         });
     if (!outcomes.ok()) {
-      std::cerr << "error: " << outcomes.error().detail << "\n";
+      std::cerr << "error: " << core::PrintableText(outcomes.error().detail) << "\n";
       return 1;
     }
     for (const auto& o : outcomes.value()) {
@@ -283,7 +290,7 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
   if (*credit_) {
     const auto note = ledger.IssueCreditNote(number_, reason_, lines_, issue_date_, NowMillis());
     if (!note.ok()) {
-      std::cerr << "error: " << note.error().detail << "\n";
+      std::cerr << "error: " << core::PrintableText(note.error().detail) << "\n";
       return 1;
     }
     std::cout << "issued credit note " << note.value().number << " for " << number_ << ": "
@@ -311,9 +318,10 @@ std::optional<int> BillingCommands::Run(const std::string& db_path) {
       return 0;
     }
     for (const auto& r : rows) {
-      std::cout << r.site << "  inspection " << r.inspection_id << "  "
-                << (r.asset_id.empty() ? "-" : r.asset_id) << "  " << r.technician_id << "  "
-                << core::FormatRfc3339(r.ended_at) << "  " << r.status << ": " << r.reason << "\n";
+      std::cout << core::PrintableText(r.site) << "  inspection " << r.inspection_id << "  "
+                << (r.asset_id.empty() ? "-" : core::PrintableText(r.asset_id)) << "  "
+                << core::PrintableText(r.technician_id) << "  " << core::FormatRfc3339(r.ended_at)
+                << "  " << r.status << ": " << core::PrintableText(r.reason) << "\n";
     }
     std::cout << rows.size() << " inspections of " << period_ << " not billed\n";
     return 0;

@@ -112,113 +112,118 @@ json EncodePayment(const core::PaymentInstructions& p) {
   return j;
 }
 
+core::Contract ReadContract(const JsonReader& r) {
+  r.ExpectMembers({"contract_id", "customer_id", "currency", "vat", "buyer_reference", "numbering",
+                   "billing_period", "time_zone", "prices", "payment", "seller", "buyer"},
+                  {"sites", "purchase_order", "surcharges"});
+  core::Contract c;
+  c.contract_id = r.String("contract_id", core::IsEntityId, "^[A-Za-z0-9._-]{1,64}$");
+  c.customer_id = r.String("customer_id", core::IsEntityId, "^[A-Za-z0-9._-]{1,64}$");
+  if (r.Has("sites")) {
+    const auto sites = r.Array("sites", 1, 100);
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+      std::string_view site;
+      if (sites[i].get_string().get(site) != simdjson::SUCCESS || !core::IsSiteId(site)) {
+        Fail(RejectReason::kInvalidValue,
+             r.PathOf("sites") + "/" + std::to_string(i) + ": must be a site id");
+      }
+      c.sites.emplace_back(site);
+    }
+  }
+  c.currency = r.String("currency", IsCurrency, "an ISO 4217 code, e.g. EUR");
+  const JsonReader vat(r.At("vat"), r.PathOf("vat"));
+  vat.ExpectMembers({"category", "rate"}, {"exemption_reason"});
+  c.vat_category = vat.String("category", IsVatCategory, "a UNCL 5305 code: S, Z, E, AE, K, G, O");
+  c.vat_rate_bp = Percent(vat, "rate");
+  c.vat_exemption_reason = Optional(vat, "exemption_reason", 300);
+  if (c.vat_category != "S" && c.vat_category != "Z" && c.vat_exemption_reason.empty()) {
+    Fail(RejectReason::kMissingField, vat.PathOf("exemption_reason") + ": required for category " +
+                                          c.vat_category + " (BR-" + c.vat_category + "-10)");
+  }
+  if (c.vat_category == "S" && c.vat_rate_bp == 0) {
+    Fail(RejectReason::kInvalidValue,
+         vat.PathOf("rate") + ": category S needs a rate above 0 (BR-S-05)");
+  }
+  if (c.vat_category != "S" && c.vat_rate_bp != 0) {
+    Fail(RejectReason::kInvalidValue,
+         vat.PathOf("rate") + ": must be 0 for category " + c.vat_category);
+  }
+  c.buyer_reference = r.Text("buyer_reference", 1, 100);
+  c.purchase_order = Optional(r, "purchase_order", 100);
+  const JsonReader numbering(r.At("numbering"), r.PathOf("numbering"));
+  numbering.ExpectMembers({"invoice_series", "credit_note_series"});
+  c.invoice_series = numbering.String("invoice_series", IsSeries, "^[A-Za-z0-9._-]{1,24}$");
+  c.credit_note_series = numbering.String("credit_note_series", IsSeries, "^[A-Za-z0-9._-]{1,24}$");
+  if (c.invoice_series == c.credit_note_series) {
+    Fail(RejectReason::kInvalidValue,
+         numbering.PathOf("credit_note_series") + ": must differ from invoice_series");
+  }
+  if (r.String("billing_period") != "monthly") {
+    Fail(RejectReason::kInvalidValue, r.PathOf("billing_period") + ": must be \"monthly\"");
+  }
+  const JsonReader zone(r.At("time_zone"), r.PathOf("time_zone"));
+  zone.ExpectMembers({"utc_offset_minutes", "eu_summer_time"});
+  c.time_zone.utc_offset_minutes = static_cast<int>(zone.Integer("utc_offset_minutes", -720, 840));
+  c.time_zone.eu_summer_time = zone.Boolean("eu_summer_time");
+
+  const JsonReader prices(r.At("prices"), r.PathOf("prices"));
+  prices.ExpectMembers({"inspection"}, {"repairs", "callout_fee"});
+  const JsonReader inspection(prices.At("inspection"), prices.PathOf("inspection"));
+  for (auto [type, value] : inspection.Members()) {
+    if (!core::IsAssetType(type)) {
+      Fail(RejectReason::kInvalidValue, inspection.PathOf(type) + ": not an asset type");
+    }
+    c.inspection_prices[std::string(type)] = Amount(inspection, type);
+  }
+  if (c.inspection_prices.empty()) {
+    Fail(RejectReason::kMissingField,
+         prices.PathOf("inspection") + ": needs at least one asset type");
+  }
+  if (prices.Has("repairs")) {
+    const JsonReader repairs(prices.At("repairs"), prices.PathOf("repairs"));
+    for (auto [code, value] : repairs.Members()) {
+      if (!core::IsSnakeCode(code))
+        Fail(RejectReason::kInvalidValue, repairs.PathOf(code) + ": not a defect code");
+      const JsonReader item(value, repairs.PathOf(code));
+      item.ExpectMembers({"name", "price"});
+      c.repairs[std::string(code)] = {item.Text("name", 1, 200), Amount(item, "price")};
+    }
+  }
+  if (prices.Has("callout_fee")) c.callout_fee = Amount(prices, "callout_fee");
+
+  if (r.Has("surcharges")) {
+    const JsonReader s(r.At("surcharges"), r.PathOf("surcharges"));
+    s.ExpectMembers({}, {"night", "weekend"});
+    if (s.Has("night")) {
+      const JsonReader night(s.At("night"), s.PathOf("night"));
+      night.ExpectMembers({"percent", "from_hour", "to_hour"});
+      c.surcharges.night_bp = Percent(night, "percent");
+      c.surcharges.night_from_hour = static_cast<int>(night.Integer("from_hour", 0, 23));
+      c.surcharges.night_to_hour = static_cast<int>(night.Integer("to_hour", 0, 23));
+    }
+    if (s.Has("weekend")) {
+      const JsonReader weekend(s.At("weekend"), s.PathOf("weekend"));
+      weekend.ExpectMembers({"percent"});
+      c.surcharges.weekend_bp = Percent(weekend, "percent");
+    }
+  }
+  c.payment = DecodePayment(JsonReader(r.At("payment"), r.PathOf("payment")));
+  c.seller = DecodeParty(JsonReader(r.At("seller"), r.PathOf("seller")));
+  c.buyer = DecodeParty(JsonReader(r.At("buyer"), r.PathOf("buyer")));
+  return c;
+}
+
 }  // namespace
 
 core::Result<core::Contract> DecodeContract(std::string_view text) {
+  return DecodeObject<core::Contract>(text, ReadContract);
+}
+
+core::Result<core::Contract> DecodeContractForImport(std::string_view text) {
   return DecodeObject<core::Contract>(text, [](const JsonReader& r) {
-    r.ExpectMembers(
-        {"contract_id", "customer_id", "currency", "vat", "buyer_reference", "numbering",
-         "billing_period", "time_zone", "prices", "payment", "seller", "buyer"},
-        {"sites", "purchase_order", "surcharges"});
-    core::Contract c;
-    c.contract_id = r.String("contract_id", core::IsEntityId, "^[A-Za-z0-9._-]{1,64}$");
-    c.customer_id = r.String("customer_id", core::IsEntityId, "^[A-Za-z0-9._-]{1,64}$");
-    if (r.Has("sites")) {
-      const auto sites = r.Array("sites", 1, 100);
-      for (std::size_t i = 0; i < sites.size(); ++i) {
-        std::string_view site;
-        if (sites[i].get_string().get(site) != simdjson::SUCCESS || !core::IsSiteId(site)) {
-          Fail(RejectReason::kInvalidValue,
-               r.PathOf("sites") + "/" + std::to_string(i) + ": must be a site id");
-        }
-        c.sites.emplace_back(site);
-      }
-    }
-    c.currency = r.String("currency", IsCurrency, "an ISO 4217 code, e.g. EUR");
-    const JsonReader vat(r.At("vat"), r.PathOf("vat"));
-    vat.ExpectMembers({"category", "rate"}, {"exemption_reason"});
-    c.vat_category =
-        vat.String("category", IsVatCategory, "a UNCL 5305 code: S, Z, E, AE, K, G, O");
-    c.vat_rate_bp = Percent(vat, "rate");
-    c.vat_exemption_reason = Optional(vat, "exemption_reason", 300);
-    if (c.vat_category != "S" && c.vat_category != "Z" && c.vat_exemption_reason.empty()) {
-      Fail(RejectReason::kMissingField, vat.PathOf("exemption_reason") +
-                                            ": required for category " + c.vat_category + " (BR-" +
-                                            c.vat_category + "-10)");
-    }
-    if (c.vat_category == "S" && c.vat_rate_bp == 0) {
-      Fail(RejectReason::kInvalidValue,
-           vat.PathOf("rate") + ": category S needs a rate above 0 (BR-S-05)");
-    }
-    if (c.vat_category != "S" && c.vat_rate_bp != 0) {
-      Fail(RejectReason::kInvalidValue,
-           vat.PathOf("rate") + ": must be 0 for category " + c.vat_category);
-    }
-    c.buyer_reference = r.Text("buyer_reference", 1, 100);
-    c.purchase_order = Optional(r, "purchase_order", 100);
-    const JsonReader numbering(r.At("numbering"), r.PathOf("numbering"));
-    numbering.ExpectMembers({"invoice_series", "credit_note_series"});
-    c.invoice_series = numbering.String("invoice_series", IsSeries, "^[A-Za-z0-9._-]{1,24}$");
-    c.credit_note_series =
-        numbering.String("credit_note_series", IsSeries, "^[A-Za-z0-9._-]{1,24}$");
-    if (c.invoice_series == c.credit_note_series) {
-      Fail(RejectReason::kInvalidValue,
-           numbering.PathOf("credit_note_series") + ": must differ from invoice_series");
-    }
-    if (r.String("billing_period") != "monthly") {
-      Fail(RejectReason::kInvalidValue, r.PathOf("billing_period") + ": must be \"monthly\"");
-    }
-    const JsonReader zone(r.At("time_zone"), r.PathOf("time_zone"));
-    zone.ExpectMembers({"utc_offset_minutes", "eu_summer_time"});
-    c.time_zone.utc_offset_minutes =
-        static_cast<int>(zone.Integer("utc_offset_minutes", -720, 840));
-    c.time_zone.eu_summer_time = zone.Boolean("eu_summer_time");
-
-    const JsonReader prices(r.At("prices"), r.PathOf("prices"));
-    prices.ExpectMembers({"inspection"}, {"repairs", "callout_fee"});
-    const JsonReader inspection(prices.At("inspection"), prices.PathOf("inspection"));
-    for (auto [type, value] : inspection.Members()) {
-      if (!core::IsAssetType(type)) {
-        Fail(RejectReason::kInvalidValue, inspection.PathOf(type) + ": not an asset type");
-      }
-      c.inspection_prices[std::string(type)] = Amount(inspection, type);
-    }
-    if (c.inspection_prices.empty()) {
-      Fail(RejectReason::kMissingField,
-           prices.PathOf("inspection") + ": needs at least one asset type");
-    }
-    if (prices.Has("repairs")) {
-      const JsonReader repairs(prices.At("repairs"), prices.PathOf("repairs"));
-      for (auto [code, value] : repairs.Members()) {
-        if (!core::IsSnakeCode(code))
-          Fail(RejectReason::kInvalidValue, repairs.PathOf(code) + ": not a defect code");
-        const JsonReader item(value, repairs.PathOf(code));
-        item.ExpectMembers({"name", "price"});
-        c.repairs[std::string(code)] = {item.Text("name", 1, 200), Amount(item, "price")};
-      }
-    }
-    if (prices.Has("callout_fee")) c.callout_fee = Amount(prices, "callout_fee");
-
-    if (r.Has("surcharges")) {
-      const JsonReader s(r.At("surcharges"), r.PathOf("surcharges"));
-      s.ExpectMembers({}, {"night", "weekend"});
-      if (s.Has("night")) {
-        const JsonReader night(s.At("night"), s.PathOf("night"));
-        night.ExpectMembers({"percent", "from_hour", "to_hour"});
-        c.surcharges.night_bp = Percent(night, "percent");
-        c.surcharges.night_from_hour = static_cast<int>(night.Integer("from_hour", 0, 23));
-        c.surcharges.night_to_hour = static_cast<int>(night.Integer("to_hour", 0, 23));
-      }
-      if (s.Has("weekend")) {
-        const JsonReader weekend(s.At("weekend"), s.PathOf("weekend"));
-        weekend.ExpectMembers({"percent"});
-        c.surcharges.weekend_bp = Percent(weekend, "percent");
-      }
-    }
-    c.payment = DecodePayment(JsonReader(r.At("payment"), r.PathOf("payment")));
-    c.seller = DecodeParty(JsonReader(r.At("seller"), r.PathOf("seller")));
-    c.buyer = DecodeParty(JsonReader(r.At("buyer"), r.PathOf("buyer")));
-    return c;
+    // XRechnung writes skonto terms as lines of BT-20 ("#SKONTO#TAGE=7#PROZENT=2.00#").
+    r.ExpectPlainText({"/payment/terms_note"});
+    return ReadContract(r);
   });
 }
 

@@ -12,6 +12,13 @@
 
 namespace fieldproof::codec {
 
+// A contract file being imported: DecodeContract, and every string must be plain text
+// (core::PlainTextProblem; line breaks only in payment/terms_note), since parties, references
+// and terms are copied into e-invoices (XML), spreadsheets and terminals.
+core::Result<core::Contract> DecodeContractForImport(std::string_view text);
+
+// Any contract, also one stored before imports checked its text: the ledger reads stored
+// contracts with it, and the writers neutralise what their text holds.
 core::Result<core::Contract> DecodeContract(std::string_view text);
 
 std::string EncodeInvoice(const core::Invoice& invoice);  // One line, stable key order.

@@ -25,6 +25,9 @@ struct CsvDocument {
 
 CsvDocument ParseCsv(std::string_view text);
 
+// Appends one field, quoted when it holds a comma, a quote or a line break, or when asked.
+void AppendCsvField(std::string& out, std::string_view field, bool always_quote = false);
+
 // Appends one record, quoting fields that need it, ending with CRLF (RFC 4180).
 void AppendCsvRecord(std::string& out, const std::vector<std::string>& fields);
 

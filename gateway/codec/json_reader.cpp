@@ -1,6 +1,7 @@
 #include "gateway/codec/json_reader.hpp"
 
 #include "gateway/core/identifiers.hpp"
+#include "gateway/core/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -36,6 +37,37 @@ std::optional<std::string_view> DuplicateKey(JsonValue value) {
   std::sort(keys.begin(), keys.end());
   if (auto it = std::adjacent_find(keys.begin(), keys.end()); it != keys.end()) return *it;
   return std::nullopt;
+}
+
+using Multiline = std::initializer_list<std::string_view>;
+
+void ExpectPlainMembers(simdjson::dom::object object, const std::string& path, Multiline multiline);
+
+void ExpectPlainValue(JsonValue value, const std::string& path, Multiline multiline) {
+  if (std::string_view text; value.get_string().get(text) == simdjson::SUCCESS) {
+    const bool lines = std::find(multiline.begin(), multiline.end(), path) != multiline.end();
+    const auto problem = core::PlainTextProblem(
+        text, lines ? core::LineBreaks::kAllowed : core::LineBreaks::kRefused);
+    if (problem) Fail(RejectReason::kInvalidValue, path + ": " + *problem);
+  } else if (simdjson::dom::array array; value.get_array().get(array) == simdjson::SUCCESS) {
+    std::size_t index = 0;
+    for (JsonValue item : array) {
+      ExpectPlainValue(item, path + "/" + std::to_string(index++), multiline);
+    }
+  } else if (simdjson::dom::object object; value.get_object().get(object) == simdjson::SUCCESS) {
+    ExpectPlainMembers(object, path, multiline);
+  }
+}
+
+void ExpectPlainMembers(simdjson::dom::object object, const std::string& path,
+                        Multiline multiline) {
+  for (auto [key, member] : object) {
+    if (const auto problem = core::PlainTextProblem(key)) {
+      Fail(RejectReason::kInvalidValue,
+           (path.empty() ? "/" : path) + ": a member name " + *problem);
+    }
+    ExpectPlainValue(member, path + "/" + std::string(key), multiline);
+  }
 }
 
 }  // namespace
@@ -80,6 +112,10 @@ void JsonReader::ExpectMembers(std::initializer_list<std::string_view> required,
   for (std::string_view key : required) {
     if (!Has(key)) Fail(RejectReason::kMissingField, PathOf(key) + ": required field is missing");
   }
+}
+
+void JsonReader::ExpectPlainText(std::initializer_list<std::string_view> multiline) const {
+  ExpectPlainMembers(object_, path_, multiline);
 }
 
 bool JsonReader::Has(std::string_view key) const {

@@ -51,6 +51,11 @@ class JsonReader {
   void ExpectMembers(std::initializer_list<std::string_view> required,
                      std::initializer_list<std::string_view> optional = {}) const;
 
+  // Rejects (invalid_value) the first string or member name, at any depth, that is not plain
+  // text (core::PlainTextProblem): no control characters, no noncharacters. Strings at the
+  // paths in `multiline` (e.g. "/payment/terms_note") may hold tabs and line breaks.
+  void ExpectPlainText(std::initializer_list<std::string_view> multiline = {}) const;
+
   bool Has(std::string_view key) const;
   bool IsNull(std::string_view key) const;  // Present and null.
   JsonValue At(std::string_view key) const;

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "gateway/core/text.hpp"
+
 namespace fieldproof::codec {
 namespace {
 
@@ -40,47 +42,19 @@ struct RowProblem {
   std::string reason;
 };
 
-// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF. Registry text ends
-// up in JSON (API, exports), whose writer refuses anything else.
-bool IsUtf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char lead = byte(i);
-    std::size_t length = 0;
-    unsigned char min_second = 0x80, max_second = 0xBF;
-    if (lead < 0x80) {
-      length = 1;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) min_second = 0xA0;  // Overlong.
-      if (lead == 0xED) max_second = 0x9F;  // Surrogates.
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) min_second = 0x90;  // Overlong.
-      if (lead == 0xF4) max_second = 0x8F;  // Above U+10FFFF.
-    } else {
-      return false;
-    }
-    if (i + length > s.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const unsigned char lo = k == 1 ? min_second : 0x80, hi = k == 1 ? max_second : 0xBF;
-      if (byte(i + k) < lo || byte(i + k) > hi) return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
 class Row {
  public:
   Row(const std::vector<std::string>& fields, const std::map<std::string, std::size_t>& columns)
       : fields_(fields), columns_(columns) {}
 
+  // Registry text ends up in JSON (API, exports), e-invoices, spreadsheets and terminals:
+  // UTF-8 without control characters, line breaks and tabs inside a cell included.
   std::string Text(const std::string& column) const {
     std::string text = Trim(fields_[columns_.at(column)]);
-    if (!IsUtf8(text)) throw RowProblem{column + ": not valid UTF-8 (save the file as UTF-8)"};
+    if (!core::IsUtf8(text)) {
+      throw RowProblem{column + ": not valid UTF-8 (save the file as UTF-8)"};
+    }
+    if (auto problem = core::PlainTextProblem(text)) throw RowProblem{column + ": " + *problem};
     return text;
   }
 
@@ -142,7 +116,15 @@ RegistryFile<Record> ParseRegistry(std::string_view text, std::string_view expec
   const CsvRecord& header = doc.records.front();
   std::map<std::string, std::size_t> columns;
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
-    columns.emplace(Lower(Trim(header.fields[i])), i);
+    const std::string name = Lower(Trim(header.fields[i]));
+    const auto [it, inserted] = columns.emplace(name, i);
+    // Which of two values would count is anyone's guess. Blank names (trailing commas) name
+    // nothing and may repeat.
+    if (!inserted && !name.empty()) {
+      file.fatal = "header names column '" + name + "' twice (columns " +
+                   std::to_string(it->second + 1) + " and " + std::to_string(i + 1) + ")";
+      return file;
+    }
   }
   const auto required = Split(expected_columns, ',');
   std::string missing;

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "gateway/codec/csv.hpp"
+#include "gateway/codec/spreadsheet_csv.hpp"
+#include "gateway/core/text.hpp"
 #include "gateway/export/xml_writer.hpp"
 
 namespace fieldproof::exporter {
@@ -35,6 +36,8 @@ std::string Header(const char* label) {
   return text;
 }
 
+constexpr std::size_t kCountColumns = 6;  // assets ... percent_covered
+
 std::vector<std::string> CountFields(const core::CoverageCounts& c) {
   return {std::to_string(c.assets),          std::to_string(c.compliant),
           std::to_string(c.due_soon),        std::to_string(c.overdue),
@@ -55,19 +58,23 @@ constexpr const char* kColors[] = {"#2e9d4f", "#e0a526", "#d64541", "#9aa0a6"}; 
 
 }  // namespace
 
+// Registry text (buildings, asset ids and types) goes through PrintableText: the table is
+// for a terminal.
 std::string WriteCoverageTable(const core::CoverageReport& r) {
-  std::string out = "Coverage of " + r.site + " as of " + core::FormatRfc3339(r.as_of) +
+  using core::PrintableText;
+  const std::string site = PrintableText(r.site);
+  std::string out = "Coverage of " + site + " as of " + core::FormatRfc3339(r.as_of) +
                     " (due soon: last " + std::to_string(r.due_soon_days) +
                     " days of the interval)\n\n";
   out += Header("");
-  out += Row(("site " + r.site).c_str(), r.total);
+  out += Row(("site " + site).c_str(), r.total);
   out += "\n" + Header("building");
-  for (const auto& [b, c] : r.by_building) out += Row(b.c_str(), c);
+  for (const auto& [b, c] : r.by_building) out += Row(PrintableText(b).c_str(), c);
   out += "\n" + Header("building / floor");
   for (const auto& [k, c] : r.by_floor)
-    out += Row((k.first + " / " + std::to_string(k.second)).c_str(), c);
+    out += Row((PrintableText(k.first) + " / " + std::to_string(k.second)).c_str(), c);
   out += "\n" + Header("asset type");
-  for (const auto& [t, c] : r.by_type) out += Row(t.c_str(), c);
+  for (const auto& [t, c] : r.by_type) out += Row(PrintableText(t).c_str(), c);
   out += "\n" + Header("month");
   for (const auto& p : r.trend) out += Row(p.month.c_str(), p.counts);
   out += "\n  " + std::to_string(r.overdue.size()) + " overdue or never inspected";
@@ -76,7 +83,8 @@ std::string WriteCoverageTable(const core::CoverageReport& r) {
     const auto& o = r.overdue[i];
     char text[300];
     std::snprintf(text, sizeof text, "  %-24s %-6s %3d  %-14s last %-10s due %-10s %5lld days\n",
-                  o.asset_id.c_str(), o.building.c_str(), o.floor, o.asset_type.c_str(),
+                  PrintableText(o.asset_id).c_str(), PrintableText(o.building).c_str(), o.floor,
+                  PrintableText(o.asset_type).c_str(),
                   o.last_verified ? Day(o.last_verified).c_str() : "never",
                   o.due_at ? Day(o.due_at).c_str() : "-", static_cast<long long>(o.days_overdue));
     out += text;
@@ -94,15 +102,21 @@ std::string WriteCoverageTable(const core::CoverageReport& r) {
   return out;
 }
 
+// Text columns (building, asset type, location... from the CAFM import) are neutralised
+// against formula injection; floors, counts and percentages stay numbers.
 std::string WriteCoverageCsv(const core::CoverageReport& r) {
+  using Cell = codec::SheetCell;
   std::string out(kCoverageCsvColumns);
   out += "\r\n";
   auto group = [&](const char* scope, const std::string& building, const std::string& floor,
                    const std::string& type, const std::string& month,
                    const core::CoverageCounts& c) {
-    std::vector<std::string> f = {scope, building, floor, type, month, "", "", "", "", ""};
-    for (auto& v : CountFields(c)) f.push_back(std::move(v));
-    codec::AppendCsvRecord(out, f);
+    std::vector<Cell> cells = {Cell::Text(scope), Cell::Text(building), Cell::Number(floor),
+                               Cell::Text(type),  Cell::Text(month),    Cell::Text(""),
+                               Cell::Text(""),    Cell::Text(""),       Cell::Text(""),
+                               Cell::Number("")};
+    for (auto& v : CountFields(c)) cells.push_back(Cell::Number(std::move(v)));
+    codec::AppendSheetRecord(out, cells);
   };
   group("site", "", "", "", "", r.total);
   for (const auto& [b, c] : r.by_building) group("building", b, "", "", "", c);
@@ -111,10 +125,18 @@ std::string WriteCoverageCsv(const core::CoverageReport& r) {
   for (const auto& [t, c] : r.by_type) group("asset_type", "", "", t, "", c);
   for (const auto& p : r.trend) group("month", "", "", "", p.month, p.counts);
   for (const auto& o : r.overdue) {
-    codec::AppendCsvRecord(out, {o.due_at ? "overdue_asset" : "never_inspected_asset", o.building,
-                                 std::to_string(o.floor), o.asset_type, "", o.asset_id, o.location,
-                                 Day(o.last_verified), Day(o.due_at),
-                                 std::to_string(o.days_overdue), "", "", "", "", "", ""});
+    std::vector<Cell> cells = {Cell::Text(o.due_at ? "overdue_asset" : "never_inspected_asset"),
+                               Cell::Text(o.building),
+                               Cell::Number(std::to_string(o.floor)),
+                               Cell::Text(o.asset_type),
+                               Cell::Text(""),
+                               Cell::Text(o.asset_id),
+                               Cell::Text(o.location),
+                               Cell::Text(Day(o.last_verified)),
+                               Cell::Text(Day(o.due_at)),
+                               Cell::Number(std::to_string(o.days_overdue))};
+    cells.resize(cells.size() + kCountColumns, Cell::Number(""));
+    codec::AppendSheetRecord(out, cells);
   }
   return out;
 }

@@ -1,35 +1,51 @@
 #include "gateway/export/xml_writer.hpp"
 
+#include "gateway/core/text.hpp"
+
 namespace fieldproof::exporter {
+
+namespace {
+
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
+
+// The markup for one character of text or attribute value.
+std::string_view Escaped(char32_t c) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '"':
+      return "&quot;";
+    case '\'':
+      return "&apos;";
+    case '\r':
+      return "&#xD;";  // A literal CR would be read back as LF.
+    default:
+      return {};
+  }
+}
+
+}  // namespace
 
 std::string EscapeXml(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // Control characters other than tab and newline are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') {
-          out += ' ';
-        } else {
-          out += c;
-        }
+  while (!text.empty()) {
+    const auto c = core::DecodeUtf8(text);
+    const std::size_t length = c ? c->length : 1;
+    if (!c || !core::IsXmlChar(c->code_point)) {
+      // Bytes that are not UTF-8 and characters XML 1.0 forbids (C0 controls, U+FFFE,
+      // U+FFFF) would make the document unreadable; imports refuse them, old data may hold them.
+      out += kReplacementCharacter;
+    } else if (const std::string_view markup = Escaped(c->code_point); !markup.empty()) {
+      out += markup;
+    } else {
+      out += text.substr(0, length);
     }
+    text.remove_prefix(length);
   }
   return out;
 }

@@ -27,6 +27,9 @@ class XmlWriter {
   std::vector<std::string> open_;
 };
 
+// Text or an attribute value as XML 1.0 character data: markup characters escaped, CR as
+// &#xD;, and every byte that is not UTF-8 and every character XML forbids replaced by U+FFFD,
+// so the document stays well-formed whatever the text holds.
 std::string EscapeXml(std::string_view text);
 
 }  // namespace fieldproof::exporter

@@ -281,15 +281,20 @@ TEST(AssetsCsvTest, ErrorsAreSortedByLineAndLinesCountMultilineRecords) {
                            "FS-1,FRA,T1,2,\"two\nlines\",1,1,door,04000000000001,30,O,1\n"  // 2-3
                            "FS-2,FRA,T1,x,L,1,1,door,04000000000002,30,O,1\n"      // 4
                            "\"bad\"quote,FRA\n"                                     // 5
-                           "FS-3,FRA,T1,2,L,1,1,door,04000000000003,0,O,1\n";      // 6
+                           "FS-3,FRA,T1,2,L,1,1,door,04000000000003,0,O,1\n"       // 6
+                           "FS-4,FRA,T1,2,L,1,1,door,04000000000004,30,O,1\n";     // 7
   const auto file = ParseAssetsCsv(text);
   ASSERT_EQ(file.rows.size(), 1u);
-  EXPECT_EQ(file.rows[0].line, 2u);
-  EXPECT_EQ(file.rows[0].record.location, "two\nlines");
-  ASSERT_EQ(file.errors.size(), 3u) << Describe(file.errors);
-  EXPECT_EQ(file.errors[0].line, 4u);
-  EXPECT_EQ(file.errors[1].line, 5u);
-  EXPECT_EQ(file.errors[2].line, 6u);
+  EXPECT_EQ(file.rows[0].line, 7u);
+  EXPECT_EQ(file.rows[0].record.asset_id, "FS-4");
+  ASSERT_EQ(file.errors.size(), 4u) << Describe(file.errors);
+  EXPECT_EQ(file.errors[0].line, 2u);
+  EXPECT_EQ(file.errors[1].line, 4u);
+  EXPECT_EQ(file.errors[2].line, 5u);
+  EXPECT_EQ(file.errors[3].line, 6u);
+  ASSERT_NE(ErrorAt(file.errors, 2), nullptr);
+  EXPECT_EQ(ErrorAt(file.errors, 2)->reason,
+            "location: has a control character (U+000A) at character 4");
   ASSERT_NE(ErrorAt(file.errors, 5), nullptr);
   EXPECT_NE(ErrorAt(file.errors, 5)->reason.find("closing quote"), std::string::npos);
 }
@@ -315,6 +320,80 @@ TEST(AssetsCsvTest, TextThatIsNotUtf8IsARowError) {
       "technician_id,name,company,qualifications,sites\nT-1,M\xFCller,ACME,door,FRA\n");
   ASSERT_EQ(technicians.errors.size(), 1u);
   EXPECT_EQ(technicians.errors[0].reason, "name: not valid UTF-8 (save the file as UTF-8)");
+}
+
+// Security review (issue 17): registry text reaches e-invoices (XML 1.0 forbids most control
+// characters), spreadsheets and the operator's terminal (ESC sequences). A cell holding a
+// control character, line breaks and tabs inside it included, or a noncharacter is refused
+// with the column and the line; the cell itself is not echoed.
+TEST(AssetsCsvTest, ControlCharactersAndNoncharactersAreRowErrors) {
+  using namespace std::string_literals;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"Gate\x1B[2J", "location: has a control character (U+001B) at character 5"},
+      {"A\0B"s, "location: has a control character (U+0000) at character 2"},
+      {"\"two\nlines\"", "location: has a control character (U+000A) at character 4"},
+      {"\"cr\rinside\"", "location: has a control character (U+000D) at character 3"},
+      {"tab\tinside", "location: has a control character (U+0009) at character 4"},
+      {"del\x7F", "location: has a control character (U+007F) at character 4"},
+      {"csi\xC2\x9B" "2J", "location: has a control character (U+009B) at character 4"},
+      {"x\xEF\xBF\xBE", "location: has a noncharacter (U+FFFE) at character 2"},
+      {"x\xEF\xBF\xBF", "location: has a noncharacter (U+FFFF) at character 2"},
+  };
+  for (const auto& [location, reason] : cases) {
+    const auto file = ParseAssetsCsv(std::string(kHeader) + "FS-1,FRA,T1,2," + location +
+                                     ",1,1,door,04000000000001,30,O,1\n");
+    EXPECT_TRUE(file.rows.empty()) << reason;
+    ASSERT_EQ(file.errors.size(), 1u) << reason << "\n" << Describe(file.errors);
+    EXPECT_EQ(file.errors[0].line, 2u);
+    EXPECT_EQ(file.errors[0].reason, reason);
+  }
+  // Every text column is checked, not only the location.
+  const auto building = ParseAssetsCsv(std::string(kHeader) +
+                                       "FS-1,FRA,T\x1B" "1,2,L,1,1,door,04000000000001,30,O,1\n");
+  ASSERT_EQ(building.errors.size(), 1u);
+  EXPECT_EQ(building.errors[0].reason, "building: has a control character (U+001B) at character 2");
+}
+
+TEST(RegistryCsvTest, ControlCharactersInTechniciansAndDevices) {
+  const auto technicians = ParseTechniciansCsv(
+      "technician_id,name,company,qualifications,sites\n"
+      "T-1,Anna\x1B]0;owned\x07,ACME,door,FRA\n"
+      "T-2,Ben,AC\xEF\xBF\xBF" "ME,door,FRA\n"
+      "T-3,Cem,ACME,door;\x1B,FRA\n"
+      "T-4,M\xC3\xBCller,ACME,door,FRA\n");
+  ASSERT_EQ(technicians.rows.size(), 1u) << Describe(technicians.errors);
+  EXPECT_EQ(technicians.rows[0].record.name, "M\xC3\xBCller");
+  ASSERT_EQ(technicians.errors.size(), 3u) << Describe(technicians.errors);
+  EXPECT_EQ(technicians.errors[0].reason, "name: has a control character (U+001B) at character 5");
+  EXPECT_EQ(technicians.errors[1].reason, "company: has a noncharacter (U+FFFF) at character 3");
+  EXPECT_EQ(technicians.errors[2].reason,
+            "qualifications: has a control character (U+001B) at character 6");
+  const auto devices =
+      ParseDevicesCsv("device_id,site,company\nHH-1,FRA,\"AC\r\nME\"\nHH-2,FRA,ACME\n");
+  ASSERT_EQ(devices.rows.size(), 1u) << Describe(devices.errors);
+  ASSERT_EQ(devices.errors.size(), 1u);
+  EXPECT_EQ(devices.errors[0].line, 2u);
+  EXPECT_EQ(devices.errors[0].reason, "company: has a control character (U+000D) at character 3");
+}
+
+// Security review (issue 17): with a column named twice, which value counts was an accident
+// of the reader (the first one).
+TEST(RegistryCsvTest, ColumnNamedTwiceIsFatal) {
+  const auto assets = ParseAssetsCsv(
+      "asset_id,site,building,floor,location,x_m,y_m,asset_type,tag_uid,interval_days,owner_id,"
+      "sensor_equipped, Floor \n"
+      "FS-1,FRA,T1,2,L,1,1,door,04000000000001,30,O,1,7\n");
+  EXPECT_EQ(assets.fatal, "header names column 'floor' twice (columns 4 and 13)");
+  EXPECT_TRUE(assets.rows.empty());
+  const auto extra = ParseDevicesCsv("device_id,site,company,notes,NOTES\nHH-1,FRA,ACME,a,b\n");
+  EXPECT_EQ(extra.fatal, "header names column 'notes' twice (columns 4 and 5)");
+  const auto technicians = ParseTechniciansCsv(
+      "technician_id,name,company,qualifications,sites,name\nT-1,A,ACME,door,FRA,B\n");
+  EXPECT_EQ(technicians.fatal, "header names column 'name' twice (columns 2 and 6)");
+  // Blank header cells (trailing commas of some exports) name nothing and may repeat.
+  const auto blank = ParseDevicesCsv("device_id,site,company,,\nHH-1,FRA,ACME,,\n");
+  EXPECT_TRUE(blank.fatal.empty()) << blank.fatal;
+  EXPECT_EQ(blank.rows.size(), 1u) << Describe(blank.errors);
 }
 
 // ---- Technicians ---------------------------------------------------------------------
@@ -382,7 +461,7 @@ core::Asset SampleAsset(const std::string& id, const std::string& tag) {
   a.site = "FRA";
   a.building = "T1";
   a.floor = -3;
-  a.location = "Gate \"B12\", east wall\nnext to lift";
+  a.location = "Gate \"B12\", east wall; next to lift";
   a.x_m = 1234.5;
   a.y_m = -0.125;
   a.asset_type = "fire_shutter";
@@ -432,8 +511,7 @@ TEST(RegistryCsvWriterTest, AssetsReparseIdentically) {
   ASSERT_TRUE(file.errors.empty()) << Describe(file.errors) << text;
   ASSERT_EQ(file.rows.size(), assets.size());
   for (std::size_t i = 0; i < assets.size(); ++i) ExpectSameAsset(file.rows[i].record, assets[i]);
-  // The second record starts after the first one's embedded newline.
-  EXPECT_EQ(file.rows[1].line, 4u);
+  EXPECT_EQ(file.rows[1].line, 3u);
 
   // Writing what was read gives the same bytes.
   std::string again = AssetsCsvHeader();
@@ -463,7 +541,7 @@ TEST(RegistryCsvWriterTest, TechniciansReparseIdentically) {
   const std::vector<core::Technician> technicians = {
       {"T-1", "Doe, \"JD\" John", "ACME", {"fire_shutter", "smoke_damper"}, {"FRA", "MUC"}},
       {"T-2", "Jana Nov\xC3\xA1kov\xC3\xA1", "ACME-2", {}, {"HAM"}},
-      {"T-3", "Line\nbreak", "ACME", {"door"}, {"FRA", "MUC", "HAM"}},
+      {"T-3", "Anne-Marie O'Neil", "ACME", {"door"}, {"FRA", "MUC", "HAM"}},
   };
   std::string text = TechniciansCsvHeader();
   for (const auto& t : technicians) text += TechnicianCsvRow(t);

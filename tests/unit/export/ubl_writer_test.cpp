@@ -6,6 +6,7 @@
 
 #include "en16931_rules.hpp"
 #include "export_fixtures.hpp"
+#include "gateway/export/xml_writer.hpp"
 
 namespace fieldproof::exporter {
 namespace {
@@ -72,6 +73,50 @@ TEST(UblWriter, EscapesText) {
   const std::string xml = WriteUbl(inv);
   EXPECT_NE(xml.find("Airport &lt;Ops&gt; &amp; &quot;Sons&quot;"), std::string::npos);
   EXPECT_TRUE(CheckUblRules(xml).well_formed);
+}
+
+// Security review (issue 17): contracts imported before imports checked their text, and
+// credit reasons, may hold characters XML 1.0 forbids or bytes that are not UTF-8. The
+// document must stay well-formed: each becomes U+FFFD.
+TEST(UblWriter, StaysWellFormedWhateverTheTextHolds) {
+  using namespace std::string_literals;
+  const std::string replacement = "\xEF\xBF\xBD";  // U+FFFD
+  core::Invoice inv = testing::SampleInvoice();
+  inv.buyer.name = "Airport\x1B[31m AG";
+  inv.buyer.address.street = "Street\0 1"s;
+  inv.buyer_reference = "04011000\xEF\xBF\xBF";       // U+FFFF
+  inv.purchase_order = "PO\xEF\xBF\xBE";              // U+FFFE
+  inv.seller.name = "Fire Safety GmbH \xE4\xC0\xAF";  // Latin-1 and overlong bytes.
+  inv.payment.terms_note = "Net 30\r\nSkonto:\t2 %\x0B";
+  inv.lines.front().description = "Inspection\x7F \xC2\x9B ok";  // DEL and C1: XML allows.
+  const std::string xml = WriteUbl(inv);
+  const auto report = CheckUblRules(xml);
+  ASSERT_TRUE(report.well_formed) << xml;
+  EXPECT_TRUE(report.violations.empty()) << Describe(report);
+  EXPECT_NE(xml.find("<cbc:RegistrationName>Airport" + replacement + "[31m AG<"),
+            std::string::npos);
+  EXPECT_NE(xml.find("<cbc:StreetName>Street" + replacement + " 1<"), std::string::npos);
+  EXPECT_NE(xml.find("<cbc:BuyerReference>04011000" + replacement + "<"), std::string::npos);
+  EXPECT_NE(xml.find("<cbc:ID>PO" + replacement + "<"), std::string::npos);
+  EXPECT_NE(xml.find("Fire Safety GmbH " + replacement + replacement + replacement + "<"),
+            std::string::npos);
+  EXPECT_NE(xml.find("<cbc:Note>Net 30&#xD;\nSkonto:\t2 %" + replacement + "<"), std::string::npos);
+  EXPECT_NE(xml.find("Inspection\x7F \xC2\x9B ok"), std::string::npos);
+}
+
+TEST(EscapeXml, ReplacesWhatXmlForbidsAndKeepsTheRest) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"a<b>&\"c'", "a&lt;b&gt;&amp;&quot;c&apos;"},
+      {"tab\tLF\nCR\r", "tab\tLF\nCR&#xD;"},
+      {"M\xC3\xBCller \xE2\x82\xAC \xF0\x9F\x94\xA5",
+       "M\xC3\xBCller \xE2\x82\xAC \xF0\x9F\x94\xA5"},
+      {"\x01\x1F", "\xEF\xBF\xBD\xEF\xBF\xBD"},
+      {"\xEF\xBF\xBE\xEF\xBF\xBF", "\xEF\xBF\xBD\xEF\xBF\xBD"},
+      {"\xEF\xBF\xBD", "\xEF\xBF\xBD"},
+      {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},  // A surrogate's bytes.
+      {"cut \xE2\x82", "cut \xEF\xBF\xBD\xEF\xBF\xBD"},
+  };
+  for (const auto& [text, escaped] : cases) EXPECT_EQ(EscapeXml(text), escaped) << escaped;
 }
 
 // --- Every rule check can fail: one mutation of a valid document per rule. ---
