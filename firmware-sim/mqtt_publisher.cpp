@@ -12,6 +12,8 @@ OutboxPublisher::OutboxPublisher(const std::string& broker_uri, const std::strin
     // Paho queues publishes while a (re)connect completes; room for a whole window.
     : client_(broker_uri, client_id,
               mqtt::create_options(MQTTVERSION_3_1_1, static_cast<int>(window) * 2 + 16)),
+      broker_uri_(broker_uri),
+      tls_(tls),
       window_(window) {
   options_ = mqtt::connect_options_builder()
                  .clean_session(true)  // The outbox, not the session, keeps what is unsent.
@@ -20,11 +22,7 @@ OutboxPublisher::OutboxPublisher(const std::string& broker_uri, const std::strin
                  .max_inflight(65535)  // Our window is the limit; Paho must never refuse.
 
                  .finalize();
-  if (auto ssl = mqtt_adapter::SslOptionsFor(broker_uri, tls, [tls](const std::string& error) {
-        std::cerr << "sim: TLS: " << error << " (" << mqtt_adapter::DescribeTlsFiles(tls) << ")\n";
-      })) {
-    options_.set_ssl(std::move(*ssl));
-  }
+  if (auto ssl = mqtt_adapter::SslOptionsFor(broker_uri, tls)) options_.set_ssl(*ssl);
   client_.set_callback(*this);
   if (!journal.empty()) LoadJournal(journal);
 }
@@ -73,6 +71,11 @@ bool OutboxPublisher::Connect(std::chrono::seconds timeout) {
     } catch (const mqtt::exception& e) {
       if (std::chrono::steady_clock::now() > deadline) {
         std::cerr << "sim: cannot connect: " << e.what() << "\n";
+        if (mqtt_adapter::IsTlsUri(broker_uri_)) {
+          std::cerr << "sim: TLS: "
+                    << mqtt_adapter::TlsHandshakeProblem(broker_uri_, tls_, std::chrono::seconds(5))
+                    << " (" << mqtt_adapter::DescribeTlsFiles(tls_) << ")\n";
+        }
         return false;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(250));

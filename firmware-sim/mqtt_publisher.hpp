@@ -59,6 +59,8 @@ class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iact
   void on_failure(const mqtt::token& token) override;
 
   mqtt::async_client client_;
+  std::string broker_uri_;
+  mqtt_adapter::TlsFiles tls_;  // For saying why a TLS connection fails.
   mqtt::connect_options options_;
   const std::size_t window_;
   int qos_ = 1;

@@ -96,10 +96,18 @@ void AddTlsOptions(CLI::App* app, mqtt_adapter::TlsFiles& tls) {
   app->add_option("--tls-ca", tls.ca_file, "With an ssl:// broker: the CA the broker's certificate must chain to")
       ->check(CLI::ExistingFile);
   app->add_option("--tls-cert", tls.cert_file,
-                  "With an ssl:// broker: the client certificate (its CN is the broker's ACL username)")
+                  "With an ssl:// broker: the client certificate (its CN is the broker's ACL username "
+                  "and client id; the verdict reader and an offline handheld use -verdicts and "
+                  "-offline certificates beside it)")
       ->check(CLI::ExistingFile);
   app->add_option("--tls-key", tls.key_file, "With an ssl:// broker: the client certificate's key")
       ->check(CLI::ExistingFile);
+}
+
+// The files of a second connection's own certificate ("-<role>" beside the first), when the
+// first has one.
+mqtt_adapter::TlsFiles SecondIdentityIfAny(const mqtt_adapter::TlsFiles& tls, std::string_view role) {
+  return tls.cert_file.empty() ? tls : mqtt_adapter::SecondIdentity(tls, role);
 }
 
 int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
@@ -108,7 +116,9 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
   // Technicians return to repair what they found once the gateway has named the work order.
   // That depends on timing, so a resumed run (--skip), which must regenerate the same stream,
   // goes without.
-  sim::VerdictInbox inbox(o.broker, o.client_id + "-verdicts", site_spec.site, o.tls);
+  // One identity per connection: with TLS the broker binds each client id to a certificate.
+  sim::VerdictInbox inbox(o.broker, o.client_id + "-verdicts", site_spec.site,
+                          SecondIdentityIfAny(o.tls, "verdicts"));
   if (o.repairs && o.skip == 0) {
     inbox.Start();
     scenario_spec.work_order_for = [&inbox](const std::string& asset) { return inbox.TakeWorkOrder(asset); };
@@ -133,8 +143,9 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
   bool offline_back = false;
   std::uint64_t held_offline = 0;
   if (!offline_device.empty()) {
-    offline = std::make_unique<sim::OutboxPublisher>(o.broker, o.client_id + "-" + offline_device,
-                                                     std::size_t{1} << 20, "", o.tls);
+    offline = std::make_unique<sim::OutboxPublisher>(o.broker, o.client_id + "-offline",
+                                                     std::size_t{1} << 20, "",
+                                                     SecondIdentityIfAny(o.tls, "offline"));
     offline->set_qos(o.qos);
   }
   auto end_outage = [&] {
@@ -323,7 +334,7 @@ int main(int argc, char** argv) {
 
   if (*generate) return Generate(site_spec, out_dir);
   try {
-    mqtt_adapter::SslOptionsFor(o.broker, o.tls, [](const std::string&) {});
+    mqtt_adapter::SslOptionsFor(o.broker, o.tls);
   } catch (const std::invalid_argument& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;

@@ -14,9 +14,7 @@ VerdictInbox::VerdictInbox(const std::string& broker_uri, const std::string& cli
                    .finalize()),
       topic_(core::TapTopic(site, "+") + "/verdict") {
   // Its TLS errors are the publisher's too, which reports them.
-  if (auto ssl = mqtt_adapter::SslOptionsFor(broker_uri, tls, [](const std::string&) {})) {
-    options_.set_ssl(std::move(*ssl));
-  }
+  if (auto ssl = mqtt_adapter::SslOptionsFor(broker_uri, tls)) options_.set_ssl(*ssl);
   // Runs on Paho's thread: decode and remember, nothing else.
   client_.set_message_callback([this](mqtt::const_message_ptr message) {
     const auto notice = codec::DecodeVerdictNotice(message->get_payload_str());

@@ -17,11 +17,12 @@ source "$root/ops/lib.sh"
 trap stop_started EXIT
 rm -rf "$run" && mkdir -p "$run"
 start_broker "$port"
-openssl rand -hex 16 > "$run/master.key"
+(umask 077 && openssl rand -hex 16 > "$run/master.key")
 db=$run/fieldproof.db
 import_site "$db" "${site_args[@]}"
 start_gateway "$db" "$port" --master-key-file "$run/master.key" --asset-types "$root/ops/asset-types.json" \
-  --no-clock-correction --close-invoices-day 0 --http-port "$http_port"
+  --no-clock-correction --close-invoices-day 0 --http-port "$http_port" \
+  --http-token-rate 0  # The server's capacity, not one token's rate limit.
 "$build/firmware-sim/fieldproof-sim" run "${site_args[@]}" --broker "tcp://127.0.0.1:$port" \
   --master-key-file "$run/master.key" --duration "$seconds" --speed 1800 > /dev/null
 token=$("$build/gateway/app/fieldproof" --db "$db" token create --name bench --role admin 2>/dev/null)

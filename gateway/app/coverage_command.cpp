@@ -53,7 +53,7 @@ std::optional<int> CoverageCommand::Run(const std::string& db_path) {
     return 1;
   }
   const auto report = core::BuildCoverageReport(
-      store::LoadCoverageInputs(db, {site_, as_of, due_soon_days_, months_, 30}));
+      store::LoadCoverageInputs(db, {site_, as_of, due_soon_days_, months_, 30, /*owner_id: every owner=*/""}));
   std::string text;
   if (format_ == "csv") {
     text = exporter::WriteCoverageCsv(report);

@@ -11,6 +11,7 @@
 #include "gateway/app/coverage_command.hpp"
 #include "gateway/app/token_commands.hpp"
 #include "gateway/codec/registry_csv.hpp"
+#include "gateway/core/text.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/crypto/key_diversification.hpp"
 #include "gateway/crypto/sha256.hpp"
@@ -18,6 +19,7 @@
 #include "gateway/store/record_chain.hpp"
 #include "gateway/verify/review.hpp"
 #include "gateway/store/event_store.hpp"
+#include "gateway/app/process_limits.hpp"
 #include "gateway/app/read_file.hpp"
 #include "gateway/app/system_clock.hpp"
 #include "gateway/store/integrity.hpp"
@@ -29,6 +31,7 @@ namespace {
 using namespace fieldproof;
 using app::NowMillis;
 using app::ReadFile;
+using core::PrintableText;  // For text that came from outside: files, payloads, the database.
 
 // Exit codes: 0 all rows imported, 1 some rows refused (the rest imported), 2 nothing usable.
 template <class Record, class Import>
@@ -41,7 +44,7 @@ int ImportRegistry(const std::string& db_path, const std::string& file, const ch
   }
   auto parsed = parse(*text);
   if (!parsed.fatal.empty()) {
-    std::cerr << file << ": " << parsed.fatal << "\n";
+    std::cerr << file << ": " << PrintableText(parsed.fatal) << "\n";
     return 2;
   }
   store::Database db(db_path);
@@ -52,9 +55,11 @@ int ImportRegistry(const std::string& db_path, const std::string& file, const ch
   errors.insert(errors.end(), report.errors.begin(), report.errors.end());
   std::sort(errors.begin(), errors.end(), [](auto& a, auto& b) { return a.line < b.line; });
   for (const auto& column : parsed.ignored_columns) {
-    std::cerr << file << ": note: column '" << column << "' is not used\n";
+    std::cerr << file << ": note: column '" << PrintableText(column) << "' is not used\n";
   }
-  for (const auto& e : errors) std::cerr << file << ":" << e.line << ": " << e.reason << "\n";
+  for (const auto& e : errors) {
+    std::cerr << file << ":" << e.line << ": " << PrintableText(e.reason) << "\n";
+  }
   std::cout << "imported " << what << " from " << file << ": " << report.inserted
             << " inserted, " << report.updated << " updated, " << report.unchanged
             << " unchanged, " << errors.size() << " rejected\n";
@@ -75,8 +80,7 @@ int PrintStats(const std::string& db_path, bool as_json) {
                       {"telemetry", counts.telemetry},
                       {"rejected", counts.rejected}};
   nlohmann::json by_reason = nlohmann::json::object();
-  auto s = db.Prepare("SELECT reason, count(*) FROM rejected_messages GROUP BY reason ORDER BY reason");
-  while (s.Step()) by_reason[s.Text(0)] = s.Int(1);
+  for (const auto& [reason, count] : events.RejectedByReason()) by_reason[reason] = count;
   j["rejected_by_reason"] = by_reason;
   nlohmann::json by_verdict = nlohmann::json::object();
   auto v = db.Prepare("SELECT verdict, count(*) FROM inspections GROUP BY verdict ORDER BY verdict");
@@ -129,12 +133,14 @@ int ListRejected(const std::string& db_path, const std::string& site, int limit,
     std::cout << rows.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
+  // Topic, message id, detail (which quotes field names) and payload come from the sender;
+  // the JSON form escapes them itself.
+  auto shown = [](const nlohmann::json& text) { return PrintableText(text.get<std::string>()); };
   for (const auto& r : rows) {
-    std::cout << r["received_at"].get<std::string>() << "  " << r["reason"].get<std::string>()
-              << "  " << r["topic"].get<std::string>() << "  msg_id=" << r["msg_id"].get<std::string>()
-              << "  (" << r["payload_bytes"] << " bytes, seen " << r["times_seen"] << "x)\n    "
-              << r["detail"].get<std::string>()
-              << "\n";
+    std::cout << r["received_at"].get<std::string>() << "  " << shown(r["reason"]) << "  "
+              << shown(r["topic"]) << "  msg_id=" << shown(r["msg_id"]) << "  ("
+              << r["payload_bytes"] << " bytes, seen " << r["times_seen"] << "x)\n    "
+              << shown(r["detail"]) << "\n    payload: " << shown(r["payload_start"]) << "\n";
   }
   std::cout << rows.size() << " rejected message(s) shown (newest first)\n";
   return 0;
@@ -160,6 +166,9 @@ int VerifyTag(const TagVerifyOptions& o) {
   };
   std::optional<crypto::Key128> meta, file, master;
   if (!o.master_key_file.empty()) {
+    if (const std::string exposed = app::ExposedSecret(o.master_key_file); !exposed.empty()) {
+      return fail_input(exposed);
+    }
     std::string hex = ReadFile(o.master_key_file).value_or("");
     hex.erase(hex.find_last_not_of(" \r\n\t") + 1);
     master = ParseKey(hex);
@@ -305,6 +314,7 @@ int main(int argc, char** argv) {
   app::BackupCommands backups(app);
 
   CLI11_PARSE(app, argc, argv);
+  app::RestrictNewFiles();  // The database, backups and exports are not for every user.
   try {
     if (auto code = billing.Run(db_path)) return *code;
     if (auto code = coverage.Run(db_path)) return *code;
@@ -317,7 +327,7 @@ int main(int argc, char** argv) {
       store::Migrate(db);
       auto record = verify::ResolveReview(db, review_decision, NowMillis());
       if (!record.ok()) {
-        std::cerr << "error: " << record.error().detail << "\n";
+        std::cerr << "error: " << PrintableText(record.error().detail) << "\n";
         return 1;
       }
       std::cout << "inspection " << review_decision.inspection_id << " " << decision
@@ -357,7 +367,7 @@ int main(int argc, char** argv) {
       std::cerr << "error: " << store::DamageAdvice(db_path, report) << "\n";
       return 2;
     }
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << "error: " << PrintableText(e.what()) << "\n";
     return 2;
   }
   return 0;

@@ -18,6 +18,7 @@
 #include "gateway/core/topic.hpp"
 #include "gateway/ingest/ingest_pipeline.hpp"
 #include "gateway/mqtt/mqtt_source.hpp"
+#include "gateway/app/process_limits.hpp"
 #include "gateway/app/read_file.hpp"
 #include "gateway/app/system_clock.hpp"
 #include "gateway/codec/message_codec.hpp"
@@ -43,6 +44,7 @@ struct Options {
   ingest::IngestConfig ingest;
   int commit_delay_ms = static_cast<int>(ingest::IngestConfig{}.commit_delay.count());
   int wal_checkpoint_pages = 8000;
+  store::RejectedRetention rejected;
   std::string master_key_file;  // Verification runs only when set.
   std::string asset_types_file;
   bool allow_legacy_tags = false;
@@ -60,6 +62,9 @@ struct Options {
 // the operator names, never from the database.
 std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
   if (o.master_key_file.empty()) return std::nullopt;
+  if (const std::string exposed = app::ExposedSecret(o.master_key_file); !exposed.empty()) {
+    throw std::runtime_error(exposed);
+  }
   std::string hex = app::ReadFile(o.master_key_file).value_or("");
   hex.erase(hex.find_last_not_of(" \r\n\t") + 1);
   verify::VerifierConfig config;
@@ -84,8 +89,9 @@ std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
 // a full disk; FIELDPROOF_FAULT_STORE_DELAY_MS slows every transaction down.
 class FaultInjectingEventStore : public store::EventStore {
  public:
-  FaultInjectingEventStore(store::Database& db, std::string full_flag, int delay_ms)
-      : EventStore(db), full_flag_(std::move(full_flag)), delay_(delay_ms) {}
+  FaultInjectingEventStore(store::Database& db, store::RejectedRetention retention, std::string full_flag,
+                           int delay_ms)
+      : EventStore(db, retention), full_flag_(std::move(full_flag)), delay_(delay_ms) {}
   std::vector<store::EventResult> WriteBatch(std::span<const store::PendingEvent> events) override {
     std::this_thread::sleep_for(delay_);
     if (!full_flag_.empty() && std::filesystem::exists(full_flag_)) {
@@ -99,13 +105,13 @@ class FaultInjectingEventStore : public store::EventStore {
   std::chrono::milliseconds delay_;
 };
 
-std::unique_ptr<store::EventStore> MakeEventStore(store::Database& db) {
+std::unique_ptr<store::EventStore> MakeEventStore(store::Database& db, store::RejectedRetention retention) {
   const char* full_flag = std::getenv("FIELDPROOF_FAULT_STORE_FULL");
   const char* delay_ms = std::getenv("FIELDPROOF_FAULT_STORE_DELAY_MS");
-  if (!full_flag && !delay_ms) return std::make_unique<store::EventStore>(db);
+  if (!full_flag && !delay_ms) return std::make_unique<store::EventStore>(db, retention);
   spdlog::warn("store: fault injection on (FIELDPROOF_FAULT_STORE_FULL={}, FIELDPROOF_FAULT_STORE_DELAY_MS={})",
                full_flag ? full_flag : "", delay_ms ? delay_ms : "");
-  return std::make_unique<FaultInjectingEventStore>(db, full_flag ? full_flag : "",
+  return std::make_unique<FaultInjectingEventStore>(db, retention, full_flag ? full_flag : "",
                                                     delay_ms ? std::atoi(delay_ms) : 0);
 }
 
@@ -134,7 +140,7 @@ void ScheduleStats(boost::asio::steady_timer& timer, const ingest::IngestPipelin
 
 // The gateway's counters for Prometheus (text format 0.0.4).
 std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify::VerificationWorker* verifier,
-                           const mqtt_adapter::MqttSource& mqtt) {
+                           const mqtt_adapter::MqttSource& mqtt, const http::HttpServer* http) {
   const auto& m = pipeline.metrics();
   std::string out;
   auto metric = [&out](const char* name, const char* type, const char* help, const std::string& samples) {
@@ -192,6 +198,20 @@ std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify:
          "Messages the broker reports it dropped since the gateway started, for any client "
          "($SYS/broker/publish/messages/dropped): a full session queue loses readings.",
          sample("fieldproof_broker_dropped_messages_total", "", mqtt.broker_dropped_messages()));
+  metric("fieldproof_mqtt_session_takeovers_total", "counter",
+         "Times the broker ended the gateway's intake session because another client connected "
+         "with its client id (docs/security.md).",
+         sample("fieldproof_mqtt_session_takeovers_total", "", mqtt.session_takeovers()));
+  metric("fieldproof_mqtt_sessions_lost_total", "counter",
+         "Connects that found no broker session where one should have been: what the broker "
+         "had queued for the gateway is lost.",
+         sample("fieldproof_mqtt_sessions_lost_total", "", mqtt.sessions_lost()));
+  if (http) {
+    metric("fieldproof_http_busy_workers", "gauge", "HTTP API workers answering a request now.",
+           sample("fieldproof_http_busy_workers", "", static_cast<std::uint64_t>(http->busy_workers())));
+    metric("fieldproof_http_waiting_requests", "gauge", "API requests waiting for a worker.",
+           sample("fieldproof_http_waiting_requests", "", http->waiting_requests()));
+  }
   if (verifier) {
     const auto& v = verifier->metrics();
     std::string samples;
@@ -202,6 +222,17 @@ std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify:
     metric("fieldproof_verdicts_total", "counter", "Inspections assessed, by verdict.", samples);
   }
   return out;
+}
+
+void LogDescriptorLimit(rlim_t limit, const http::ServerConfig& http) {
+  spdlog::info("gateway: up to {} open descriptors; HTTP connections at most {}", limit,
+               http.max_connections);
+  if (limit > 0 && static_cast<rlim_t>(http.max_connections) > limit / 2) {
+    spdlog::warn("gateway: --http-max-connections {} is more than half the descriptor limit {}: "
+                 "raise the limit (LimitNOFILE=, ulimit -n) or lower the connections "
+                 "(docs/operations.md)",
+                 http.max_connections, limit);
+  }
 }
 
 }  // namespace
@@ -231,6 +262,13 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--tls-key", o.mqtt.tls.key_file, "With an ssl:// broker: the client certificate's key (PEM)")
       ->check(CLI::ExistingFile);
+  app.add_option("--tls-notices-cert", o.mqtt.notices_tls.cert_file,
+                 "With an ssl:// broker: the certificate of the connection that sends notices and "
+                 "verdicts (CN <client id>-notices; default: <tls-cert stem>-notices.crt)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-notices-key", o.mqtt.notices_tls.key_file,
+                 "Its key (default: <tls-key stem>-notices.key)")
+      ->check(CLI::ExistingFile);
   app.add_option("--max-payload-bytes", o.ingest.max_payload_bytes,
                  "Larger payloads are rejected as payload_too_large")
       ->capture_default_str();
@@ -251,6 +289,15 @@ int main(int argc, char** argv) {
                  "writes of pages changed again and again, and a larger -wal file")
       ->capture_default_str()
       ->check(CLI::Range(100, 1000000));
+  app.add_option("--rejected-keep-days", o.rejected.keep_days,
+                 "Rejected messages are kept with their payloads this many days; older ones are "
+                 "dropped and only counted (fieldproof stats)")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
+  app.add_option("--rejected-keep-rows", o.rejected.keep_rows,
+                 "...and at most this many (up to 4 KiB of payload each); the oldest go first")
+      ->check(CLI::Range(100, 100000000))
+      ->capture_default_str();
   app.add_option("--master-key-file", o.master_key_file,
                  "Site master key (32 hex digits) the tag keys derive from; enables verification")
       ->check(CLI::ExistingFile);
@@ -277,8 +324,22 @@ int main(int argc, char** argv) {
   app.add_option("--http-address", o.http.address, "Address of the HTTP API")->capture_default_str();
   app.add_option("--http-port", o.http.port, "Port of the HTTP API (0: any free port, logged)")
       ->capture_default_str();
-  app.add_option("--http-threads", o.http.threads, "Threads serving the HTTP API")
+  app.add_option("--http-threads", o.http.threads,
+                 "Threads answering API requests (health, metrics and static files have a "
+                 "thread of their own)")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--http-max-connections", o.http.max_connections,
+                 "Open HTTP connections at most; more are closed at once")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--http-token-rate", o.http.per_token.per_second,
+                 "API requests a second per token on average (0: no limit); more get 429")
+      ->check(CLI::Range(0.0, 100000.0))
+      ->capture_default_str();
+  app.add_option("--http-token-burst", o.http.per_token.burst,
+                 "API requests per token at once after a quiet spell")
+      ->check(CLI::Range(1.0, 100000.0))
       ->capture_default_str();
   app.add_flag("--http,!--no-http", o.http_enabled, "Serve the HTTP API")->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
@@ -290,10 +351,12 @@ int main(int argc, char** argv) {
       ->transform(CLI::CheckedTransformer(store::kIntegrityCheckModes, CLI::ignore_case))
       ->option_text("quick|full|off");
   CLI11_PARSE(app, argc, argv);
+  app::RestrictNewFiles();
 
   spdlog::set_level(spdlog::level::from_str(o.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   o.mqtt.subscriptions = {std::string(core::kIngestSubscription)};
+  LogDescriptorLimit(app::RaiseDescriptorLimit(), o.http);
 
   try {
     if (auto damage = store::FindDamage(o.db_path, o.integrity_check)) {
@@ -301,6 +364,12 @@ int main(int argc, char** argv) {
       return 2;
     }
     store::Database db(o.db_path);
+    for (const std::string& file : {o.db_path, o.db_path + "-wal", o.db_path + "-shm"}) {
+      if (const auto old = app::TakeAwayOthersAccess(file)) {
+        spdlog::warn("store: {} was open to every user (mode {}); others' access removed", file,
+                     app::OctalMode(*old));
+      }
+    }
     if (const auto version = db.QueryInt("PRAGMA user_version");
         version > 0 && version < store::LatestSchemaVersion()) {
       // A migration may read much of a large database; say why the start is slow.
@@ -320,9 +389,10 @@ int main(int argc, char** argv) {
     }
     // Intake and verification share `db`; the WAL goes back into the database beside them.
     store::Checkpointer checkpointer(db, o.wal_checkpoint_pages);
-    const std::unique_ptr<store::EventStore> event_store = MakeEventStore(db);
+    const std::unique_ptr<store::EventStore> event_store = MakeEventStore(db, o.rejected);
     spdlog::info("store: {} (schema version {})", o.db_path, store::LatestSchemaVersion());
     const std::uint64_t committed = event_store->CommittedJournalSeq();
+    o.mqtt.expect_session = committed > 0;  // Messages came before: the broker has our session.
     ingest::IntakeJournal journal(o.journal_dir.empty() ? o.db_path + ".journal" : o.journal_dir,
                                   committed, {.sync = o.journal_sync});
     spdlog::info("journal: {} (committed up to seq {}{})", journal.dir().string(), committed,
@@ -368,12 +438,13 @@ int main(int argc, char** argv) {
     std::unique_ptr<http::HttpServer> http_server;
     if (o.http_enabled) {
       http::Api api({o.db_path,
-                     [&pipeline, &verifier, &mqtt] {
-                       return PrometheusText(pipeline, verifier.get(), mqtt);
+                     [&pipeline, &verifier, &mqtt, &http_server] {
+                       return PrometheusText(pipeline, verifier.get(), mqtt, http_server.get());
                      },
                      [&pipeline] { return pipeline.IntakeProblem(); }});
       http_server = std::make_unique<http::HttpServer>(
-          o.http, [api = std::move(api)](const http::Request& request) { return api.Handle(request); });
+          o.http, [api = std::move(api)](const http::Request& request) { return api.Handle(request); },
+          http::Api::IsQuick);
       spdlog::info("http: listening on {}:{}", o.http.address, http_server->port());
     }
 

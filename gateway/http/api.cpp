@@ -16,6 +16,7 @@
 #include "gateway/http/target.hpp"
 #include "gateway/store/coverage_store.hpp"
 #include "gateway/store/migrations.hpp"
+#include "gateway/store/owner_filter.hpp"
 #include "gateway/store/token_store.hpp"
 #include "gateway/verify/review.hpp"
 
@@ -110,12 +111,28 @@ class Call {
     }
   }
 
+  // The customer whose assets an owner sees; empty for every other role (they see all).
+  // Visibility follows the asset's owner, never the site alone: owners share sites.
+  std::string Owner() const {
+    return principal.role == core::Role::kOwner ? principal.customer_id : std::string();
+  }
+
   // A site is visible when it has assets, for an owner assets of the owner's customer.
   bool Sees(const std::string& site) {
     auto s =
         db.Prepare("SELECT 1 FROM assets WHERE site = ?1 AND (?2 = '' OR owner_id = ?2) LIMIT 1");
-    s.Bind(1, site).Bind(
-        2, principal.role == core::Role::kOwner ? principal.customer_id : std::string());
+    s.Bind(1, site).Bind(2, Owner());
+    const bool seen = s.Step();
+    s.Reset();
+    return seen;
+  }
+
+  // An inspection or record is visible with its asset; one without a registered asset
+  // (an unknown tag) only to roles that see every customer.
+  bool SeesAsset(const std::string& site, const std::string& asset_id) {
+    if (Owner().empty()) return true;
+    auto s = db.Prepare("SELECT 1 FROM assets WHERE site = ?1 AND asset_id = ?2 AND owner_id = ?3");
+    s.Bind(1, site).Bind(2, asset_id).Bind(3, Owner());
     const bool seen = s.Step();
     s.Reset();
     return seen;
@@ -159,9 +176,9 @@ json Page(json items, std::int64_t limit, std::int64_t offset) {
 Response Sites(Call& c) {
   c.Require(Capability::kReadSites);
   json sites = json::array();
-  auto s = c.db.Prepare("SELECT count(*) FROM assets WHERE site = ?");
+  auto s = c.db.Prepare("SELECT count(*) FROM assets WHERE site = ?1 AND (?2 = '' OR owner_id = ?2)");
   for (const auto& site : c.Sites()) {
-    s.Bind(1, site);
+    s.Bind(1, site).Bind(2, c.Owner());
     s.Step();
     sites.push_back({{"site", site}, {"assets", s.Int(0)}});
     s.Reset();
@@ -180,7 +197,7 @@ Response Coverage(Call& c, const std::string& site) {
     as_of = *end;
   }
   const auto report = core::BuildCoverageReport(store::LoadCoverageInputs(
-      c.db, {site, as_of, IntParam(c.target, "due_soon_days", 30, 0, 365), 12, 30}));
+      c.db, {site, as_of, IntParam(c.target, "due_soon_days", 30, 0, 365), 12, 30, c.Owner()}));
   return Reply(
       bhttp::status::ok,
       codec::EncodeCoverageReport(
@@ -197,11 +214,12 @@ Response Assets(Call& c) {
       "a.asset_id "
       " AND m.verdict IN ('verified', 'verified_with_defects')) "
       "FROM assets a WHERE site = ?1 AND (?2 = '' OR building = ?2) AND (?3 < 0 OR floor = ?3) "
+      "AND (?6 = '' OR owner_id = ?6) "
       "ORDER BY building, floor, asset_id LIMIT ?4 OFFSET ?5");
   s.Bind(1, site)
       .Bind(2, Param(c.target, "building"))
       .Bind(3, IntParam(c.target, "floor", -1, -100, 1000));
-  s.Bind(4, limit + 1).Bind(5, offset);
+  s.Bind(4, limit + 1).Bind(5, offset).Bind(6, c.Owner());
   json items = json::array();
   while (s.Step()) {
     items.push_back(
@@ -234,6 +252,7 @@ constexpr const char* kInspectionColumns =
     "i.id, i.site, i.asset_id, i.technician_id, i.device_id, i.started_at, i.ended_at, "
     "coalesce(r.decision, i.verdict), i.strength";
 
+
 Response Inspections(Call& c) {
   c.Require(Capability::kReadSites);
   const std::string& site = c.Site(Param(c.target, "site"));
@@ -250,12 +269,13 @@ Response Inspections(Call& c) {
       " FROM inspections i LEFT JOIN reviews r ON r.inspection_id = i.id "
       "WHERE i.site = ?1 AND i.ended_at >= ?2 AND i.ended_at < ?3 "
       "AND (?4 = '' OR coalesce(r.decision, i.verdict) = ?4) AND (?5 = '' OR i.asset_id = ?5) "
-      "ORDER BY i.ended_at DESC, i.id DESC LIMIT ?6 OFFSET ?7");
+      "AND " + store::OwnedBy("i", 8) + " ORDER BY i.ended_at DESC, i.id DESC LIMIT ?6 OFFSET ?7");
   s.Bind(1, site).Bind(2, bound("from", 0)).Bind(3, bound("to", INT64_MAX));
   s.Bind(4, Param(c.target, "verdict"))
       .Bind(5, Param(c.target, "asset"))
       .Bind(6, limit + 1)
-      .Bind(7, offset);
+      .Bind(7, offset)
+      .Bind(8, c.Owner());
   json items = json::array();
   while (s.Step()) items.push_back(InspectionJson(s));
   return Json(Page(std::move(items), limit, offset));
@@ -272,7 +292,8 @@ Response Inspection(Call& c, const std::string& id_text) {
                         "r.inspection_id = i.id "
                         "WHERE i.id = ?");
   s.Bind(1, id);
-  if (!s.Step() || !c.Sees(s.Text(1))) Fail(bhttp::status::not_found, "no inspection " + id_text);
+  if (!s.Step() || !c.Sees(s.Text(1)) || !c.SeesAsset(s.Text(1), s.IsNull(2) ? "" : s.Text(2)))
+    Fail(bhttp::status::not_found, "no inspection " + id_text);
   json j = InspectionJson(s);
   const std::int64_t taps[] = {s.Int(9), s.Int(10)};
   s.Reset();
@@ -353,9 +374,11 @@ Response Records(Call& c) {
   const auto [limit, offset] = PageParams(c.target);
   auto s = c.db.Prepare(
       "SELECT seq, kind, inspection_id, asset_id, technician_id, started_at, ended_at, verdict, "
-      "next_due_at, work_order_id, reviewer, reason, prev_hash, hash FROM maintenance_records "
-      "WHERE site = ?1 AND (?2 = '' OR asset_id = ?2) ORDER BY seq DESC LIMIT ?3 OFFSET ?4");
+      "next_due_at, work_order_id, reviewer, reason, prev_hash, hash FROM maintenance_records m "
+      "WHERE site = ?1 AND (?2 = '' OR asset_id = ?2) AND " + store::OwnedBy("m", 5) +
+      " ORDER BY seq DESC LIMIT ?3 OFFSET ?4");
   s.Bind(1, site).Bind(2, Param(c.target, "asset")).Bind(3, limit + 1).Bind(4, offset);
+  s.Bind(5, c.Owner());
   json items = json::array();
   while (s.Step()) {
     items.push_back(
@@ -475,6 +498,12 @@ Response Rejected(Call& c) {
 
 Api::Api(ApiOptions options) : options_(std::move(options)) {}
 
+bool Api::IsQuick(const Request& request) {
+  const std::string_view target(request.target().data(), request.target().size());
+  const std::string_view path = target.substr(0, target.find('?'));
+  return path == "/healthz" || path == "/metrics" || path == "/" || path.starts_with("/dashboard");
+}
+
 Response Api::Handle(const Request& request) const {
   try {
     const auto target =
@@ -483,6 +512,11 @@ Response Api::Handle(const Request& request) const {
     const auto& seg = target->segments;
     store::Database& db = Connection(options_.db_path);
     if (seg.size() == 1 && seg[0] == "healthz") {
+      if (request.method() != bhttp::verb::get && request.method() != bhttp::verb::head) {
+        Response res = Error(bhttp::status::method_not_allowed, "/healthz answers GET and HEAD");
+        res.set(bhttp::field::allow, "GET, HEAD");
+        return res;
+      }
       db.QueryInt("SELECT count(*) FROM sqlite_master");
       json health = {{"status", "ok"}, {"schema_version", db.QueryInt("PRAGMA user_version")}};
       const std::string problem = options_.intake_problem ? options_.intake_problem() : "";

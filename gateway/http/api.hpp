@@ -1,7 +1,8 @@
 #pragma once
 // The gateway's HTTP API (docs/api.md): JSON under /api/v1, /healthz, Prometheus /metrics.
 // Every /api and /metrics request needs `Authorization: Bearer <token>`; the token's role
-// decides what it may do and an owner's token sees only its customer's sites and invoices.
+// decides what it may do and an owner's token sees only its customer's assets (with their
+// inspections, records and coverage, even on a site other owners share) and invoices.
 // Objects outside a principal's view answer 404, exactly as if they did not exist.
 // Thread-safe: each server thread uses its own SQLite connection.
 #include <functional>
@@ -23,6 +24,9 @@ class Api {
  public:
   explicit Api(ApiOptions options);
   Response Handle(const Request& request) const;
+  // Health, metrics and the dashboard's static files: answered without waiting behind the
+  // API's queue (HttpServer's QuickFilter), so they stay fast under any API load.
+  static bool IsQuick(const Request& request);
 
  private:
   ApiOptions options_;

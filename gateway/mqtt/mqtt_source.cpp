@@ -7,9 +7,22 @@
 #include <spdlog/spdlog.h>
 
 namespace fieldproof::mqtt_adapter {
+namespace {
+
+// TLS identities: the notices connection's default, and both checked against the client
+// ids before anything connects (a mismatch is a configuration error, said at start).
+MqttConfig WithIdentities(MqttConfig config) {
+  if (!IsTlsUri(config.broker_uri) || config.tls.cert_file.empty()) return config;
+  if (!config.notices_tls.any()) config.notices_tls = SecondIdentity(config.tls, "notices");
+  RequireClientIdIsCertificateName(config.client_id, config.tls);
+  RequireClientIdIsCertificateName(config.client_id + "-notices", config.notices_tls);
+  return config;
+}
+
+}  // namespace
 
 MqttSource::MqttSource(MqttConfig config, OnMessage on_message)
-    : config_(std::move(config)),
+    : config_(WithIdentities(std::move(config))),
       on_message_(std::move(on_message)),
       // No client persistence: the intake journal is ours, and what is not in it yet is
       // still the broker's.
@@ -24,7 +37,6 @@ MqttSource::MqttSource(MqttConfig config, OnMessage on_message)
                  .clean_session(false)  // The broker keeps our subscriptions and queues
                                         // messages while we are away.
                  .keep_alive_interval(config_.keep_alive)
-                 .automatic_reconnect(config_.min_retry, config_.max_retry)
                  .connect_timeout(std::chrono::seconds(10))
                  .finalize();
   notice_options_ = mqtt::connect_options_builder()
@@ -33,16 +45,16 @@ MqttSource::MqttSource(MqttConfig config, OnMessage on_message)
                         .automatic_reconnect(config_.min_retry, config_.max_retry)
                         .connect_timeout(std::chrono::seconds(10))
                         .finalize();
-  const TlsFiles tls = config_.tls;
-  if (auto ssl = SslOptionsFor(config_.broker_uri, tls, [tls](const std::string& error) {
-        spdlog::error("mqtt: TLS: {} ({})", error, DescribeTlsFiles(tls));
-      })) {
+  if (auto ssl = SslOptionsFor(config_.broker_uri, config_.tls)) {
     options_.set_ssl(*ssl);
-    notice_options_.set_ssl(std::move(*ssl));
-    spdlog::info("mqtt: TLS to {} with {}", config_.broker_uri, DescribeTlsFiles(tls));
+    spdlog::info("mqtt: TLS to {} with {}", config_.broker_uri, DescribeTlsFiles(config_.tls));
   }
+  if (auto ssl = SslOptionsFor(config_.broker_uri, NoticesTls())) notice_options_.set_ssl(*ssl);
   client_.set_callback(*this);
-  notice_client_.set_connected_handler([this](const std::string&) { WatchBrokerDrops(); });
+  notice_client_.set_connected_handler([this](const std::string&) {
+    ++notice_connects_;
+    WatchBrokerDrops();
+  });
   notice_client_.set_message_callback(
       [this](mqtt::const_message_ptr message) { OnBrokerDrops(message->get_payload_str()); });
 }
@@ -56,26 +68,100 @@ void MqttSource::Start() {
 
 void MqttSource::ConnectLoop() {
   pthread_setname_np(pthread_self(), "fp-mqtt-connect");
-  // Paho's automatic reconnect covers lost connections; the first connection is ours
-  // to retry (the broker may start after the gateway).
-  if (ConnectWithRetry(notice_client_, notice_options_)) ConnectWithRetry(client_, options_);
+  // The notices connection reconnects by itself (Paho); its first connection, and every
+  // connection of the intake, are ours to retry (the broker may start after the gateway).
+  if (!ConnectWithRetry(notice_client_, notice_options_, NoticesTls())) return;
+  std::optional<Loss> loss;
+  for (std::chrono::seconds pause{0};; pause = config_.min_retry) {
+    // After a takeover, wait longer each time: two clients with one identity would
+    // otherwise throw each other out as fast as they can connect.
+    const auto takeovers = std::min<std::uint64_t>(session_takeovers_, 5);
+    if (!WaitUnlessStopped(std::min(pause * (1 << takeovers), config_.max_retry))) return;
+    const mqtt::token_ptr connected = ConnectWithRetry(client_, options_, config_.tls);
+    if (!connected) return;
+    if (loss && LooksTakenOver(*loss)) ReportTakeover();
+    CheckSession(connected->get_connect_response().is_session_present());
+    std::unique_lock lock(mutex_);
+    stop_requested_.wait(lock, [this] { return stopping_ || connection_lost_; });
+    if (stopping_) return;
+    connection_lost_ = false;
+    loss = Loss{notice_client_.is_connected(), notice_connects_.load()};
+  }
 }
 
-bool MqttSource::ConnectWithRetry(mqtt::async_client& client, const mqtt::connect_options& options) {
+// mosquitto 2.0 closes the old connection of a client whose id connects again, and says
+// nothing to it (MQTT 3.1.1 cannot; 2.0.11 sends no MQTT 5 reason either). What tells a
+// takeover from an outage: the broker kept serving our notices connection all along, so it
+// did not restart and the network held; and our intake was not stalled long enough for a
+// keep-alive to expire (a full disk holding intake back).
+bool MqttSource::LooksTakenOver(const Loss& loss) const {
+  const bool broker_stayed_up = loss.notices_connected && notice_client_.is_connected() &&
+                                notice_connects_ == loss.notice_connects;
+  const auto since_stall = std::chrono::steady_clock::now().time_since_epoch() -
+                           std::chrono::steady_clock::duration(last_stall_end_.load());
+  return broker_stayed_up && since_stall > config_.keep_alive * 2;
+}
+
+void MqttSource::ReportTakeover() {
+  ++session_takeovers_;
+  spdlog::error(
+      "mqtt: the broker closed our intake connection while it kept the notices connection: "
+      "another client connected as {} (session taken over). A second gateway with this "
+      "identity, or its key in other hands; messages may be lost (docs/security.md)",
+      config_.client_id);
+}
+
+bool MqttSource::WaitUnlessStopped(std::chrono::seconds delay) {
+  std::unique_lock lock(mutex_);
+  return !stop_requested_.wait_for(lock, delay, [this] { return stopping_.load(); });
+}
+
+void MqttSource::CheckSession(bool present) {
+  if (!present && (had_session_ || config_.expect_session)) {
+    ++sessions_lost_;
+    spdlog::error(
+        "mqtt: the broker had no session for {}: what it queued for the gateway while we were "
+        "away is lost. Either the broker lost its state (persistence off or its file gone), or "
+        "another client connected as {} with a clean session (docs/security.md)",
+        config_.client_id, config_.client_id);
+  }
+  had_session_ = true;
+}
+
+// Paho says only "TCP/TLS connect failure"; a handshake of our own says why, once per streak.
+void MqttSource::ExplainTlsFailure(const std::string& client_id, const TlsFiles& tls) const {
+  const std::string problem = TlsHandshakeProblem(config_.broker_uri, tls, std::chrono::seconds(5));
+  if (problem.empty()) {
+    spdlog::error("mqtt: TLS: the broker accepts the handshake but refused {} ({}): its log says "
+                  "why (a revoked or unknown certificate, a client id not the certificate's CN)",
+                  client_id, DescribeTlsFiles(tls));
+  } else {
+    spdlog::error("mqtt: TLS: {} ({})", problem, DescribeTlsFiles(tls));
+  }
+}
+
+const TlsFiles& MqttSource::NoticesTls() const {
+  return config_.notices_tls.any() ? config_.notices_tls : config_.tls;
+}
+
+mqtt::token_ptr MqttSource::ConnectWithRetry(mqtt::async_client& client,
+                                             const mqtt::connect_options& options,
+                                             const TlsFiles& tls) {
   auto delay = config_.min_retry;
-  while (!stopping_) {
+  for (bool first = true; !stopping_; first = false) {
     try {
-      client.connect(options)->wait();
-      return true;
+      mqtt::token_ptr token = client.connect(options);
+      token->wait();
+      return token;
     } catch (const mqtt::exception& e) {
       spdlog::warn("mqtt: {} cannot connect to {}: {}; retrying in {}s", client.get_client_id(),
                    config_.broker_uri, e.what(), delay.count());
+      if (first && IsTlsUri(config_.broker_uri)) ExplainTlsFailure(client.get_client_id(), tls);
     }
-    std::unique_lock lock(mutex_);
-    stop_requested_.wait_for(lock, delay, [this] { return stopping_.load(); });
+    if (!WaitUnlessStopped(delay)) break;
     delay = std::min(delay * 2, config_.max_retry);
   }
-  return false;
+  return nullptr;
 }
 
 void MqttSource::connected(const std::string&) {
@@ -126,7 +212,13 @@ std::optional<std::uint64_t> ParseBrokerCount(std::string_view payload) {
 }
 
 void MqttSource::connection_lost(const std::string& cause) {
-  if (!stopping_) spdlog::warn("mqtt: connection lost ({}); reconnecting", cause);
+  if (stopping_) return;
+  spdlog::warn("mqtt: connection lost ({}); reconnecting", cause);
+  {
+    std::lock_guard lock(mutex_);
+    connection_lost_ = true;
+  }
+  stop_requested_.notify_all();
 }
 
 void MqttSource::message_arrived(mqtt::const_message_ptr message) {
@@ -136,7 +228,12 @@ void MqttSource::message_arrived(mqtt::const_message_ptr message) {
                  "gateway has them; set `upgrade_outgoing_qos true` in mosquitto.conf "
                  "(docs/reliability.md)");
   }
+  const auto start = std::chrono::steady_clock::now();
   on_message_(message->get_topic(), message->get_payload_str());
+  // Held back longer than the keep-alive: the broker may drop us for it (not a takeover).
+  if (const auto end = std::chrono::steady_clock::now(); end - start > config_.keep_alive) {
+    last_stall_end_ = end.time_since_epoch().count();
+  }
 }
 
 void MqttSource::Publish(std::string topic, std::string payload) {

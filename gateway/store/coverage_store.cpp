@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "gateway/store/owner_filter.hpp"
+
 namespace fieldproof::store {
 
 core::CoverageInputs LoadCoverageInputs(Database& db, const CoverageQuery& q) {
@@ -19,8 +21,8 @@ core::CoverageInputs LoadCoverageInputs(Database& db, const CoverageQuery& q) {
   // (docs/performance.md, Coverage).
   auto assets = db.Prepare(
       "SELECT asset_id, building, floor, location, asset_type, interval_days FROM assets "
-      "WHERE site = ? ORDER BY asset_id");
-  assets.Bind(1, q.site);
+      "WHERE site = ?1 AND (?2 = '' OR owner_id = ?2) ORDER BY asset_id");
+  assets.Bind(1, q.site).Bind(2, q.owner_id);
   while (assets.Step()) {
     core::ScheduledAsset a;
     a.asset_id = assets.Text(0);
@@ -57,17 +59,20 @@ core::CoverageInputs LoadCoverageInputs(Database& db, const CoverageQuery& q) {
   auto recent = db.Prepare(
       "SELECT i.technician_id, coalesce(r.decision, i.verdict) FROM inspections i "
       "LEFT JOIN reviews r ON r.inspection_id = i.id "
-      "WHERE i.site = ? AND i.ended_at > ? AND i.ended_at <= ?");
+      "WHERE i.site = ?1 AND i.ended_at > ?2 AND i.ended_at <= ?3 AND " +
+      OwnedBy("i", 4));
   recent.Bind(1, q.site).Bind(2, q.as_of - q.activity_days * 86'400'000).Bind(3, q.as_of);
+  recent.Bind(4, q.owner_id);
   while (recent.Step()) in.recent.push_back({recent.Text(0), recent.Text(1)});
 
   // The unary plus keeps the time out of index selection, so SQLite takes the partial index
   // inspections_needing_review (the few open ones) instead of walking every inspection of
   // the site through inspections_by_time.
   auto open = db.Prepare(
-      "SELECT count(*) FROM inspections i WHERE i.site = ? AND i.verdict = 'needs_review' "
-      "AND +i.ended_at <= ? AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.inspection_id = i.id)");
-  open.Bind(1, q.site).Bind(2, q.as_of);
+      "SELECT count(*) FROM inspections i WHERE i.site = ?1 AND i.verdict = 'needs_review' "
+      "AND +i.ended_at <= ?2 AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.inspection_id = i.id) "
+      "AND " + OwnedBy("i", 3));
+  open.Bind(1, q.site).Bind(2, q.as_of).Bind(3, q.owner_id);
   open.Step();
   in.open_reviews = open.Int(0);
   open.Reset();

@@ -16,6 +16,8 @@ struct CoverageQuery {
   std::int64_t due_soon_days = 30;
   int trend_months = 12;
   std::int64_t activity_days = 30;
+  // An owner's customer: only its assets (and their inspections) count; empty for all.
+  std::string owner_id;
 };
 
 core::CoverageInputs LoadCoverageInputs(Database& db, const CoverageQuery& query);

@@ -25,7 +25,7 @@ constexpr std::int64_t kSensorClockWindow = 25;
 
 }  // namespace
 
-EventStore::EventStore(Database& db)
+EventStore::EventStore(Database& db, RejectedRetention retention)
     : db_(db),
       insert_tap_(db.Prepare(
           "INSERT INTO taps (site, device_id, msg_id, technician_id, kind, tag_type, tag_value, "
@@ -40,6 +40,7 @@ EventStore::EventStore(Database& db)
           "payload_bytes, payload_hash, received_at, last_received_at) "
           "VALUES (?,?,?,?,?,?,?,?,?,?9) ON CONFLICT (topic, payload_hash, payload_bytes) DO UPDATE "
           "SET times_seen = times_seen + 1, last_received_at = excluded.last_received_at")),
+      retention_(retention),
       tap_payload_(db.Prepare(
           "SELECT payload FROM taps WHERE site = ? AND device_id = ? AND msg_id = ?")),
       telemetry_payload_(db.Prepare(
@@ -60,8 +61,10 @@ std::vector<EventResult> EventStore::WriteBatch(std::span<const PendingEvent> ev
   sensor_clocks_in_transaction_.clear();  // A failed transaction's changes were rolled back.
   InTransaction(db_, [&] {
     std::uint64_t journal_seq = 0;
+    core::UnixMillis latest = 0;
     for (const PendingEvent& event : events) {
       journal_seq = std::max(journal_seq, event.journal_seq);
+      latest = std::max(latest, event.received_at);
       results.push_back(std::visit(
           [&](const auto& decoded) -> EventResult {
             using T = std::decay_t<decltype(decoded)>;
@@ -72,6 +75,10 @@ std::vector<EventResult> EventStore::WriteBatch(std::span<const PendingEvent> ev
           event.decoded));
     }
     if (journal_seq > 0) advance_cursor_.Bind(1, static_cast<std::int64_t>(journal_seq)).Run();
+    if (rejected_until_check_ < 0) {
+      PruneRejected(latest);
+      rejected_until_check_ = retention_.check_every;
+    }
   });
   for (auto& [sensor, windows] : sensor_clocks_in_transaction_) sensor_clocks_.insert_or_assign(sensor, windows);
   sensor_clocks_in_transaction_.clear();
@@ -168,6 +175,7 @@ EventResult EventStore::Duplicate(Statement& stored_payload, const PendingEvent&
 }
 
 EventResult EventStore::WriteRejected(const PendingEvent& event, const core::Rejection& rejection) {
+  --rejected_until_check_;
   Statement& s = insert_rejected_;
   if (event.site.empty()) {
     s.BindNull(1);
@@ -185,7 +193,39 @@ EventResult EventStore::WriteRejected(const PendingEvent& event, const core::Rej
 
 EventCounts EventStore::Counts() {
   return {db_.QueryInt("SELECT count(*) FROM taps"), db_.QueryInt("SELECT count(*) FROM telemetry"),
-          db_.QueryInt("SELECT count(*) FROM rejected_messages")};
+          db_.QueryInt("SELECT (SELECT count(*) FROM rejected_messages) + "
+                       "(SELECT coalesce(sum(count), 0) FROM rejected_pruned)")};
+}
+
+std::map<std::string, std::int64_t> EventStore::RejectedByReason() {
+  std::map<std::string, std::int64_t> counts;
+  auto s = db_.Prepare(
+      "SELECT reason, count(*) FROM rejected_messages GROUP BY reason UNION ALL "
+      "SELECT reason, sum(count) FROM rejected_pruned GROUP BY reason");
+  while (s.Step()) counts[s.Text(0)] += s.Int(1);
+  return counts;
+}
+
+std::int64_t EventStore::PruneRejected(core::UnixMillis now) {
+  // Ids grow with time, so everything up to the newest id that is too old, or beyond the
+  // newest keep_rows, goes.
+  auto too_old = db_.Prepare("SELECT coalesce(max(id), 0) FROM rejected_messages WHERE received_at < ?");
+  too_old.Bind(1, now - retention_.keep_days * 86'400'000);
+  too_old.Step();
+  const std::int64_t cut =
+      std::max(too_old.Int(0), db_.QueryInt("SELECT coalesce(max(id), 0) FROM rejected_messages") -
+                                   retention_.keep_rows);
+  too_old.Reset();
+  if (cut <= 0) return 0;
+  db_.Prepare(
+         "INSERT INTO rejected_pruned (site, reason, count) "
+         "SELECT coalesce(site, ''), reason, count(*) FROM rejected_messages WHERE id <= ?1 "
+         "GROUP BY 1, 2 ON CONFLICT (site, reason) DO UPDATE SET count = count + excluded.count")
+      .Bind(1, cut)
+      .Run();
+  auto drop = db_.Prepare("DELETE FROM rejected_messages WHERE id <= ?");
+  drop.Bind(1, cut).Run();
+  return db_.Changes();
 }
 
 }  // namespace fieldproof::store

@@ -3,6 +3,7 @@
 // (site, device, msg_id) for taps and (site, asset, msg_id) for telemetry, so QoS 1
 // redeliveries and handheld resends are stored once. Not thread-safe: one writer.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -40,9 +41,18 @@ struct EventCounts {
   std::int64_t rejected = 0;
 };
 
+// How long and how many rejected messages are kept with their payloads (docs/operations.md):
+// a misbehaving client must not fill the disk. Older ones, and the oldest beyond the newest
+// keep_rows, are dropped; table rejected_pruned counts them per site and reason.
+struct RejectedRetention {
+  std::int64_t keep_days = 30;
+  std::int64_t keep_rows = 100'000;
+  std::int64_t check_every = 1'000;  // Rejected writes between two checks (the first checks).
+};
+
 class EventStore {
  public:
-  explicit EventStore(Database& db);
+  explicit EventStore(Database& db, RejectedRetention retention = {});
 
   virtual ~EventStore() = default;
 
@@ -55,7 +65,15 @@ class EventStore {
   // Every intake journal record up to this one is stored.
   std::uint64_t CommittedJournalSeq();
 
+  // Taps and telemetry stored; rejected messages ever stored, those since dropped included.
   EventCounts Counts();
+  // Rejected messages ever stored per reason, those since dropped included.
+  std::map<std::string, std::int64_t> RejectedByReason();
+
+  // Drops the rejected messages RejectedRetention no longer keeps at `now`, counting them in
+  // rejected_pruned, in the caller's transaction. WriteBatch does this every check_every
+  // rejected writes. Returns the rows dropped.
+  std::int64_t PruneRejected(core::UnixMillis now);
 
  private:
   EventResult WriteTap(const PendingEvent& event, const core::Tap& tap);
@@ -69,6 +87,8 @@ class EventStore {
   Statement insert_tap_;
   Statement insert_telemetry_;
   Statement insert_rejected_;
+  RejectedRetention retention_;
+  std::int64_t rejected_until_check_ = 0;
   Statement tap_payload_;
   Statement telemetry_payload_;
   Statement asset_exists_;

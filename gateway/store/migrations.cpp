@@ -7,7 +7,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 10> kMigrations = {
+constexpr std::array<std::string_view, 11> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -377,6 +377,17 @@ INSERT INTO telemetry_v10 (id, site, asset_id, msg_id, device_time, received_at,
 DROP TABLE telemetry;
 ALTER TABLE telemetry_v10 RENAME TO telemetry;
 CREATE UNIQUE INDEX telemetry_by_asset_time ON telemetry (site, asset_id, device_time, msg_id);
+)sql",
+    // 11: rejected messages are kept for so many days and up to so many rows (EventStore's
+    // RejectedRetention), so that a misbehaving client cannot fill the disk. The ones dropped
+    // are counted here, per site and reason: the counts outlive the payloads.
+    R"sql(
+CREATE TABLE rejected_pruned (
+  site            TEXT NOT NULL,   -- '' when the topic named none
+  reason          TEXT NOT NULL,
+  count           INTEGER NOT NULL,
+  PRIMARY KEY (site, reason)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -124,7 +124,7 @@ void BM_CoverageReport(benchmark::State& state) {
   fp::core::CoverageReport report;
   for (auto _ : state) {
     report = fp::core::BuildCoverageReport(
-        fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
+        fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30, ""}));
     benchmark::DoNotOptimize(report);
   }
   state.counters["assets"] = static_cast<double>(report.total.assets);
@@ -138,7 +138,7 @@ BENCHMARK(BM_CoverageReport)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 void BM_CoverageFacts(benchmark::State& state) {
   fp::store::Database db(ThreeYears().path.string());
   for (auto _ : state)
-    benchmark::DoNotOptimize(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
+    benchmark::DoNotOptimize(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30, ""}));
   state.SetLabel("the SQLite part alone");
 }
 BENCHMARK(BM_CoverageFacts)->Unit(benchmark::kMillisecond)->MinTime(2.0);
@@ -197,7 +197,7 @@ BENCHMARK(BM_CoverageScanBound)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 void BM_CoverageHtml(benchmark::State& state) {
   fp::store::Database db(ThreeYears().path.string());
   const auto report =
-      fp::core::BuildCoverageReport(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
+      fp::core::BuildCoverageReport(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30, ""}));
   for (auto _ : state) benchmark::DoNotOptimize(fp::exporter::WriteCoverageHtml(report));
 }
 BENCHMARK(BM_CoverageHtml)->Unit(benchmark::kMillisecond);
@@ -205,7 +205,7 @@ BENCHMARK(BM_CoverageHtml)->Unit(benchmark::kMillisecond);
 void BM_CoverageJson(benchmark::State& state) {
   fp::store::Database db(ThreeYears().path.string());
   const auto report =
-      fp::core::BuildCoverageReport(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30}));
+      fp::core::BuildCoverageReport(fp::store::LoadCoverageInputs(db, {"FRA", kAsOf, 30, 12, 30, ""}));
   for (auto _ : state) benchmark::DoNotOptimize(fp::codec::EncodeCoverageReport(report));
 }
 BENCHMARK(BM_CoverageJson)->Unit(benchmark::kMillisecond);

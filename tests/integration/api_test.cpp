@@ -1,9 +1,11 @@
 // The HTTP API against a real gateway: tokens and roles, and tenant isolation on every
 // endpoint — two facility owners, two sites, and neither sees anything of the other's:
-// not in lists, not by guessing an id, not in exports, not in metrics.
+// not in lists, not by guessing an id, not in exports, not in metrics. A third owner, a
+// tenant, owns every other asset of FRA: owners sharing a site see only their own assets.
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "gateway/store/sqlite_db.hpp"
@@ -16,6 +18,7 @@ class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ImportSite(dir, db);
+    ShareFraWithATenant();
     // A second customer's airport, on the same gateway.
     std::vector<std::string> muc = {
         "--seed",   "9", "--site",        "MUC", "--assets",       "200", "--buildings", "2",
@@ -58,6 +61,7 @@ class ApiTest : public ::testing::Test {
          std::vector<std::tuple<std::string, std::string, std::string>>{
              {"owner-fra", "owner", "OWN-FRA"},
              {"owner-muc", "owner", "OWN-MUC"},
+             {"owner-tnt", "owner", "OWN-TNT"},
              {"billing", "billing", ""},
              {"supervisor", "supervisor", ""},
              {"admin", "admin", ""}}) {
@@ -73,6 +77,29 @@ class ApiTest : public ::testing::Test {
     if (gateway) {
       EXPECT_EQ(gateway->Stop(), 0);
     }
+  }
+
+  // The CAFM export again, every other shutter now the tenant's (OWN-TNT), imported again.
+  void ShareFraWithATenant() {
+    std::istringstream in(ReadText(dir / "site/assets.csv"));
+    std::ofstream out(dir / "site/assets-shared.csv");
+    int row = 0;
+    for (std::string line; std::getline(in, line); ++row) {
+      const auto owner = line.find(",OWN-FRA,");
+      if (row % 2 == 0 && owner != std::string::npos) line.replace(owner, 9, ",OWN-TNT,");
+      out << line << "\n";
+    }
+    out.close();
+    ASSERT_EQ(Cli({"import", "assets", dir / "site/assets-shared.csv"}).exit_code, 0);
+  }
+
+  std::set<std::string> AssetsOf(const std::string& owner) {
+    store::Database database(db);
+    auto s = database.Prepare("SELECT asset_id FROM assets WHERE site = 'FRA' AND owner_id = ?");
+    s.Bind(1, owner);
+    std::set<std::string> ids;
+    while (s.Step()) ids.insert(s.Text(0));
+    return ids;
   }
 
   RunResult Cli(std::vector<std::string> args) {
@@ -105,7 +132,9 @@ class ApiTest : public ::testing::Test {
 
 TEST_F(ApiTest, OwnersSeeOnlyTheirOwnSitesOnEveryEndpoint) {
   const std::string muc_inspection = OneOf("SELECT id FROM inspections WHERE site = 'MUC' LIMIT 1");
-  const std::string fra_inspection = OneOf("SELECT id FROM inspections WHERE site = 'FRA' LIMIT 1");
+  const std::string fra_inspection = OneOf(
+      "SELECT i.id FROM inspections i JOIN assets a ON a.site = i.site AND a.asset_id = i.asset_id "
+      "WHERE a.owner_id = 'OWN-FRA' LIMIT 1");
   const std::string muc_invoice =
       OneOf("SELECT number FROM invoices WHERE customer_id = 'OWN-MUC'");
   const std::string fra_invoice =
@@ -165,6 +194,46 @@ TEST_F(ApiTest, OwnersSeeOnlyTheirOwnSitesOnEveryEndpoint) {
   EXPECT_EQ(HttpPost(port, "/api/v1/reviews", tokens["owner-fra"], R"({"inspection_id":1,"decision":"verified","reason":"x"})").status, 403);
   EXPECT_EQ(Get("owner-fra", "/api/v1/rejected").status, 403);
   EXPECT_EQ(Get("owner-fra", "/metrics").status, 403);
+}
+
+TEST_F(ApiTest, OwnersSharingASiteSeeOnlyTheirOwnAssets) {
+  const std::set<std::string> fra = AssetsOf("OWN-FRA");
+  const std::set<std::string> tenant = AssetsOf("OWN-TNT");
+  ASSERT_GT(fra.size(), 100u);
+  ASSERT_GT(tenant.size(), 100u);
+  const std::string inspection_of =
+      "SELECT i.id FROM inspections i JOIN assets a ON a.site = i.site AND a.asset_id = "
+      "i.asset_id WHERE a.owner_id = '";
+  const std::map<std::string, std::string> an_inspection = {
+      {"owner-fra", OneOf(inspection_of + "OWN-FRA' LIMIT 1")},
+      {"owner-tnt", OneOf(inspection_of + "OWN-TNT' LIMIT 1")}};
+
+  for (const auto& [who, own, other] : std::vector<std::tuple<std::string, std::set<std::string>, std::string>>{
+           {"owner-fra", fra, "owner-tnt"}, {"owner-tnt", tenant, "owner-fra"}}) {
+    SCOPED_TRACE(who);
+    const auto sites = GetJson(who, "/api/v1/sites")["items"];
+    ASSERT_EQ(sites.size(), 1u);
+    EXPECT_EQ(sites[0]["assets"], own.size());
+    EXPECT_EQ(GetJson(who, "/api/v1/sites/FRA/coverage")["total"]["assets"], own.size());
+    const auto assets = GetJson(who, "/api/v1/assets?site=FRA&limit=500")["items"];
+    for (const auto& a : assets) EXPECT_TRUE(own.contains(a["asset_id"].get<std::string>())) << a;
+    EXPECT_EQ(assets.size(), own.size());
+    const auto inspections = GetJson(who, "/api/v1/inspections?site=FRA&limit=500")["items"];
+    EXPECT_GT(inspections.size(), 0u);
+    for (const auto& i : inspections) EXPECT_TRUE(own.contains(i["asset_id"].get<std::string>())) << i;
+    const auto records = GetJson(who, "/api/v1/records?site=FRA&limit=500")["items"];
+    EXPECT_GT(records.size(), 0u);
+    for (const auto& r : records) EXPECT_TRUE(own.contains(r["asset_id"].get<std::string>())) << r;
+
+    // The other owner's objects, asked for by id or by filter, do not exist.
+    EXPECT_EQ(Get(who, "/api/v1/inspections/" + an_inspection.at(other)).status, 404);
+    EXPECT_EQ(Get(who, "/api/v1/inspections/" + an_inspection.at(who)).status, 200);
+    const std::string others_asset = *(who == "owner-fra" ? tenant : fra).begin();
+    EXPECT_EQ(GetJson(who, "/api/v1/inspections?site=FRA&asset=" + others_asset)["items"].size(), 0u);
+    EXPECT_EQ(GetJson(who, "/api/v1/records?site=FRA&asset=" + others_asset)["items"].size(), 0u);
+  }
+  // Roles that see every customer see both owners' assets.
+  EXPECT_EQ(GetJson("supervisor", "/api/v1/sites/FRA/coverage")["total"]["assets"], fra.size() + tenant.size());
 }
 
 TEST_F(ApiTest, RolesTokensAndErrors) {

@@ -2,6 +2,8 @@
 // CLI -> exports; a close killed inside its transaction; a defect found, repaired on a later
 // visit and billed as a repair, through the real broker and gateway.
 #include <gtest/gtest.h>
+
+#include <filesystem>
 #include <mqtt/async_client.h>
 
 #include <csignal>
@@ -79,6 +81,11 @@ TEST_F(BillingTest, ClosingBillsEveryVerifiedRecordOnceAndExportsAreByteIdentica
     const std::string a = ReadText(dir / (std::string("a/") + file));
     EXPECT_FALSE(a.empty()) << file;
     EXPECT_EQ(a, ReadText(dir / (std::string("b/") + file))) << file << " differs between exports";
+    // Invoices are for billing staff, not for every user of the machine (issue 17, finding 7).
+    EXPECT_EQ(std::filesystem::status(dir / (std::string("a/") + file)).permissions() &
+                  std::filesystem::perms::others_all,
+              std::filesystem::perms::none)
+        << file;
   }
   const auto json = nlohmann::json::parse(ReadText(dir / "a/invoices-2026-11.json"));
   ASSERT_EQ(json["documents"].size(), 1u);

@@ -66,6 +66,13 @@ TEST_F(DataSafetyTest, BackupWhileIngestingIsAConsistentPrefixThatRestoresAndSer
   ASSERT_EQ(made.exit_code, 0) << made.out;
   EXPECT_TRUE(still_ingesting) << "the simulator finished before the backup did";
   EXPECT_TRUE(Contains(made.out, "backup of " + db + " written to " + backup)) << made.out;
+  // The database and its backup hold tag UIDs, technicians and invoices: not for every user.
+  for (const std::string& file : {db, db + "-wal", db + "-shm", backup}) {
+    if (!std::filesystem::exists(file)) continue;
+    EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::others_all,
+              std::filesystem::perms::none)
+        << file;
+  }
   EXPECT_TRUE(Contains(made.out, "check           integrity_check ok")) << made.out;
   EXPECT_TRUE(Contains(made.out, "schema version  " + std::to_string(store::LatestSchemaVersion())))
       << made.out;
@@ -195,6 +202,36 @@ TEST_F(DataSafetyTest, DatabaseNewerThanTheGatewayIsRefused) {
                                         "; this build knows up to " +
                                         std::to_string(store::LatestSchemaVersion())))
       << refused.out;
+}
+
+// Issue 17, finding 7: a database left readable by every user loses the others' access when
+// the gateway starts, and a master key file others can read stops the gateway (and the CLI)
+// with the command that fixes it.
+TEST_F(DataSafetyTest, FilesOpenToEveryUserAreClosedAndAnOpenMasterKeyIsRefused) {
+  namespace fs = std::filesystem;
+  fs::permissions(db, fs::perms::others_read, fs::perm_options::add);
+  const std::string key = WriteMasterKey(dir);
+  fs::permissions(key, fs::perms::others_read, fs::perm_options::add);
+  const std::string log = dir / "open-key.log";
+  Process gateway({FIELDPROOF_GATEWAY_BIN, "--db", db, "--broker", broker.uri(), "--no-http", "--stats-interval",
+                   "0", "--master-key-file", key, "--asset-types",
+                   std::string(FIELDPROOF_SOURCE_DIR) + "/ops/asset-types.json"},
+                  log);
+  EXPECT_EQ(gateway.Wait(std::chrono::seconds(20)), 1);
+  const std::string said = ReadText(log);
+  EXPECT_TRUE(Contains(said, "can be read or changed by every user")) << said;
+  EXPECT_TRUE(Contains(said, "chmod 600 " + key)) << said;
+  EXPECT_TRUE(Contains(said, "was open to every user (mode 0644); others' access removed")) << said;
+  EXPECT_EQ(fs::status(db).permissions() & fs::perms::others_all, fs::perms::none);
+
+  const RunResult cli = Cli(dir, db, {"tag", "verify", "--master-key-file", key, "--site", "FRA",
+                                      "https://t.example/?picc=00&cmac=00"});
+  EXPECT_NE(cli.exit_code, 0);
+  EXPECT_TRUE(Contains(cli.out, "chmod 600 " + key)) << cli.out;
+
+  fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write);
+  Gateway verifying(dir, broker, VerifyingGatewayArgs(dir));
+  EXPECT_EQ(verifying.Stop(), 0);
 }
 
 }  // namespace

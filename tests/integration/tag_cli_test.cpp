@@ -55,7 +55,7 @@ TEST(TagVerifyCli, VerifiesWhatTheSimulatedTagsProducedWithKeysDerivedFromTheMas
   Gateway gateway(dir, broker);
   RunSim(dir, broker, {"--messages", "200"});
   ASSERT_EQ(gateway.Stop(), 0);
-  std::ofstream(dir / "master.key") << kMasterKey << "\n";
+  WriteMasterKey(dir);
 
   store::Database database(db);
   std::vector<std::string> urls;

@@ -249,8 +249,15 @@ PlainShutter FirstPlainShutter(const std::string& db) {
   return shutter;
 }
 
+std::string WriteMasterKey(const ScratchDir& dir) {
+  const std::string path = dir / "master.key";
+  std::ofstream(path) << kMasterKey << "\n";
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return path;
+}
+
 std::vector<std::string> VerifyingGatewayArgs(const ScratchDir& dir) {
-  std::ofstream(dir / "master.key") << kMasterKey << "\n";
+  WriteMasterKey(dir);
   return {"--master-key-file", dir / "master.key", "--asset-types",
           std::string(FIELDPROOF_SOURCE_DIR) + "/ops/asset-types.json", "--no-clock-correction"};
 }

@@ -128,6 +128,8 @@ struct PlainShutter {
 };
 PlainShutter FirstPlainShutter(const std::string& db);
 
+// Writes the test master key to `dir`/master.key, mode 0600 as the gateway demands; its path.
+std::string WriteMasterKey(const ScratchDir& dir);
 // Writes the test master key to `dir`/master.key and returns the gateway options that turn
 // verification on. The simulator runs far faster than real time, so device clocks are not
 // corrected.

@@ -1,7 +1,9 @@
 // TLS, client certificates and ACLs, end to end: mosquitto with ops/mosquitto-tls.conf and
-// certificates from ops/make-certs.sh, the gateway connected over TLS with its own
-// certificate, handhelds played by mosquitto_pub / mosquitto_sub and the simulator. Every
-// refusal is asserted where an operator would see it: the broker's log or `fieldproof rejected`.
+// certificates from ops/make-certs.sh, the gateway connected over TLS with its own two
+// certificates, handhelds played by mosquitto_pub / mosquitto_sub / mosquitto_rr and the
+// simulator. Every refusal is asserted where an operator would see it: the broker's log,
+// the gateway's log and /metrics, or `fieldproof rejected`. The broker names every client
+// after its certificate, so the client ids in its log are CNs whatever a client sent.
 #include <gtest/gtest.h>
 #include <pwd.h>
 #include <signal.h>
@@ -42,15 +44,44 @@ class TlsTest : public ::testing::Test {
     MakeCerts({*dir_ / "rogue", "HH-0042", "HH-0043"});
     port_ = FreeLoopbackPort();
     StartBroker();
+    StartGateway();
+    const auto token = RunToCompletion(
+        {FIELDPROOF_CLI_BIN, "--db", Db(), "token", "create", "--name", "ops", "--role", "admin"}, *dir_);
+    if (token.exit_code != 0) throw std::runtime_error("token create failed: " + token.out);
+    admin_token_ = token.out.substr(0, token.out.find('\n'));
+  }
+
+  // The gateway as an operator runs it with TLS: its two certificates by their default
+  // names, the client id by default (fieldproof-gateway, the certificate's CN).
+  static void StartGateway() {
+    const std::string log = *dir_ / ("gateway-" + std::to_string(++gateway_starts_) + ".log");
     gateway_ = new Process({FIELDPROOF_GATEWAY_BIN, "--db", Db(), "--broker", BrokerUri(), "--tls-ca",
                             certs_ + "/ca.crt", "--tls-cert", Client("fieldproof-gateway") + ".crt", "--tls-key",
-                            Client("fieldproof-gateway") + ".key", "--client-id", "gateway-under-test",
-                            "--stats-interval", "0", "--log-level", "debug", "--no-http"},
-                           *dir_ / "gateway.log");
-    if (!WaitForText(*dir_ / "gateway.log", "subscribed to", 20s)) {
-      throw std::runtime_error("gateway did not subscribe over TLS: " + ReadText(*dir_ / "gateway.log"));
+                            Client("fieldproof-gateway") + ".key", "--stats-interval", "0", "--log-level",
+                            "debug", "--http-port", "0"},
+                           log);
+    if (!WaitForText(log, "subscribed to", 20s)) {
+      throw std::runtime_error("gateway did not subscribe over TLS: " + ReadText(log));
     }
   }
+
+  static std::string GatewayLog() { return gateway_->log_file(); }
+
+  // A counter from the gateway's /metrics.
+  static std::int64_t Metric(const std::string& name) {
+    const std::string log = ReadText(GatewayLog());
+    const std::string marker = "http: listening on 127.0.0.1:";
+    const auto port = std::stoi(log.substr(log.find(marker) + marker.size()));
+    const auto metrics = HttpGet(port, "/metrics", admin_token_);
+    const auto at = metrics.body.find("\n" + name + " ");
+    if (metrics.status != 200 || at == std::string::npos) {
+      throw std::runtime_error("no " + name + " in /metrics: " + metrics.body);
+    }
+    return std::stoll(metrics.body.substr(at + name.size() + 2));
+  }
+
+  // The broker's log from `offset` on: what one test's clients caused.
+  static std::string BrokerLogSince(std::size_t offset) { return ReadText(BrokerLog()).substr(offset); }
 
   static void TearDownTestSuite() {
     delete gateway_;
@@ -99,10 +130,10 @@ class TlsTest : public ::testing::Test {
     return RunToCompletion(argv, *dir_);
   }
 
-  // mosquitto_sub with `cn`'s certificate as client "sub-<cn>", until it has one message;
+  // mosquitto_sub with `cn`'s certificate (so as client `cn`), until it has one message;
   // subscribed when this returns. Its output reaches its log when it exits (stdio buffers).
   static std::unique_ptr<Process> Subscribe(const std::string& cn, const std::string& filter) {
-    const std::string client_id = "sub-" + cn;
+    const std::string client_id = cn;
     auto sub = std::make_unique<Process>(
         std::vector<std::string>{MOSQUITTO_SUB_BIN, "-h", "127.0.0.1", "-p", std::to_string(port_), "--cafile",
                                  certs_ + "/ca.crt", "--cert", Client(cn) + ".crt", "--key", Client(cn) + ".key",
@@ -147,6 +178,8 @@ class TlsTest : public ::testing::Test {
   static inline int port_ = 0;
   static inline Process* broker_ = nullptr;
   static inline Process* gateway_ = nullptr;
+  static inline int gateway_starts_ = 0;
+  static inline std::string admin_token_;
 };
 
 TEST_F(TlsTest, CertificateFilesAreMadeOnceAndKeysArePrivate) {
@@ -159,14 +192,87 @@ TEST_F(TlsTest, CertificateFilesAreMadeOnceAndKeysArePrivate) {
         << key;
   }
   EXPECT_NE(ReadText(certs_ + "/acl").find("pattern write fieldproof/v1/+/tap/%u"), std::string::npos);
+  // The gateway's two connections have identities of their own; nobody else may take theirs.
+  EXPECT_TRUE(std::filesystem::exists(Client("fieldproof-gateway-notices") + ".crt"));
+  EXPECT_NE(ReadText(certs_ + "/acl").find("user fieldproof-gateway-notices\ntopic write"), std::string::npos);
+  const auto reserved = RunToCompletion(
+      {std::string(FIELDPROOF_SOURCE_DIR) + "/ops/make-certs.sh", certs_, "fieldproof-gateway-2"}, *dir_);
+  EXPECT_NE(reserved.exit_code, 0);
+  EXPECT_NE(reserved.out.find("is reserved"), std::string::npos) << reserved.out;
 }
 
-TEST_F(TlsTest, HandheldWithItsOwnCertificateIsStored) {
+TEST_F(TlsTest, HandheldWithItsOwnCertificateIsStoredUnderItsOwnName) {
+  const auto log_before = ReadText(BrokerLog()).size();
   const auto pub = Publish("hh-0042-own", Client("HH-0042"), TapTopicOf("HH-0042"),
                            TapPayload("HH-0042", "01JDB2R7T4V8W2X6Y0Z3A5B901"));
   ASSERT_EQ(pub.exit_code, 0) << pub.out;
   EXPECT_TRUE(WaitForRow("taps", "01JDB2R7T4V8W2X6Y0Z3A5B901"));
-  EXPECT_TRUE(WaitForText(BrokerLog(), "as hh-0042-own (p2, c1, k60, u'HH-0042')", 1s));
+  // The id it sent is replaced by its certificate's CN.
+  EXPECT_NE(BrokerLogSince(log_before).find("as HH-0042 (p2, c1, k60, u'HH-0042')"), std::string::npos)
+      << BrokerLogSince(log_before);
+  EXPECT_EQ(BrokerLogSince(log_before).find("hh-0042-own"), std::string::npos);
+}
+
+// Issue 17, finding 1: a handheld connecting with the gateway's client id and a clean
+// session threw the gateway out and discarded the messages queued for it while it was away.
+// Now the broker names the handheld after its certificate: the gateway's session, and every
+// message in it, is untouched.
+TEST_F(TlsTest, AHandheldCannotTakeOverTheGatewaysSession) {
+  gateway_->Signal(SIGTERM);
+  ASSERT_EQ(gateway_->Wait(20s), 0);
+  delete gateway_;
+  gateway_ = nullptr;
+  std::vector<std::string> queued;
+  for (int i = 0; i < 20; ++i) {  // Published while the gateway is away: queued in its session.
+    queued.push_back("01JDB2R7T4V8W2X6Y0Z3A5C1" + std::string(i < 10 ? "0" : "") + std::to_string(i));
+    ASSERT_EQ(Publish("hh-0043-away", Client("HH-0043"), TapTopicOf("HH-0043"), TapPayload("HH-0043", queued.back()))
+                  .exit_code,
+              0);
+  }
+  const auto log_before = ReadText(BrokerLog()).size();
+  // The attack: HH-0042's certificate, the gateway's client id, a clean session.
+  const auto attack = Publish("fieldproof-gateway", Client("HH-0042"), TapTopicOf("HH-0042"),
+                              TapPayload("HH-0042", "01JDB2R7T4V8W2X6Y0Z3A5C099"));
+  ASSERT_EQ(attack.exit_code, 0) << attack.out;
+  const std::string seen = BrokerLogSince(log_before);
+  EXPECT_NE(seen.find("as HH-0042 (p2, c1, k60, u'HH-0042')"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("as fieldproof-gateway"), std::string::npos) << seen;
+
+  StartGateway();
+  for (const auto& msg_id : queued) EXPECT_TRUE(WaitForRow("taps", msg_id)) << msg_id << " was lost";
+  EXPECT_EQ(ReadText(GatewayLog()).find("the broker had no session"), std::string::npos);
+}
+
+// The gateway's own certificate in a second process (a second gateway started by mistake,
+// or its key in other hands) does take the session over; the gateway says so loudly, in its
+// log and in /metrics, and again when it finds the session gone.
+TEST_F(TlsTest, GatewayNoticesWhenItsSessionIsTakenOverAndComesBackEmpty) {
+  const auto takeovers = Metric("fieldproof_mqtt_session_takeovers_total");
+  const auto lost = Metric("fieldproof_mqtt_sessions_lost_total");
+  const auto log_before = ReadText(GatewayLog()).size();
+  const auto broker_log_before = ReadText(BrokerLog()).size();
+  const auto intruder = Publish("anything", Client("fieldproof-gateway"), TapTopicOf("HH-0042"), "{}");
+  ASSERT_EQ(intruder.exit_code, 0) << intruder.out;
+
+  ASSERT_TRUE(WaitForText(GatewayLog(), "another client connected as fieldproof-gateway (session taken over)", 10s))
+      << ReadText(GatewayLog()).substr(log_before);
+  // The intruder's clean session discarded ours: the gateway finds none when it is back.
+  ASSERT_TRUE(WaitForText(GatewayLog(), "the broker had no session for fieldproof-gateway", 20s))
+      << ReadText(GatewayLog()).substr(log_before);
+  const std::string lines = ReadText(GatewayLog()).substr(log_before);
+  EXPECT_NE(lines.find("error mqtt: the broker closed our intake connection"), std::string::npos) << lines;
+  EXPECT_EQ(Metric("fieldproof_mqtt_session_takeovers_total"), takeovers + 1);
+  EXPECT_EQ(Metric("fieldproof_mqtt_sessions_lost_total"), lost + 1);
+  // ...and takes messages again once the broker has its new subscription.
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (BrokerLogSince(broker_log_before).find("Sending SUBACK to fieldproof-gateway") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(25ms);
+  }
+  ASSERT_EQ(Publish("after", Client("HH-0043"), TapTopicOf("HH-0043"), TapPayload("HH-0043", "01JDB2R7T4V8W2X6Y0Z3A5C198"))
+                .exit_code,
+            0);
+  EXPECT_TRUE(WaitForRow("taps", "01JDB2R7T4V8W2X6Y0Z3A5C198"));
 }
 
 TEST_F(TlsTest, AnotherHandheldsCertificateIsDeniedByTheBrokersAcl) {
@@ -176,9 +282,8 @@ TEST_F(TlsTest, AnotherHandheldsCertificateIsDeniedByTheBrokersAcl) {
                            TapPayload("HH-0043", "01JDB2R7T4V8W2X6Y0Z3A5B902"));
   EXPECT_EQ(pub.exit_code, 0) << pub.out;  // MQTT 3.1.1 has no way to say "denied" on a PUBACK.
   EXPECT_TRUE(WaitForText(BrokerLog(),
-                          "Denied PUBLISH from hh-0042-posing (d0, q1, r0, m1, 'fieldproof/v1/FRA/tap/HH-0043'", 5s))
+                          "Denied PUBLISH from HH-0042 (d0, q1, r0, m1, 'fieldproof/v1/FRA/tap/HH-0043'", 5s))
       << ReadText(BrokerLog());
-  EXPECT_TRUE(WaitForText(BrokerLog(), "as hh-0042-posing (p2, c1, k60, u'HH-0042')", 1s));
   ExpectNothingStoredFor("01JDB2R7T4V8W2X6Y0Z3A5B902", "01JDB2R7T4V8W2X6Y0Z3A5B912");
 }
 
@@ -190,7 +295,7 @@ TEST_F(TlsTest, DeniedPublishIsReportedToAnMqtt5Client) {
        "hh-0042-v5", "-q", "1", "-t", TapTopicOf("HH-0043"), "-m", payload},
       *dir_);
   EXPECT_NE(pub.out.find("Not authorized"), std::string::npos) << pub.out;
-  EXPECT_TRUE(WaitForText(BrokerLog(), "Denied PUBLISH from hh-0042-v5", 5s));
+  EXPECT_TRUE(WaitForText(BrokerLog(), "Denied PUBLISH from HH-0042", 5s));
   ExpectNothingStoredFor("01JDB2R7T4V8W2X6Y0Z3A5B903", "01JDB2R7T4V8W2X6Y0Z3A5B913");
 }
 
@@ -213,12 +318,16 @@ TEST_F(TlsTest, CertificateFromAnotherCaFailsTheHandshake) {
 }
 
 TEST_F(TlsTest, PayloadNamingAnotherDeviceIsRejectedByTheGatewayAndTheSenderIsTold) {
-  const auto own_notices = Subscribe("HH-0042", TapTopicOf("HH-0042") + "/notice");
   const auto others_notices = Subscribe("HH-0043", "fieldproof/v1/FRA/tap/+/notice");
-  // Allowed by the ACL (HH-0042's own topic), but the payload speaks for HH-0043.
-  const auto pub = Publish("hh-0042-lying", Client("HH-0042"), TapTopicOf("HH-0042"),
-                           TapPayload("HH-0043", "01JDB2R7T4V8W2X6Y0Z3A5B906"));
-  ASSERT_EQ(pub.exit_code, 0) << pub.out;
+  // Allowed by the ACL (HH-0042's own topic), but the payload speaks for HH-0043. One
+  // connection publishes and waits for the notice, as a handheld does (one certificate, one
+  // connection): mosquitto_rr.
+  const auto told = RunToCompletion(
+      {MOSQUITTO_RR_BIN, "-h", "127.0.0.1", "-p", std::to_string(port_), "--cafile", certs_ + "/ca.crt", "--cert",
+       Client("HH-0042") + ".crt", "--key", Client("HH-0042") + ".key", "-q", "1", "-W", "10", "-t",
+       TapTopicOf("HH-0042"), "-e", TapTopicOf("HH-0042") + "/notice", "-m",
+       TapPayload("HH-0043", "01JDB2R7T4V8W2X6Y0Z3A5B906")},
+      *dir_);
   ASSERT_TRUE(WaitForRow("rejected_messages", "01JDB2R7T4V8W2X6Y0Z3A5B906"));
   EXPECT_EQ(Count("taps", "01JDB2R7T4V8W2X6Y0Z3A5B906"), 0);
 
@@ -229,13 +338,12 @@ TEST_F(TlsTest, PayloadNamingAnotherDeviceIsRejectedByTheGatewayAndTheSenderIsTo
 
   // The handheld hears about it on its own notice topic; the other handheld, subscribed to
   // every handheld's notices, is given none of HH-0042's (the ACL's read pattern).
-  ASSERT_TRUE(own_notices->Wait(10s).has_value()) << "no notice for HH-0042";
-  EXPECT_NE(ReadText(own_notices->log_file()).find("topic_mismatch"), std::string::npos)
-      << ReadText(own_notices->log_file());
+  EXPECT_EQ(told.exit_code, 0) << told.out;
+  EXPECT_NE(told.out.find("topic_mismatch"), std::string::npos) << told.out;
   const std::string notice_topic = "'" + TapTopicOf("HH-0042") + "/notice'";
-  EXPECT_TRUE(WaitForText(BrokerLog(), "Sending PUBLISH to sub-HH-0042 (d0, q1, r0, m1, " + notice_topic, 1s));
-  std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(ReadText(BrokerLog()).find("Sending PUBLISH to sub-HH-0043"), std::string::npos);
+  EXPECT_TRUE(WaitForText(BrokerLog(), "Sending PUBLISH to HH-0042 (d0, q1, r0, m1, " + notice_topic, 1s));
+  EXPECT_EQ(ReadText(BrokerLog()).find("Sending PUBLISH to HH-0043 (d0, q1, r0, m1, " + notice_topic),
+            std::string::npos);
   EXPECT_FALSE(others_notices->Wait(0ms).has_value());  // Still waiting for its first message.
 }
 
@@ -294,12 +402,12 @@ TEST_F(TlsTest, GatewayThatCannotConnectSaysWhyAndWithWhichFiles) {
   const std::string log = *dir_ / "gateway-wrong-ca.log";
   Process gateway({FIELDPROOF_GATEWAY_BIN, "--db", *dir_ / "other.db", "--broker", BrokerUri(), "--tls-ca",
                    *dir_ / "rogue/ca.crt", "--tls-cert", Client("fieldproof-gateway") + ".crt", "--tls-key",
-                   Client("fieldproof-gateway") + ".key", "--client-id", "gateway-wrong-ca", "--stats-interval",
-                   "0", "--no-http"},
+                   Client("fieldproof-gateway") + ".key", "--stats-interval", "0", "--no-http"},
                   log);
-  // One line: what OpenSSL said and which files.
-  const std::string files = "(CA " + *dir_ / "rogue/ca.crt" + ", certificate " + Client("fieldproof-gateway") +
-                            ".crt, key " + Client("fieldproof-gateway") + ".key)";
+  // One line: what OpenSSL said and which files (the notices connection's, which connects first).
+  const std::string files = "(CA " + *dir_ / "rogue/ca.crt" + ", certificate " +
+                            Client("fieldproof-gateway-notices") + ".crt, key " +
+                            Client("fieldproof-gateway-notices") + ".key)";
   ASSERT_TRUE(WaitForText(log, files, 10s)) << ReadText(log);
   const std::string text = ReadText(log);
   const auto line_start = text.rfind('\n', text.find(files)) + 1;
@@ -309,6 +417,17 @@ TEST_F(TlsTest, GatewayThatCannotConnectSaysWhyAndWithWhichFiles) {
   EXPECT_EQ(ReadText(log).find("subscribed to"), std::string::npos);
   gateway.Signal(SIGTERM);
   EXPECT_EQ(gateway.Wait(10s), 0);
+}
+
+TEST_F(TlsTest, ClientIdThatIsNotTheCertificatesNameIsAConfigurationError) {
+  const auto result = RunToCompletion({FIELDPROOF_GATEWAY_BIN, "--db", *dir_ / "named.db", "--broker", BrokerUri(),
+                                       "--tls-ca", certs_ + "/ca.crt", "--tls-cert",
+                                       Client("fieldproof-gateway") + ".crt", "--tls-key",
+                                       Client("fieldproof-gateway") + ".key", "--client-id", "gateway-b",
+                                       "--no-http"},
+                                      *dir_);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("client id gateway-b is not the CN of"), std::string::npos) << result.out;
 }
 
 TEST_F(TlsTest, TlsFilesWithAPlainBrokerAreAConfigurationError) {

@@ -22,15 +22,16 @@ class CoverageStoreTest : public ::testing::Test {
     for (const char* id : {"A-1", "A-2", "A-3"}) Asset(id, "T1", 2);
   }
 
-  void Asset(const char* id, const char* building, int floor) {
+  void Asset(const char* id, const char* building, int floor, const char* owner = "OWN-FRA") {
     db_.Prepare(
            "INSERT INTO assets (site, asset_id, building, floor, location, x_m, y_m, asset_type, "
            "tag_uid, interval_days, owner_id, sensor_equipped, updated_at) "
-           "VALUES ('FRA', ?, ?, ?, 'gate B', 0, 0, 'fire_shutter', ?, 365, 'OWN-FRA', 0, 0)")
+           "VALUES ('FRA', ?, ?, ?, 'gate B', 0, 0, 'fire_shutter', ?, 365, ?, 0, 0)")
         .Bind(1, std::string(id))
         .Bind(2, std::string(building))
         .Bind(3, floor)
         .Bind(4, std::string("04") + id)
+        .Bind(5, std::string(owner))
         .Run();
   }
 
@@ -85,7 +86,7 @@ TEST_F(CoverageStoreTest, VerifiedRecordsAndReviewsDateEachAssetsInspections) {
   Record("A-3", doubtful, At("2026-11-12T10:00:00Z"), "verified", "review");
   Inspection("A-2", "2026-11-20T10:00:00Z", "needs_review", false);
 
-  const auto in = LoadCoverageInputs(db_, {"FRA", At("2026-11-23T00:00:00Z"), 30, 12, 30});
+  const auto in = LoadCoverageInputs(db_, {"FRA", At("2026-11-23T00:00:00Z"), 30, 12, 30, ""});
   ASSERT_EQ(in.assets.size(), 3u);
   EXPECT_EQ(in.assets[0].asset_id, "A-1");
   EXPECT_EQ(in.assets[0].floor, 2);
@@ -112,7 +113,7 @@ TEST_F(CoverageStoreTest, AssetsInBuildingAndFloorOrderEachWithItsOwnRecords) {
   Inspection("A-2", "2026-10-03T10:00:00Z", "verified", true);
   Inspection("Z-9", "2026-10-04T10:00:00Z", "verified", true);
 
-  const auto in = LoadCoverageInputs(db_, {"FRA", At("2026-11-23T00:00:00Z"), 30, 12, 30});
+  const auto in = LoadCoverageInputs(db_, {"FRA", At("2026-11-23T00:00:00Z"), 30, 12, 30, ""});
   std::vector<std::string> order;
   for (const auto& a : in.assets) order.push_back(a.asset_id);
   EXPECT_EQ(order, (std::vector<std::string>{"A-0", "Z-9", "A-1", "A-2", "A-3"}));
@@ -121,6 +122,33 @@ TEST_F(CoverageStoreTest, AssetsInBuildingAndFloorOrderEachWithItsOwnRecords) {
   EXPECT_TRUE(in.assets[2].verified_at.empty());
   EXPECT_EQ(in.assets[3].verified_at, std::vector<core::UnixMillis>{At("2026-10-03T10:00:00Z")});
   EXPECT_TRUE(in.assets[4].verified_at.empty());
+}
+
+// A tenant's shutters on the operator's airport: each owner's report counts its own assets,
+// their inspections and their open reviews, never the other's.
+TEST_F(CoverageStoreTest, AnOwnersReportCountsOnlyItsOwnAssetsOnASharedSite) {
+  Asset("L-1", "T1", 1, "OWN-LUFT");
+  Asset("L-2", "T1", 1, "OWN-LUFT");
+  Inspection("L-1", "2026-11-10T10:00:00Z", "verified", true);
+  Inspection("L-2", "2026-11-11T10:00:00Z", "needs_review", false);
+  Inspection("A-1", "2026-11-12T10:00:00Z", "verified", true);
+
+  const auto tenant =
+      LoadCoverageInputs(db_, {"FRA", At("2026-11-23T00:00:00Z"), 30, 12, 30, "OWN-LUFT"});
+  std::vector<std::string> assets;
+  for (const auto& a : tenant.assets) assets.push_back(a.asset_id);
+  EXPECT_EQ(assets, (std::vector<std::string>{"L-1", "L-2"}));
+  EXPECT_EQ(tenant.recent.size(), 2u);
+  EXPECT_EQ(tenant.open_reviews, 1);
+
+  const auto operator_view =
+      LoadCoverageInputs(db_, {"FRA", At("2026-11-23T00:00:00Z"), 30, 12, 30, "OWN-FRA"});
+  EXPECT_EQ(operator_view.assets.size(), 3u);
+  ASSERT_EQ(operator_view.recent.size(), 1u);
+  EXPECT_EQ(operator_view.open_reviews, 0);
+  EXPECT_EQ(LoadCoverageInputs(db_, {"FRA", At("2026-11-23T00:00:00Z"), 30, 12, 30, ""}).assets.size(),
+            5u)
+      << "no owner: every asset";
 }
 
 }  // namespace

@@ -387,6 +387,37 @@ TEST_F(EventStoreTest, SameRejectedMessageTwiceIsCountedNotStoredAgain) {
   EXPECT_EQ(rows[2].times_seen, 1);
 }
 
+// Issue 17, finding 8: a client sending garbage grew the table without bound. The oldest
+// rows beyond keep_rows, and rows older than keep_days, are dropped as more come in; their
+// counts per reason live on in rejected_pruned, so the total never goes down.
+TEST_F(EventStoreTest, RejectedMessagesAreBoundedAndTheirCountsSurvive) {
+  store_ = std::make_unique<EventStore>(*db_, RejectedRetention{30, 100, 10});
+  const std::string topic = "fieldproof/v1/FRA/tap/HH-0042";
+  const core::UnixMillis day = 86'400'000;
+  WriteOne(RejectedEvent(topic, "FRA", "old", RejectReason::kMalformedJson, kNow - 40 * day));
+  for (int batch = 0; batch < 30; ++batch) {
+    std::vector<PendingEvent> events;
+    for (int i = 0; i < 10; ++i) {
+      events.push_back(RejectedEvent(topic, i % 2 ? "FRA" : "", "{bad " + std::to_string(batch * 10 + i),
+                                     i % 2 ? RejectReason::kMalformedJson : RejectReason::kUnknownTopic,
+                                     kNow + batch));
+    }
+    store_->WriteBatch(events);
+  }
+  const std::int64_t kept = db_->QueryInt("SELECT count(*) FROM rejected_messages");
+  EXPECT_LE(kept, 100 + 2 * 10) << "at most keep_rows, plus what came since the last check";
+  EXPECT_GE(kept, 100);
+  EXPECT_EQ(db_->QueryInt("SELECT count(*) FROM rejected_messages WHERE CAST(payload AS TEXT) = 'old'"), 0)
+      << "older than keep_days";
+  EXPECT_EQ(db_->QueryInt("SELECT max(payload_bytes) FROM rejected_messages WHERE CAST(payload AS TEXT) = '{bad 299'"), 8)
+      << "the newest are kept";
+  EXPECT_EQ(store_->Counts().rejected, 301);
+  EXPECT_EQ(db_->QueryInt("SELECT sum(count) FROM rejected_pruned"), 301 - kept);
+  EXPECT_EQ(db_->QueryInt("SELECT count FROM rejected_pruned WHERE site = '' AND reason = 'unknown_topic'") +
+                db_->QueryInt("SELECT count(*) FROM rejected_messages WHERE reason = 'unknown_topic'"),
+            150);
+}
+
 TEST_F(EventStoreTest, SameTruncatedPrefixButDifferentTailIsAnotherRow) {
   // Both payloads share the stored 4096-byte prefix and the length; only the hash differs.
   const std::string a = std::string(5000, 'a') + "1";
