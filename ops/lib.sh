@@ -28,19 +28,27 @@ start_broker() {
   exit 1
 }
 
+# fieldproof_cli ARGS...: the CLI of the gateway under test, beside $FIELDPROOF_GATEWAY_BIN
+# when that names another build (a newer CLI would migrate the database past the gateway).
+fieldproof_cli() {
+  local gateway=${FIELDPROOF_GATEWAY_BIN:-$build/gateway/app/fieldproof-gateway}
+  "$(dirname "$gateway")/fieldproof" "$@"
+}
+
 # import_site DB SITE_ARGS...: generate the site's CSVs and import them.
 import_site() {
   local db=$1; shift
   "$build/firmware-sim/fieldproof-sim" generate "$@" --out "$run/site"
-  "$build/gateway/app/fieldproof" --db "$db" import assets "$run/site/assets.csv"
-  "$build/gateway/app/fieldproof" --db "$db" import technicians "$run/site/technicians.csv"
-  "$build/gateway/app/fieldproof" --db "$db" import devices "$run/site/devices.csv"
+  fieldproof_cli --db "$db" import assets "$run/site/assets.csv"
+  fieldproof_cli --db "$db" import technicians "$run/site/technicians.csv"
+  fieldproof_cli --db "$db" import devices "$run/site/devices.csv"
 }
 
 # start_gateway DB PORT [FLAGS...]: sets $gateway to its pid once it has subscribed.
+# $FIELDPROOF_GATEWAY_BIN runs another build's gateway (to compare two builds).
 start_gateway() {
   local db=$1 port=$2; shift 2
-  "$build/gateway/app/fieldproof-gateway" --config "$root/ops/gateway.conf" --db "$db" \
+  "${FIELDPROOF_GATEWAY_BIN:-$build/gateway/app/fieldproof-gateway}" --config "$root/ops/gateway.conf" --db "$db" \
     --broker "tcp://127.0.0.1:$port" "$@" > "${gateway_log:-$run/gateway.log}" 2>&1 &
   gateway=$!
   pids=("$gateway" "${pids[@]}")  # Stopped first, so it drains before the broker goes.
