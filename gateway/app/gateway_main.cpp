@@ -199,8 +199,8 @@ std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify:
          "($SYS/broker/publish/messages/dropped): a full session queue loses readings.",
          sample("fieldproof_broker_dropped_messages_total", "", mqtt.broker_dropped_messages()));
   metric("fieldproof_mqtt_session_takeovers_total", "counter",
-         "Times the broker ended the gateway's intake session because another client connected "
-         "with its client id (docs/security.md).",
+         "Times the broker closed the gateway's intake connection, while it kept the notices "
+         "connection, because another client connected with its client id (docs/security.md).",
          sample("fieldproof_mqtt_session_takeovers_total", "", mqtt.session_takeovers()));
   metric("fieldproof_mqtt_sessions_lost_total", "counter",
          "Connects that found no broker session where one should have been: what the broker "

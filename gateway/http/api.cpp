@@ -252,7 +252,6 @@ constexpr const char* kInspectionColumns =
     "i.id, i.site, i.asset_id, i.technician_id, i.device_id, i.started_at, i.ended_at, "
     "coalesce(r.decision, i.verdict), i.strength";
 
-
 Response Inspections(Call& c) {
   c.Require(Capability::kReadSites);
   const std::string& site = c.Site(Param(c.target, "site"));
