@@ -14,6 +14,7 @@ namespace {
 MqttConfig WithIdentities(MqttConfig config) {
   if (!IsTlsUri(config.broker_uri) || config.tls.cert_file.empty()) return config;
   if (!config.notices_tls.any()) config.notices_tls = SecondIdentity(config.tls, "notices");
+  config.notices_tls.ca_file = config.tls.ca_file;  // One broker, one CA to trust.
   RequireClientIdIsCertificateName(config.client_id, config.tls);
   RequireClientIdIsCertificateName(config.client_id + "-notices", config.notices_tls);
   return config;

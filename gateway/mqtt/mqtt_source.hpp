@@ -37,7 +37,8 @@ struct MqttConfig {
   std::chrono::seconds min_retry{1};
   std::chrono::seconds max_retry{30};
   TlsFiles tls;  // Used with an ssl:// broker URI.
-  // The notices connection's own certificate; default: SecondIdentity(tls, "notices").
+  // The notices connection's own certificate and key (its CA is tls's); default:
+  // SecondIdentity(tls, "notices").
   TlsFiles notices_tls;
   // The broker should still hold our session from an earlier run (we have stored messages):
   // a first connect without one is then a loss, not a fresh start.

@@ -1,11 +1,13 @@
 #include "gateway/mqtt/tls_options.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -128,6 +130,17 @@ int ConnectWithin(const std::string& host, const std::string& port, std::chrono:
   return fd;
 }
 
+// With TLS 1.3 the server checks our certificate after our side of the handshake is done:
+// a refusal arrives as an alert on the first read. A broker that accepts us sends nothing
+// before our CONNECT, so a second of silence means accepted.
+std::string RefusalAfterHandshake(SSL* ssl, int fd) {
+  pollfd wait{fd, POLLIN, 0};
+  char byte = 0;
+  if (::poll(&wait, 1, 1000) == 1 && SSL_read(ssl, &byte, 1) <= 0) return OpenSslReason();
+  SSL_shutdown(ssl);
+  return "";
+}
+
 }  // namespace
 
 std::string TlsHandshakeProblem(const std::string& broker_uri, const TlsFiles& files,
@@ -154,10 +167,17 @@ std::string TlsHandshakeProblem(const std::string& broker_uri, const TlsFiles& f
   if (fd < 0) return problem;
   const std::unique_ptr<SSL, void (*)(SSL*)> ssl(SSL_new(context.get()), SSL_free);
   SSL_set_fd(ssl.get(), fd);
-  SSL_set1_host(ssl.get(), host.c_str());  // As Paho's verify(true): the name must match.
-  SSL_set_tlsext_host_name(ssl.get(), host.c_str());
-  problem = SSL_connect(ssl.get()) == 1 ? "" : OpenSslReason();
-  if (problem.empty()) SSL_shutdown(ssl.get());
+  // As Paho's verify(true): the certificate must name the host (an IP address as such).
+  in6_addr ignored{};
+  const bool ip = ::inet_pton(AF_INET, host.c_str(), &ignored) == 1 ||
+                  ::inet_pton(AF_INET6, host.c_str(), &ignored) == 1;
+  if (ip) {
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl.get()), host.c_str());
+  } else {
+    SSL_set1_host(ssl.get(), host.c_str());
+    SSL_set_tlsext_host_name(ssl.get(), host.c_str());
+  }
+  problem = SSL_connect(ssl.get()) == 1 ? RefusalAfterHandshake(ssl.get(), fd) : OpenSslReason();
   ::close(fd);
   return problem;
 }

@@ -48,8 +48,9 @@ std::optional<mqtt::ssl_options> SslOptionsFor(const std::string& broker_uri, co
 // Why a TLS connection to `broker_uri` with `files` fails this side of the handshake, in
 // OpenSSL's words ("...certificate verify failed..."), from a handshake of our own (Paho's
 // error callback cannot be used: Paho C++ 1.2 hands the C library a pointer into a copy of
-// the options that dies when connect() returns). Empty when the handshake succeeds: then the
-// broker refused us (TLS 1.3 tells the client only after the handshake) and its log says why.
+// the options that dies when connect() returns). With TLS 1.3 the broker refuses our
+// certificate after the handshake: its alert is read too ("...certificate revoked"). Empty
+// when the broker accepts us: then it refused the MQTT connection and its log says why.
 // Gives up after `timeout`.
 std::string TlsHandshakeProblem(const std::string& broker_uri, const TlsFiles& files,
                                 std::chrono::seconds timeout);
