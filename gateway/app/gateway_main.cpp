@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -199,8 +200,8 @@ std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify:
          "($SYS/broker/publish/messages/dropped): a full session queue loses readings.",
          sample("fieldproof_broker_dropped_messages_total", "", mqtt.broker_dropped_messages()));
   metric("fieldproof_mqtt_session_takeovers_total", "counter",
-         "Times the broker closed the gateway's intake connection, while it kept the notices "
-         "connection, because another client connected with its client id (docs/security.md).",
+         "Times the broker closed the gateway's intake connection while it kept the notices "
+         "connection: most likely another client connected with its client id (docs/security.md).",
          sample("fieldproof_mqtt_session_takeovers_total", "", mqtt.session_takeovers()));
   metric("fieldproof_mqtt_sessions_lost_total", "counter",
          "Connects that found no broker session where one should have been: what the broker "
@@ -267,7 +268,8 @@ int main(int argc, char** argv) {
                  "verdicts (CN <client id>-notices; default: <tls-cert stem>-notices.crt)")
       ->check(CLI::ExistingFile);
   app.add_option("--tls-notices-key", o.mqtt.notices_tls.key_file,
-                 "Its key (default: <tls-key stem>-notices.key)")
+                 "Its key (both default, when neither is given, to the -notices files beside "
+                 "--tls-cert and --tls-key)")
       ->check(CLI::ExistingFile);
   app.add_option("--max-payload-bytes", o.ingest.max_payload_bytes,
                  "Larger payloads are rejected as payload_too_large")
@@ -290,8 +292,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(100, 1000000));
   app.add_option("--rejected-keep-days", o.rejected.keep_days,
-                 "Rejected messages are kept with their payloads this many days; older ones are "
-                 "dropped and only counted (fieldproof stats)")
+                 "Rejected messages not seen for this many days are dropped, and only counted "
+                 "(fieldproof stats)")
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();
   app.add_option("--rejected-keep-rows", o.rejected.keep_rows,
@@ -436,15 +438,18 @@ int main(int argc, char** argv) {
     }
 
     std::unique_ptr<http::HttpServer> http_server;
+    // /metrics may be asked (on the server's thread) before http_server is assigned.
+    std::atomic<const http::HttpServer*> served_by{nullptr};
     if (o.http_enabled) {
       http::Api api({o.db_path,
-                     [&pipeline, &verifier, &mqtt, &http_server] {
-                       return PrometheusText(pipeline, verifier.get(), mqtt, http_server.get());
+                     [&pipeline, &verifier, &mqtt, &served_by] {
+                       return PrometheusText(pipeline, verifier.get(), mqtt, served_by.load());
                      },
                      [&pipeline] { return pipeline.IntakeProblem(); }});
       http_server = std::make_unique<http::HttpServer>(
           o.http, [api = std::move(api)](const http::Request& request) { return api.Handle(request); },
           http::Api::IsQuick);
+      served_by = http_server.get();
       spdlog::info("http: listening on {}:{}", o.http.address, http_server->port());
     }
 

@@ -153,7 +153,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server_.is_quick && server_.is_quick(request_)) {
       return Send(Answer(server_.handler, request_));
     }
-    const std::string client(request_[bhttp::field::authorization]);
+    const std::string client = ClientKey();
     if (const auto wait = server_.limiter.Admit(client, Clock::now()); wait.count() > 0) {
       Response res = Plain(bhttp::status::too_many_requests, request_.version(),
                            "too many requests for this token; try again later");
@@ -173,6 +173,15 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // Whose turn and whose rate: the bearer token, or the peer's address without one.
+  std::string ClientKey() {
+    const auto token = request_[bhttp::field::authorization];
+    if (!token.empty()) return "token " + std::string(token);
+    beast::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    return ec ? "peer ?" : "peer " + peer.address().to_string();
+  }
+
   void Refuse(bhttp::status status, std::string_view error) {
     Response res = Plain(status, 11, error);
     res.keep_alive(false);
@@ -184,6 +193,11 @@ class Session : public std::enable_shared_from_this<Session> {
     res.version(request_.version());
     res.keep_alive(request_.keep_alive());
     res.prepare_payload();
+    if (request_.method() == bhttp::verb::head) {  // The length a GET would get, no body.
+      const auto length = res.body().size();
+      res.body().clear();
+      res.content_length(length);
+    }
     Write(std::move(res));
   }
 
@@ -273,7 +287,8 @@ HttpServer::HttpServer(ServerConfig config, Handler handler, QuickFilter is_quic
   }
   port_ = acceptor.local_endpoint().port();
   impl_->Accept();
-  // One thread does all the socket work and the quick answers; it never waits on SQLite.
+  // One thread does all the socket work and the quick answers (short WAL reads: health,
+  // a token lookup); it never waits behind API requests.
   impl_->threads.emplace_back([this] {
     pthread_setname_np(pthread_self(), "fp-http-io");
     impl_->io.run();

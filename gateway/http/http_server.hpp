@@ -33,7 +33,7 @@ struct ServerConfig {
   int timeout_seconds = 30;
   int max_connections = 512;        // More are closed at once (and logged).
   std::size_t max_waiting = 1000;   // Requests queued for a worker; more get 503.
-  RateLimit per_token;              // Per bearer token (or per client without one).
+  RateLimit per_token;              // Per bearer token (per address without one).
 };
 
 class HttpServer {

@@ -15,8 +15,11 @@ double RequestLimiter::Refilled(const Bucket& bucket, Clock::time_point now) con
 
 void RequestLimiter::ForgetIdle(Clock::time_point now) {
   std::erase_if(buckets_, [&](const auto& entry) { return Refilled(entry.second, now) >= limit_.burst; });
-  // Every bucket busy (many keys at once): start over rather than grow without bound.
-  if (buckets_.size() >= max_keys_) buckets_.clear();
+}
+
+std::size_t RequestLimiter::keys() const {
+  std::lock_guard lock(mutex_);
+  return buckets_.size();
 }
 
 std::chrono::seconds RequestLimiter::Admit(std::string_view key, Clock::time_point now) {
@@ -25,7 +28,10 @@ std::chrono::seconds RequestLimiter::Admit(std::string_view key, Clock::time_poi
   auto it = buckets_.find(std::string(key));
   if (it == buckets_.end()) {
     if (buckets_.size() >= max_keys_) ForgetIdle(now);
-    it = buckets_.emplace(std::string(key), Bucket{limit_.burst, now}).first;
+    // Still full (thousands of made-up tokens at once): the newcomers share one bucket, and
+    // the busy ones keep theirs.
+    const std::string name = buckets_.size() < max_keys_ ? std::string(key) : std::string(kCrowd);
+    it = buckets_.try_emplace(name, Bucket{limit_.burst, now}).first;
   }
   Bucket& bucket = it->second;
   bucket.tokens = Refilled(bucket, now);

@@ -20,8 +20,11 @@ class RequestLimiter {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // At most `max_keys` buckets are kept; idle ones (full again) are forgotten first.
+  // At most `max_keys` buckets are kept (plus one that keys beyond them share); idle ones
+  // (full again) are forgotten first, busy ones never.
   explicit RequestLimiter(RateLimit limit, std::size_t max_keys = 10000);
+
+  std::size_t keys() const;  // Buckets kept now.
 
   // Zero when the request may go ahead; otherwise the whole seconds until the key has a
   // token again (at least 1), for Retry-After.
@@ -35,9 +38,11 @@ class RequestLimiter {
   double Refilled(const Bucket& bucket, Clock::time_point now) const;
   void ForgetIdle(Clock::time_point now);
 
+  static constexpr std::string_view kCrowd = "\x01 keys beyond max_keys";
+
   const RateLimit limit_;
   const std::size_t max_keys_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
 };
 

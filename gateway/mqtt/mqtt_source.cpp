@@ -74,18 +74,20 @@ void MqttSource::ConnectLoop() {
   if (!ConnectWithRetry(notice_client_, notice_options_, NoticesTls())) return;
   std::optional<Loss> loss;
   for (std::chrono::seconds pause{0};; pause = config_.min_retry) {
-    // After a takeover, wait longer each time: two clients with one identity would
+    // After takeovers in a row, wait longer each time: two clients with one identity would
     // otherwise throw each other out as fast as they can connect.
-    const auto takeovers = std::min<std::uint64_t>(session_takeovers_, 5);
+    const int takeovers = std::min(consecutive_takeovers_, 5);
     if (!WaitUnlessStopped(std::min(pause * (1 << takeovers), config_.max_retry))) return;
     const mqtt::token_ptr connected = ConnectWithRetry(client_, options_, config_.tls);
     if (!connected) return;
     if (loss && LooksTakenOver(*loss)) ReportTakeover();
     CheckSession(connected->get_connect_response().is_session_present());
+    const auto since = std::chrono::steady_clock::now();
     std::unique_lock lock(mutex_);
     stop_requested_.wait(lock, [this] { return stopping_ || connection_lost_; });
     if (stopping_) return;
     connection_lost_ = false;
+    if (std::chrono::steady_clock::now() - since > config_.keep_alive * 4) consecutive_takeovers_ = 0;
     loss = Loss{notice_client_.is_connected(), notice_connects_.load()};
   }
 }
@@ -105,9 +107,10 @@ bool MqttSource::LooksTakenOver(const Loss& loss) const {
 
 void MqttSource::ReportTakeover() {
   ++session_takeovers_;
+  ++consecutive_takeovers_;
   spdlog::error(
-      "mqtt: the broker closed our intake connection while it kept the notices connection: "
-      "another client connected as {} (session taken over). A second gateway with this "
+      "mqtt: the broker closed our intake connection while it kept the notices connection: most "
+      "likely another client connected as {} (session taken over). A second gateway with this "
       "identity, or its key in other hands; messages may be lost (docs/security.md)",
       config_.client_id);
 }

@@ -68,7 +68,8 @@ class MqttSource : public virtual mqtt::callback {
   // Messages the broker reports it dropped ($SYS, see broker_drops.hpp), since the gateway
   // started. Each increase is logged as an error.
   std::uint64_t broker_dropped_messages() const { return broker_dropped_messages_; }
-  // Times the broker closed our intake connection for another client with our client id.
+  // Times the broker closed our intake connection while it kept the notices connection: most
+  // likely for another client with our client id.
   std::uint64_t session_takeovers() const { return session_takeovers_; }
   // Connects that found no session where one should have been: its queued messages are lost.
   std::uint64_t sessions_lost() const { return sessions_lost_; }
@@ -114,6 +115,7 @@ class MqttSource : public virtual mqtt::callback {
   std::condition_variable stop_requested_;  // Also: the intake connection was lost.
   bool connection_lost_ = false;            // Guarded by mutex_.
   bool had_session_ = false;                // The connector thread only.
+  int consecutive_takeovers_ = 0;           // The connector thread only.
   std::atomic<std::uint64_t> session_takeovers_{0};
   std::atomic<std::uint64_t> sessions_lost_{0};
   std::atomic<std::uint64_t> notice_connects_{0};

@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
@@ -50,6 +51,11 @@ std::optional<std::string> CertificateName(const std::string& cert_file) {
 
 void RequireClientIdIsCertificateName(const std::string& client_id, const TlsFiles& files) {
   if (files.cert_file.empty()) return;  // No client certificate: the broker refuses us anyway.
+  if (!std::filesystem::exists(files.cert_file)) {
+    throw std::invalid_argument(files.cert_file + " is missing: each connection has a certificate of "
+                                "its own (ops/make-certs.sh DIR makes the gateway's notices certificate "
+                                "and writes the ACL for it; docs/operations.md, Upgrading)");
+  }
   const auto name = CertificateName(files.cert_file);
   if (!name) throw std::invalid_argument(files.cert_file + " is not a PEM certificate with a CN");
   if (*name != client_id) {
@@ -133,10 +139,15 @@ int ConnectWithin(const std::string& host, const std::string& port, std::chrono:
 // With TLS 1.3 the server checks our certificate after our side of the handshake is done:
 // a refusal arrives as an alert on the first read. A broker that accepts us sends nothing
 // before our CONNECT, so a second of silence means accepted.
+// What it may send meanwhile, session tickets, is read and ignored.
 std::string RefusalAfterHandshake(SSL* ssl, int fd) {
-  pollfd wait{fd, POLLIN, 0};
+  const timeval second{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &second, sizeof second);
   char byte = 0;
-  if (::poll(&wait, 1, 1000) == 1 && SSL_read(ssl, &byte, 1) <= 0) return OpenSslReason();
+  if (const int read = SSL_read(ssl, &byte, 1); read <= 0 && SSL_get_error(ssl, read) == SSL_ERROR_SSL) {
+    return OpenSslReason();
+  }
+  ERR_clear_error();
   SSL_shutdown(ssl);
   return "";
 }
@@ -147,7 +158,8 @@ std::string TlsHandshakeProblem(const std::string& broker_uri, const TlsFiles& f
                                 std::chrono::seconds timeout) {
   const std::string address = broker_uri.substr(broker_uri.find("://") + 3);
   const auto colon = address.rfind(':');
-  const std::string host = address.substr(0, colon);
+  std::string host = address.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   const std::string port = colon == std::string::npos ? "8883" : address.substr(colon + 1);
   const std::unique_ptr<SSL_CTX, void (*)(SSL_CTX*)> context(SSL_CTX_new(TLS_client_method()),
                                                              SSL_CTX_free);

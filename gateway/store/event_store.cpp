@@ -75,7 +75,7 @@ std::vector<EventResult> EventStore::WriteBatch(std::span<const PendingEvent> ev
           event.decoded));
     }
     if (journal_seq > 0) advance_cursor_.Bind(1, static_cast<std::int64_t>(journal_seq)).Run();
-    if (rejected_until_check_ < 0) {
+    if (rejected_until_check_ <= 0) {
       PruneRejected(latest);
       rejected_until_check_ = retention_.check_every;
     }
@@ -207,24 +207,23 @@ std::map<std::string, std::int64_t> EventStore::RejectedByReason() {
 }
 
 std::int64_t EventStore::PruneRejected(core::UnixMillis now) {
-  // Ids grow with time, so everything up to the newest id that is too old, or beyond the
-  // newest keep_rows, goes.
-  auto too_old = db_.Prepare("SELECT coalesce(max(id), 0) FROM rejected_messages WHERE received_at < ?");
-  too_old.Bind(1, now - retention_.keep_days * 86'400'000);
-  too_old.Step();
-  const std::int64_t cut =
-      std::max(too_old.Int(0), db_.QueryInt("SELECT coalesce(max(id), 0) FROM rejected_messages") -
-                                   retention_.keep_rows);
-  too_old.Reset();
-  if (cut <= 0) return 0;
-  db_.Prepare(
-         "INSERT INTO rejected_pruned (site, reason, count) "
-         "SELECT coalesce(site, ''), reason, count(*) FROM rejected_messages WHERE id <= ?1 "
-         "GROUP BY 1, 2 ON CONFLICT (site, reason) DO UPDATE SET count = count + excluded.count")
-      .Bind(1, cut)
+  // Not seen for keep_days (a message still arriving stays, so it is never counted twice);
+  // then, ids growing with time, the oldest beyond the newest keep_rows (fewer where ids
+  // have gaps).
+  return DropRejected("last_received_at < ?1", now - retention_.keep_days * 86'400'000) +
+         DropRejected("id <= ?1",
+                      db_.QueryInt("SELECT coalesce(max(id), 0) FROM rejected_messages") -
+                          retention_.keep_rows);
+}
+
+std::int64_t EventStore::DropRejected(const std::string& condition, std::int64_t bound) {
+  db_.Prepare("INSERT INTO rejected_pruned (site, reason, count) "
+              "SELECT coalesce(site, ''), reason, count(*) FROM rejected_messages WHERE " +
+              condition +
+              " GROUP BY 1, 2 ON CONFLICT (site, reason) DO UPDATE SET count = count + excluded.count")
+      .Bind(1, bound)
       .Run();
-  auto drop = db_.Prepare("DELETE FROM rejected_messages WHERE id <= ?");
-  drop.Bind(1, cut).Run();
+  db_.Prepare("DELETE FROM rejected_messages WHERE " + condition).Bind(1, bound).Run();
   return db_.Changes();
 }
 

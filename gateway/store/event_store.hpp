@@ -79,6 +79,9 @@ class EventStore {
   EventResult WriteTap(const PendingEvent& event, const core::Tap& tap);
   EventResult WriteTelemetry(const PendingEvent& event, const core::Telemetry& telemetry);
   EventResult WriteRejected(const PendingEvent& event, const core::Rejection& rejection);
+  // Counts the rejected messages matching `condition` (on ?1 = `bound`) in rejected_pruned,
+  // then deletes them; returns how many.
+  std::int64_t DropRejected(const std::string& condition, std::int64_t bound);
   void ObserveSensorClock(const core::Telemetry& telemetry, core::UnixMillis delay);
   // An identical resend is a duplicate; the same id with other bytes is refused.
   EventResult Duplicate(Statement& stored_payload, const PendingEvent& event);
@@ -88,7 +91,7 @@ class EventStore {
   Statement insert_telemetry_;
   Statement insert_rejected_;
   RejectedRetention retention_;
-  std::int64_t rejected_until_check_ = 0;
+  std::int64_t rejected_until_check_ = 1;  // The first rejected write checks.
   Statement tap_payload_;
   Statement telemetry_payload_;
   Statement asset_exists_;

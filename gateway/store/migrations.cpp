@@ -388,6 +388,8 @@ CREATE TABLE rejected_pruned (
   count           INTEGER NOT NULL,
   PRIMARY KEY (site, reason)
 ) WITHOUT ROWID;
+-- Finds the rows not seen for keep_days without reading every payload.
+CREATE INDEX rejected_by_last_seen ON rejected_messages (last_received_at);
 )sql",
 };
 

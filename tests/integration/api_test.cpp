@@ -207,6 +207,13 @@ TEST_F(ApiTest, OwnersSharingASiteSeeOnlyTheirOwnAssets) {
   const std::map<std::string, std::string> an_inspection = {
       {"owner-fra", OneOf(inspection_of + "OWN-FRA' LIMIT 1")},
       {"owner-tnt", OneOf(inspection_of + "OWN-TNT' LIMIT 1")}};
+  // An asset of each owner that has an inspection and a record: a filter for it finds some.
+  const std::string with_record =
+      "SELECT m.asset_id FROM maintenance_records m JOIN assets a ON a.site = m.site AND "
+      "a.asset_id = m.asset_id WHERE a.owner_id = '";
+  const std::map<std::string, std::string> an_asset_with_records = {
+      {"owner-fra", OneOf(with_record + "OWN-FRA' LIMIT 1")},
+      {"owner-tnt", OneOf(with_record + "OWN-TNT' LIMIT 1")}};
 
   for (const auto& [who, own, other] : std::vector<std::tuple<std::string, std::set<std::string>, std::string>>{
            {"owner-fra", fra, "owner-tnt"}, {"owner-tnt", tenant, "owner-fra"}}) {
@@ -228,7 +235,8 @@ TEST_F(ApiTest, OwnersSharingASiteSeeOnlyTheirOwnAssets) {
     // The other owner's objects, asked for by id or by filter, do not exist.
     EXPECT_EQ(Get(who, "/api/v1/inspections/" + an_inspection.at(other)).status, 404);
     EXPECT_EQ(Get(who, "/api/v1/inspections/" + an_inspection.at(who)).status, 200);
-    const std::string others_asset = *(who == "owner-fra" ? tenant : fra).begin();
+    const std::string& others_asset = an_asset_with_records.at(other);
+    EXPECT_GT(GetJson(other, "/api/v1/records?site=FRA&asset=" + others_asset)["items"].size(), 0u);
     EXPECT_EQ(GetJson(who, "/api/v1/inspections?site=FRA&asset=" + others_asset)["items"].size(), 0u);
     EXPECT_EQ(GetJson(who, "/api/v1/records?site=FRA&asset=" + others_asset)["items"].size(), 0u);
   }

@@ -41,9 +41,22 @@ TEST(RequestLimiterTest, RateZeroMeansNoLimit) {
 
 TEST(RequestLimiterTest, ManyClientsDoNotGrowItWithoutBound) {
   RequestLimiter limiter({.per_second = 1, .burst = 1}, /*max_keys=*/10);
-  // Made-up tokens by the thousand: each is admitted once, idle buckets are forgotten.
+  // Made-up tokens by the thousand, one a second: each is admitted, idle buckets forgotten.
   for (int i = 0; i < 10000; ++i) ASSERT_EQ(limiter.Admit("Bearer x" + std::to_string(i), kStart + i * 1s), 0s);
+  EXPECT_LE(limiter.keys(), 10u);
   EXPECT_EQ(limiter.Admit("Bearer x9999", kStart + 9999s), 1s) << "a busy bucket is kept";
+}
+
+TEST(RequestLimiterTest, AFloodOfMadeUpTokensCannotResetABusyToken) {
+  RequestLimiter limiter({.per_second = 1, .burst = 2}, /*max_keys=*/10);
+  EXPECT_EQ(limiter.Admit("Bearer greedy", kStart), 0s);
+  EXPECT_EQ(limiter.Admit("Bearer greedy", kStart), 0s);
+  EXPECT_EQ(limiter.Admit("Bearer greedy", kStart), 1s);
+  // All at the same instant, so no bucket is idle: the newcomers beyond the bound share one.
+  for (int i = 0; i < 1000; ++i) limiter.Admit("Bearer made-up-" + std::to_string(i), kStart);
+  EXPECT_LE(limiter.keys(), 11u);
+  EXPECT_EQ(limiter.Admit("Bearer greedy", kStart), 1s) << "still waiting, not started over";
+  EXPECT_EQ(limiter.Admit("Bearer made-up-999", kStart), 1s) << "the crowd's shared bucket is empty";
 }
 
 }  // namespace

@@ -409,13 +409,30 @@ TEST_F(EventStoreTest, RejectedMessagesAreBoundedAndTheirCountsSurvive) {
   EXPECT_GE(kept, 100);
   EXPECT_EQ(db_->QueryInt("SELECT count(*) FROM rejected_messages WHERE CAST(payload AS TEXT) = 'old'"), 0)
       << "older than keep_days";
-  EXPECT_EQ(db_->QueryInt("SELECT max(payload_bytes) FROM rejected_messages WHERE CAST(payload AS TEXT) = '{bad 299'"), 8)
+  EXPECT_EQ(db_->QueryInt("SELECT count(*) FROM rejected_messages WHERE CAST(payload AS TEXT) = '{bad 299'"), 1)
       << "the newest are kept";
   EXPECT_EQ(store_->Counts().rejected, 301);
   EXPECT_EQ(db_->QueryInt("SELECT sum(count) FROM rejected_pruned"), 301 - kept);
   EXPECT_EQ(db_->QueryInt("SELECT count FROM rejected_pruned WHERE site = '' AND reason = 'unknown_topic'") +
                 db_->QueryInt("SELECT count(*) FROM rejected_messages WHERE reason = 'unknown_topic'"),
             150);
+}
+
+// Age alone: a message not seen for keep_days goes (counted); one first seen as long ago but
+// still arriving stays, so its next copy is never a second row counted twice.
+TEST_F(EventStoreTest, RejectedMessagesNotSeenForKeepDaysAreDroppedAndCounted) {
+  store_ = std::make_unique<EventStore>(*db_, RejectedRetention{30, 100'000, 1});
+  const std::string topic = "fieldproof/v1/FRA/tap/HH-0042";
+  const core::UnixMillis day = 86'400'000;
+  WriteOne(RejectedEvent(topic, "FRA", "gone quiet", RejectReason::kMalformedJson, kNow - 40 * day));
+  WriteOne(RejectedEvent(topic, "FRA", "still coming", RejectReason::kMalformedJson, kNow - 40 * day));
+  WriteOne(RejectedEvent(topic, "FRA", "still coming", RejectReason::kMalformedJson, kNow - day));
+  WriteOne(RejectedEvent(topic, "FRA", "new", RejectReason::kMalformedJson, kNow));
+  EXPECT_EQ(db_->QueryInt("SELECT count(*) FROM rejected_messages WHERE CAST(payload AS TEXT) = 'gone quiet'"), 0);
+  EXPECT_EQ(db_->QueryInt("SELECT times_seen FROM rejected_messages WHERE CAST(payload AS TEXT) = 'still coming'"), 2);
+  EXPECT_EQ(db_->QueryInt("SELECT count FROM rejected_pruned WHERE site = 'FRA' AND reason = 'malformed_json'"), 1);
+  EXPECT_EQ(store_->Counts().rejected, 3);
+  EXPECT_EQ(store_->RejectedByReason().at("malformed_json"), 3);
 }
 
 TEST_F(EventStoreTest, SameTruncatedPrefixButDifferentTailIsAnotherRow) {
