@@ -211,9 +211,8 @@ TEST_F(HttpServerTest, OutOfDescriptorsTheServerBacksOffAndRecovers) {
                    dir / "fieldproof.db", "--broker", broker.uri(), "--stats-interval", "0", "--http-port", "0"},
                   log);
   ASSERT_TRUE(WaitForText(log, "subscribed to", 20s)) << ReadText(log);
-  const std::string marker = "http: listening on 127.0.0.1:";
+  const int port = HttpPortInLog(log);
   const std::string text = ReadText(log);
-  const int port = std::stoi(text.substr(text.find(marker) + marker.size()));
   EXPECT_NE(text.find("more than half the descriptor limit 64"), std::string::npos) << text;
 
   const auto start = std::chrono::steady_clock::now();

@@ -184,11 +184,13 @@ void Gateway::Start() {
   }
 }
 
-int Gateway::HttpPort() const {
-  const std::string log = ReadText(log_);
+int Gateway::HttpPort() const { return HttpPortInLog(log_); }
+
+int HttpPortInLog(const std::string& gateway_log) {
+  const std::string log = ReadText(gateway_log);
   const std::string marker = "http: listening on 127.0.0.1:";
   const auto at = log.find(marker);
-  if (at == std::string::npos) throw std::runtime_error("the gateway serves no HTTP: " + log_);
+  if (at == std::string::npos) throw std::runtime_error("the gateway serves no HTTP: " + gateway_log);
   return std::stoi(log.substr(at + marker.size()));
 }
 

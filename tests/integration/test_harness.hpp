@@ -101,6 +101,9 @@ class Gateway {
   std::string log_;
 };
 
+// The API's port a gateway started with --http-port 0 logged.
+int HttpPortInLog(const std::string& gateway_log);
+
 inline constexpr const char* kMasterKey = "000102030405060708090A0B0C0D0E0F";
 
 // The site every test uses: small and fast. Also imported into `db`.

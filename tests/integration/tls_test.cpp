@@ -69,10 +69,7 @@ class TlsTest : public ::testing::Test {
 
   // A counter from the gateway's /metrics.
   static std::int64_t Metric(const std::string& name) {
-    const std::string log = ReadText(GatewayLog());
-    const std::string marker = "http: listening on 127.0.0.1:";
-    const auto port = std::stoi(log.substr(log.find(marker) + marker.size()));
-    const auto metrics = HttpGet(port, "/metrics", admin_token_);
+    const auto metrics = HttpGet(HttpPortInLog(GatewayLog()), "/metrics", admin_token_);
     const auto at = metrics.body.find("\n" + name + " ");
     if (metrics.status != 200 || at == std::string::npos) {
       throw std::runtime_error("no " + name + " in /metrics: " + metrics.body);
