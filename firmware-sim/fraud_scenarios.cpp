@@ -31,8 +31,9 @@ class CaseWriter {
     return *clone.Read(rng_);
   }
 
+  // Sent 250 ms after the read unless `sent_after_read` says otherwise.
   Outbound Tap(FraudCase& c, const Handheld& h, core::TapKind kind, core::TagRead tag,
-               core::UnixMillis read_at, bool defect = false) {
+               core::UnixMillis read_at, bool defect = false, core::UnixMillis sent_after_read = 250) {
     core::Tap tap;
     std::string label = c.name;
     std::replace(label.begin(), label.end(), '_', '-');  // msg ids allow no underscore.
@@ -42,7 +43,7 @@ class CaseWriter {
     tap.site = site_.spec.site;
     tap.tag = std::move(tag);
     tap.read_at = read_at;
-    tap.sent_at = read_at + 250;
+    tap.sent_at = read_at + sent_after_read;
     tap.kind = kind;
     tap.firmware = "hh-2.4.1";
     if (kind == core::TapKind::kEnd) {
@@ -255,6 +256,50 @@ std::vector<FraudCase> BuildFraudCases(const Site& site, const crypto::Key128& m
     const auto end_b = w.Sun(c, hh[4], K::kEnd, a, t0() + 5 * kMinute + 30 * kSecond);
     c.expectations.push_back({end_a.msg_id, "verified", {{"same_tag", "pass"}}});
     c.expectations.push_back({end_b.msg_id, "verified", {{"same_tag", "pass"}}});
+  }
+  {
+    FraudCase& c = next_case("end_before_start",
+                             "An outbox resends after a reconnect: the end tap arrives before its start.");
+    const auto& a = pick.Next(Shutter);
+    w.Sun(c, hh[0], K::kStart, a, t0());
+    const auto end = w.Sun(c, hh[0], K::kEnd, a, t0() + 5 * kMinute);
+    std::swap(c.messages[0], c.messages[1]);  // Read in order, delivered end first.
+    c.expectations.push_back({end.msg_id, "verified", {{"same_tag", "pass"}, {"start_tag_fresh", "pass"}}});
+  }
+  {
+    FraudCase& c = next_case("drive_between_buildings",
+                             "Over 500 m across the apron by vehicle in four minutes: too far to walk, "
+                             "easy to drive.");
+    const auto& a = pick.Next([](const core::Asset& x) { return Shutter(x) && x.building == "T1" && x.x_m < 60; });
+    const auto& b = pick.Next([](const core::Asset& x) { return Shutter(x) && x.building == "T2" && x.x_m > 560; });
+    w.Sun(c, hh[1], K::kStart, a, t0());
+    w.Sun(c, hh[1], K::kEnd, a, t0() + 5 * kMinute);
+    w.Sun(c, hh[1], K::kStart, b, t0() + 9 * kMinute);
+    const auto end = w.Sun(c, hh[1], K::kEnd, b, t0() + 14 * kMinute);
+    c.expectations.push_back({end.msg_id, "verified", {{"travel", "pass"}}});
+  }
+  {
+    FraudCase& c = next_case("read_after_sent",
+                             "An end tap read an hour after the handheld says it sent it: time travel.");
+    const auto& a = pick.Next(Shutter);
+    w.Sun(c, hh[2], K::kStart, a, t0());
+    const auto end = w.Tap(c, hh[2], K::kEnd, {core::TagRead::Type::kSun, w.Read(a)}, t0() + 65 * kMinute,
+                           /*defect=*/false, -60 * kMinute);
+    c.expectations.push_back({end.msg_id, "rejected", {{"end_tap_timing", "fail"}}});
+  }
+  {
+    FraudCase& c = next_case("one_technician_two_places",
+                             "One technician signs in on two handhelds and inspects two shutters in "
+                             "two buildings at once.");
+    const auto& a = pick.Next([](const core::Asset& x) { return Shutter(x) && x.building == "T1"; });
+    const auto& b = pick.Next([](const core::Asset& x) { return Shutter(x) && x.building == "T2"; });
+    const Handheld second{hh[4].device_id, hh[3].technician_id};
+    w.Sun(c, hh[3], K::kStart, a, t0());
+    w.Sun(c, second, K::kStart, b, t0() + kMinute);
+    const auto end_a = w.Sun(c, hh[3], K::kEnd, a, t0() + 5 * kMinute);
+    const auto end_b = w.Sun(c, second, K::kEnd, b, t0() + 6 * kMinute);
+    c.expectations.push_back({end_a.msg_id, "verified", {{"technician_overlap", "pass"}}});
+    c.expectations.push_back({end_b.msg_id, "needs_review", {{"technician_overlap", "review"}}});
   }
   return cases;
 }

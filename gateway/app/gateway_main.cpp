@@ -48,6 +48,7 @@ struct Options {
   store::RejectedRetention rejected;
   std::string master_key_file;  // Verification runs only when set.
   std::string asset_types_file;
+  std::string verification_policy_file;  // Default: the documented limits.
   bool allow_legacy_tags = false;
   bool clock_correction = true;
   int stats_interval_s = 10;
@@ -80,7 +81,12 @@ std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
     throw std::runtime_error(o.asset_types_file + ": " + policies.error().detail);
   }
   config.asset_types = std::move(policies).value();
-  config.site_policy.allow_legacy_tags = o.allow_legacy_tags;
+  if (!o.verification_policy_file.empty()) {
+    auto policy = codec::DecodeVerificationPolicy(app::ReadFile(o.verification_policy_file).value_or(""));
+    if (!policy.ok()) throw std::runtime_error(o.verification_policy_file + ": " + policy.error().detail);
+    config.policy = std::move(policy).value();
+  }
+  config.allow_legacy_tags = o.allow_legacy_tags;
   config.correct_device_clocks = o.clock_correction;
   return config;
 }
@@ -305,6 +311,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--asset-types", o.asset_types_file,
                  "Asset-type policies: dwell, closing time, checklist (ops/asset-types.json)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--verification-policy", o.verification_policy_file,
+                 "Verification limits: clocks, delivery, pairing, travel per site "
+                 "(ops/verification-policy.json; default: the documented values)")
       ->check(CLI::ExistingFile);
   app.add_flag("--allow-legacy-tags", o.allow_legacy_tags,
                "Accept plain-UID tags (evidence strength weak)");

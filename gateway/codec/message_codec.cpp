@@ -403,6 +403,80 @@ core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::st
   });
 }
 
+namespace {
+
+constexpr std::int64_t kDay = 86'400'000;
+
+// Each member present replaces the default in `out`, scaled to milliseconds.
+void ReadMillis(const JsonReader& r, std::string_view key, std::int64_t unit, std::int64_t max,
+                core::UnixMillis& out) {
+  if (r.Has(key)) out = r.Integer(key, 0, max / unit) * unit;
+}
+
+core::TravelPolicy ReadTravel(const JsonReader& r, core::TravelPolicy travel) {
+  r.ExpectMembers({}, {"walking_speed_mps", "per_floor_s", "building_change_s", "vehicle_speed_mps",
+                       "vehicle_overhead_s", "legs"});
+  if (r.Has("walking_speed_mps")) travel.walking_speed_mps = r.Number("walking_speed_mps", 0.1, 20);
+  if (r.Has("vehicle_speed_mps")) travel.vehicle_speed_mps = r.Number("vehicle_speed_mps", 0.1, 100);
+  ReadMillis(r, "per_floor_s", 1000, kDay, travel.per_floor);
+  ReadMillis(r, "building_change_s", 1000, kDay, travel.building_change);
+  ReadMillis(r, "vehicle_overhead_s", 1000, kDay, travel.vehicle_overhead);
+  if (r.Has("legs")) {
+    travel.legs.clear();
+    const auto legs = r.Array("legs", 0, 10'000);
+    for (std::size_t i = 0; i < legs.size(); ++i) {
+      const JsonReader leg(legs[i], r.PathOf("legs") + "/" + std::to_string(i));
+      leg.ExpectMembers({"from", "to", "least_s"});
+      travel.legs.push_back({leg.Text("from", 1, 64), leg.Text("to", 1, 64),
+                             leg.Integer("least_s", 0, kDay / 1000) * 1000});
+    }
+  }
+  return travel;
+}
+
+}  // namespace
+
+core::Result<core::VerificationPolicy> DecodeVerificationPolicy(std::string_view text) {
+  return DecodeObject<core::VerificationPolicy>(text, [](const JsonReader& root) {
+    root.ExpectMembers({}, {"freshness", "timing", "pairing", "travel", "sites"});
+    root.ExpectPlainText();
+    core::VerificationPolicy p;
+    if (root.Has("freshness")) {
+      const JsonReader r(root.At("freshness"), root.PathOf("freshness"));
+      r.ExpectMembers({}, {"rollback_tolerance_s"});
+      ReadMillis(r, "rollback_tolerance_s", 1000, kDay, p.rollback_tolerance);
+    }
+    if (root.Has("timing")) {
+      const JsonReader r(root.At("timing"), root.PathOf("timing"));
+      r.ExpectMembers({}, {"future_tolerance_s", "max_delivery_delay_h", "max_withheld_min", "on_time_s"});
+      ReadMillis(r, "future_tolerance_s", 1000, kDay, p.timing.future_tolerance);
+      ReadMillis(r, "max_delivery_delay_h", 3'600'000, 365 * kDay, p.timing.max_delivery_delay);
+      ReadMillis(r, "max_withheld_min", 60'000, 365 * kDay, p.timing.max_withheld);
+      ReadMillis(r, "on_time_s", 1000, kDay, p.timing.on_time);
+    }
+    if (root.Has("pairing")) {
+      const JsonReader r(root.At("pairing"), root.PathOf("pairing"));
+      r.ExpectMembers({}, {"end_waits_for_start_min", "max_session_h"});
+      ReadMillis(r, "end_waits_for_start_min", 60'000, kDay, p.end_waits_for_start);
+      ReadMillis(r, "max_session_h", 3'600'000, 7 * kDay, p.max_session);
+    }
+    if (root.Has("travel")) p.travel = ReadTravel(JsonReader(root.At("travel"), root.PathOf("travel")), p.travel);
+    if (root.Has("sites")) {
+      const JsonReader sites(root.At("sites"), root.PathOf("sites"));
+      for (const auto field : sites.Members()) {
+        const std::string code(field.key);
+        if (!core::IsSiteId(code)) {
+          Fail(core::RejectReason::kInvalidValue, sites.PathOf(code) + ": not a site code");
+        }
+        const JsonReader s(field.value, sites.PathOf(code));
+        s.ExpectMembers({"travel"});
+        p.site_travel[code] = ReadTravel(JsonReader(s.At("travel"), s.PathOf("travel")), p.travel);
+      }
+    }
+    return p;
+  });
+}
+
 std::string EncodeTap(const core::Tap& tap) {
   json j = {{"msg_id", tap.msg_id},
             {"device_id", tap.device_id},

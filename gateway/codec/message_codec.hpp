@@ -39,6 +39,10 @@ core::Result<core::VerdictNotice> DecodeVerdictNotice(std::string_view json);
 // time and the checklist per asset type.
 core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::string_view json);
 
+// The verification policy file (ops/verification-policy.json): every limit is optional and
+// defaults to core::VerificationPolicy's; a site's travel starts from the file's own.
+core::Result<core::VerificationPolicy> DecodeVerificationPolicy(std::string_view json);
+
 // Best effort, for notices about messages that failed to decode.
 std::optional<std::string> PeekMsgId(std::string_view json);
 

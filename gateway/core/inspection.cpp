@@ -117,13 +117,47 @@ Check FunctionalTest(const InspectionFacts& f, const AssetTypePolicy& p) {
           "no close cycle in the asset's telemetry during the session"};
 }
 
-Check Travel(const InspectionFacts& f, const SitePolicy& policy) {
-  if (!f.previous) return {"travel", CheckStatus::kNotApplicable, "first visit of the day"};
-  const UnixMillis needed = MinimumTravelTime(f.previous->asset, f.asset, policy);
-  const UnixMillis took = f.start.read_at - f.previous->left_at;
-  const std::string detail = "from " + f.previous->asset.asset_id + " in " + Seconds(took) +
-                             "; at least " + Seconds(needed) + " needed";
-  return {"travel", took >= needed ? CheckStatus::kPass : CheckStatus::kReview, detail};
+Check TimingOf(const char* name, const TapEvidence& tap) {
+  switch (tap.timing.outcome) {
+    case Timing::kPlausible: return {name, CheckStatus::kPass, tap.timing.detail};
+    case Timing::kSuspect: return {name, CheckStatus::kReview, tap.timing.detail};
+    case Timing::kImpossible: return {name, CheckStatus::kFail, tap.timing.detail};
+  }
+  return {name, CheckStatus::kFail, "unknown timing"};
+}
+
+// Both legs: from the technician's previous inspection, and on to the next one (an
+// inspection assessed late, from an outbox, may already have work after it).
+Check Travel(const InspectionFacts& f, const TravelPolicy& policy) {
+  if (!f.previous && !f.next) {
+    return {"travel", CheckStatus::kNotApplicable, "no other inspection of the technician nearby"};
+  }
+  CheckStatus status = CheckStatus::kPass;
+  std::string detail;
+  auto leg = [&](const Asset& from, const Asset& to, UnixMillis took, const std::string& label) {
+    const UnixMillis needed = MinimumTravelTime(from, to, policy);
+    if (took < needed) status = CheckStatus::kReview;
+    detail += (detail.empty() ? "" : " / ") + label + " in " + Seconds(took) + "; at least " +
+              Seconds(needed) + " needed";
+  };
+  if (f.previous) {
+    leg(f.previous->asset, f.asset, f.start.read_at - f.previous->ended_at,
+        "from " + f.previous->asset.asset_id);
+  }
+  if (f.next) leg(f.asset, f.next->asset, f.next->started_at - f.end.read_at, "on to " + f.next->asset.asset_id);
+  return {"travel", status, detail};
+}
+
+Check Overlap(const InspectionFacts& f) {
+  if (!f.overlapping) {
+    return {"technician_overlap", CheckStatus::kPass,
+            "no other inspection by " + f.technician_id + " at the same time"};
+  }
+  const OtherVisit& o = *f.overlapping;
+  return {"technician_overlap", CheckStatus::kReview,
+          f.technician_id + " was also inspecting " + o.asset.asset_id + " on " + o.device_id +
+              " from " + FormatRfc3339(o.started_at) + " to " + FormatRfc3339(o.ended_at) +
+              " (inspection " + std::to_string(o.inspection_id) + ")"};
 }
 
 }  // namespace
@@ -179,12 +213,22 @@ std::optional<EvidenceStrength> ParseEvidenceStrength(std::string_view s) {
   return ParseByName(s, {EvidenceStrength::kStrong, EvidenceStrength::kWeak});
 }
 
-UnixMillis MinimumTravelTime(const Asset& from, const Asset& to, const SitePolicy& policy) {
+UnixMillis MinimumTravelTime(const Asset& from, const Asset& to, const TravelPolicy& policy) {
   const double metres = std::hypot(from.x_m - to.x_m, from.y_m - to.y_m);
-  UnixMillis ms = static_cast<UnixMillis>(metres / policy.walking_speed_mps * 1000.0);
-  ms += policy.per_floor * std::abs(from.floor - to.floor);
-  if (from.building != to.building) ms += policy.between_buildings;
-  return ms;
+  const UnixMillis floors = policy.per_floor * std::abs(from.floor - to.floor);
+  const auto at = [](double metres, double speed) {
+    return static_cast<UnixMillis>(metres / speed * 1000.0);
+  };
+  const UnixMillis walking = at(metres, policy.walking_speed_mps);
+  if (from.building == to.building) return walking + floors;
+  for (const auto& leg : policy.legs) {
+    if ((leg.from == from.building && leg.to == to.building) ||
+        (leg.from == to.building && leg.to == from.building)) {
+      return leg.least + floors;
+    }
+  }
+  const UnixMillis driving = policy.vehicle_overhead + at(metres, policy.vehicle_speed_mps);
+  return policy.building_change + std::min(walking, driving) + floors;
 }
 
 Assessment AssessInspection(const InspectionFacts& f, const AssetTypePolicy& type_policy,
@@ -194,6 +238,8 @@ Assessment AssessInspection(const InspectionFacts& f, const AssetTypePolicy& typ
       TagCheck("end_tag_authentic", f.end, site_policy),
       FreshnessOf("start_tag_fresh", f.start),
       FreshnessOf("end_tag_fresh", f.end),
+      TimingOf("start_tap_timing", f.start),
+      TimingOf("end_tap_timing", f.end),
       {"same_tag", f.end_tag_uid == f.start.uid ? CheckStatus::kPass : CheckStatus::kFail,
        "start " + f.start.uid + ", end " + f.end_tag_uid},
       Authorisation(f),
@@ -201,7 +247,8 @@ Assessment AssessInspection(const InspectionFacts& f, const AssetTypePolicy& typ
       Dwell(f, type_policy),
       Checklist(f, type_policy),
       FunctionalTest(f, type_policy),
-      Travel(f, site_policy),
+      Travel(f, site_policy.travel),
+      Overlap(f),
   };
   auto any = [&](CheckStatus status) {
     return std::any_of(checks.begin(), checks.end(), [&](const Check& c) { return c.status == status; });

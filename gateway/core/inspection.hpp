@@ -6,8 +6,9 @@
 //   rejected            a hard rule failed: forged or replayed tag, unqualified or
 //                       unassigned technician, unregistered handheld, legacy tag not allowed
 //   needs review        nothing proves fraud, but something a person must look at: dwell
-//                       too short, no functional test in the telemetry, an implausible walk,
-//                       an incomplete checklist
+//                       too short, no functional test in the telemetry, an implausible walk
+//                       or drive, the technician busy elsewhere at the time, a tap whose
+//                       times do not fit its delivery, an incomplete checklist
 //   verified (with defects)  every rule passed; defects open follow-up work
 #include <map>
 #include <optional>
@@ -16,6 +17,7 @@
 
 #include "gateway/core/freshness.hpp"
 #include "gateway/core/messages.hpp"
+#include "gateway/core/tap_timing.hpp"
 
 namespace fieldproof::core {
 
@@ -45,6 +47,7 @@ struct TapEvidence {
   std::string tag_detail;    // Why not authentic, or what was read.
   std::string uid;
   FreshnessCheck freshness{Freshness::kFresh, ""};
+  TimingFinding timing{Timing::kPlausible, ""};
 };
 
 struct AssetTypePolicy {
@@ -55,12 +58,41 @@ struct AssetTypePolicy {
   std::int64_t max_closing_ms = 0;
 };
 
-struct SitePolicy {
-  bool allow_legacy_tags = false;
-  // A brisk walker, so that only the impossible is flagged.
+// The least time between two assets, so that only the impossible is flagged: a brisk walk
+// inside a building; between buildings the faster of walking and driving (technicians
+// drive across an apron), or a measured time from the site's table.
+struct TravelPolicy {
   double walking_speed_mps = 2.0;
   UnixMillis per_floor = 15'000;
-  UnixMillis between_buildings = 120'000;
+  UnixMillis building_change = 60'000;   // Out of one building and into another.
+  double vehicle_speed_mps = 12.5;       // 45 km/h, above an apron's limit.
+  UnixMillis vehicle_overhead = 60'000;  // To the vehicle, parking, back on foot.
+  struct Leg {
+    std::string from;  // Building; a leg holds in both directions.
+    std::string to;
+    UnixMillis least = 0;  // Replaces the walking and driving estimate.
+  };
+  std::vector<Leg> legs;
+};
+
+struct SitePolicy {
+  bool allow_legacy_tags = false;
+  TravelPolicy travel;
+};
+
+// Every limit of verification an operator can set (docs/verification.md,
+// ops/verification-policy.json); the defaults are the documented ones.
+struct VerificationPolicy {
+  UnixMillis rollback_tolerance = 120'000;      // Residual clock error between two handhelds.
+  TimingPolicy timing;
+  UnixMillis end_waits_for_start = 15 * 60'000;  // An end tap that arrived before its start.
+  UnixMillis max_session = 12 * 3'600'000;       // No inspection lasts longer than a shift.
+  TravelPolicy travel;                           // Every site's, unless it has its own.
+  std::map<std::string, TravelPolicy> site_travel;
+  const TravelPolicy& TravelAt(const std::string& site) const {
+    const auto it = site_travel.find(site);
+    return it == site_travel.end() ? travel : it->second;
+  }
 };
 
 struct TimedReading {
@@ -68,9 +100,13 @@ struct TimedReading {
   Reading reading;
 };
 
-struct PreviousVisit {
+// The technician's neighbouring work, whichever handheld recorded it.
+struct OtherVisit {
+  std::int64_t inspection_id = 0;
   Asset asset;
-  UnixMillis left_at;
+  std::string device_id;
+  UnixMillis started_at = 0;
+  UnixMillis ended_at = 0;
 };
 
 struct InspectionFacts {
@@ -87,7 +123,9 @@ struct InspectionFacts {
   std::optional<Technician> technician;          // Registry record, if any (its sites are checked).
   std::optional<std::string> device_company;     // Company the handheld is registered to.
   std::vector<TimedReading> telemetry;           // The asset's readings around the session, any order.
-  std::optional<PreviousVisit> previous;         // The technician's previous inspection.
+  std::optional<OtherVisit> previous;    // The technician's inspection that ended last before this start.
+  std::optional<OtherVisit> next;        // ...and the one that started first after this end.
+  std::optional<OtherVisit> overlapping;  // One of the technician's inspections during this one.
 };
 
 struct Assessment {
@@ -114,7 +152,7 @@ struct VerdictNotice {
 // against: the inspection is rejected with that single check.
 Assessment UnidentifiedAsset(std::string detail);
 
-// Least time to walk from one asset to another under the site policy.
-UnixMillis MinimumTravelTime(const Asset& from, const Asset& to, const SitePolicy& policy);
+// Least time to get from one asset to another under the site's travel policy.
+UnixMillis MinimumTravelTime(const Asset& from, const Asset& to, const TravelPolicy& policy);
 
 }  // namespace fieldproof::core

@@ -7,7 +7,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 11> kMigrations = {
+constexpr std::array<std::string_view, 12> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -390,6 +390,27 @@ CREATE TABLE rejected_pruned (
 ) WITHOUT ROWID;
 -- Finds the rows not seen for keep_days without reading every payload.
 CREATE INDEX rejected_by_last_seen ON rejected_messages (last_received_at);
+)sql",
+    // 12: verification by what tags and devices say (docs/verification.md). Each tap's
+    // times are judged and kept; an end tap whose start has not arrived waits for it; the
+    // open-start lookup goes by tag; overlap looks up a technician's work by start time.
+    R"sql(
+ALTER TABLE tap_evidence ADD COLUMN timing TEXT NOT NULL DEFAULT 'plausible';
+ALTER TABLE tap_evidence ADD COLUMN timing_detail TEXT NOT NULL DEFAULT 'assessed before schema 12';
+CREATE INDEX tap_evidence_open_starts_by_tag ON tap_evidence (site, device_id, tag_uid, read_at)
+  WHERE kind = 'start' AND inspection_id IS NULL;
+CREATE TABLE waiting_end_taps (
+  tap_id        INTEGER PRIMARY KEY REFERENCES taps (id),
+  site          TEXT NOT NULL,
+  device_id     TEXT NOT NULL,
+  tag_uid       TEXT,              -- NULL when the end tap's tag was not authentic
+  read_counter  INTEGER,
+  read_at       INTEGER NOT NULL,  -- corrected
+  since         INTEGER NOT NULL   -- gateway clock: when it began to wait
+);
+CREATE INDEX waiting_end_taps_by_tag ON waiting_end_taps (site, device_id, tag_uid, read_at);
+CREATE INDEX waiting_end_taps_by_age ON waiting_end_taps (since);
+CREATE INDEX inspections_by_technician_start ON inspections (site, technician_id, started_at);
 )sql",
 };
 

@@ -2,9 +2,12 @@
 // Works through the taps the ingest path stored and has not assessed yet, oldest first:
 // verifies each tag (SUN crypto, keys derived from the site master key), applies the
 // freshness rule against the tag's earlier reads, corrects read times for the handheld's
-// clock, pairs an end tap with its device's open start tap and records the inspection's
-// verdict with one row per check. Driven by the database, so a restart resumes where
-// it stopped. Not thread-safe: one verifier per connection.
+// clock and judges them, pairs an end tap with its start tap by what the tag and the
+// handheld say (same tag, earlier read, lower counter; not by arrival) and records the
+// inspection's verdict with one row per check. An end tap whose start has not arrived
+// waits for it, for `end_waits_for_start`; a late start closes it. Driven by the
+// database, so a restart resumes where it stopped. Not thread-safe: one verifier per
+// connection.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,11 +23,12 @@ namespace fieldproof::verify {
 
 struct VerifierConfig {
   crypto::Key128 master_key{};
-  core::SitePolicy site_policy;
+  bool allow_legacy_tags = false;
   std::vector<core::AssetTypePolicy> asset_types;
-  // Off only for simulations whose clocks run faster than real time.
+  // Off only for simulations whose clocks run faster than real time; then only a tap's
+  // own order of times is judged, not its times against the gateway's clock.
   bool correct_device_clocks = true;
-  core::UnixMillis freshness_tolerance = 120'000;
+  core::VerificationPolicy policy;
 };
 
 struct OutgoingVerdict {
@@ -42,24 +46,53 @@ class TapVerifier {
  public:
   TapVerifier(store::Database& db, VerifierConfig config);
 
-  // Assesses up to `max_taps` taps in one transaction. Throws store::StoreError.
+  // Assesses up to `max_taps` taps in one transaction, and closes the end taps that
+  // waited for their start longer than the policy allows. Throws store::StoreError.
   AssessReport AssessPending(std::size_t max_taps, core::UnixMillis now);
 
  private:
   struct PendingTap;
-  // What one tap shows on its own: the tag's authenticity and freshness, the asset.
-  struct Examination {
+  // A tap as assessed: its evidence and what it identified.
+  struct AssessedTap {
+    std::int64_t tap_id = 0;
     core::TapEvidence evidence;
     std::optional<std::uint32_t> counter;  // Authentic SUN reads only.
-    std::optional<core::Asset> asset;
-    core::UnixMillis clock_offset = 0;
+    std::optional<std::string> asset_id;
   };
-  Examination Examine(const PendingTap& tap);
-  std::optional<OutgoingVerdict> CloseSession(const PendingTap& end, const core::TapEvidence& end_ev,
-                                            const std::optional<core::Asset>& end_asset,
+  struct DeviceClock {
+    std::optional<core::ClockEstimate> estimate;  // None without clock correction.
+    std::vector<core::ClockSample> samples;       // Arrival order.
+  };
+
+  AssessedTap Examine(const PendingTap& tap);
+  void ExamineTag(const core::Tap& tap, AssessedTap& x);
+  core::FreshnessCheck CheckFreshness(const std::string& site, const std::string& uid,
+                                      std::uint32_t counter, core::UnixMillis read_at);
+  void StoreEvidence(const PendingTap& tap, const AssessedTap& x);
+  std::optional<OutgoingVerdict> OnEndTap(const PendingTap& end, const AssessedTap& x, core::UnixMillis now);
+  std::optional<OutgoingVerdict> OnStartTap(const PendingTap& start, const AssessedTap& x,
                                             core::UnixMillis now);
-  core::UnixMillis DeviceClockOffset(const std::string& site, const std::string& device_id,
-                                     std::int64_t up_to_tap);
+  bool OnlyOthersReadBetween(const PendingTap& start, const AssessedTap& x, std::int64_t end_counter);
+  void ExpireWaitingEnds(core::UnixMillis now, AssessReport& report);
+
+  // Pairing. The open start tap of the end's handheld and tag read last before it, or with
+  // `any_tag` the handheld's latest open start before it; within `max_session` of it.
+  std::optional<AssessedTap> OpenStartFor(const core::Tap& end, const AssessedTap& x, bool any_tag);
+  std::optional<AssessedTap> LoadAssessed(std::int64_t tap_id);
+  std::optional<PendingTap> LoadTap(std::int64_t tap_id);
+
+  OutgoingVerdict CloseSession(const PendingTap& end, const AssessedTap& end_x,
+                               const AssessedTap& start, core::UnixMillis now);
+  OutgoingVerdict RejectOrphan(const PendingTap& end, const AssessedTap& end_x,
+                               core::UnixMillis now);
+  core::InspectionFacts GatherFacts(const PendingTap& end, const AssessedTap& end_x,
+                                    const AssessedTap& start, const core::Asset& asset);
+  void GatherTechnicianWork(core::InspectionFacts& f);
+  std::int64_t StoreInspection(const PendingTap& end, const AssessedTap& end_x, const AssessedTap& start,
+                               const std::optional<core::Asset>& asset,
+                               const core::Assessment& assessment, core::UnixMillis now);
+
+  DeviceClock HandheldClock(const std::string& site, const std::string& device_id, std::int64_t up_to_tap);
   core::UnixMillis SensorClockOffset(const std::string& site, const std::string& asset_id);
   const crypto::Key128& MetaKey(const std::string& site);
   core::AssetTypePolicy PolicyFor(const std::string& asset_type) const;

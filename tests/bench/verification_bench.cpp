@@ -14,6 +14,7 @@
 #include "gateway/crypto/key_diversification.hpp"
 #include "gateway/crypto/sun_message.hpp"
 #include "gateway/crypto/tag_emulator.hpp"
+#include "gateway/core/topic.hpp"
 #include "gateway/store/event_store.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/store/registry_store.hpp"
@@ -81,14 +82,14 @@ void BM_AssessInspection(benchmark::State& state) {
   f.device_company = "C";
   f.telemetry = {{60000, fp::core::StateReading{fp::core::ShutterState::kClosing}},
                  {69000, fp::core::ClosingDurationReading{9000}}};
-  f.previous = fp::core::PreviousVisit{f.asset, -120000};
+  f.previous = fp::core::OtherVisit{1, f.asset, "HH-1", -420000, -120000};
   const fp::core::AssetTypePolicy policy{"fire_shutter", 180000, fp::sim::ChecklistItems(), 3000, 30000};
   for (auto _ : state) {
     auto a = fp::core::AssessInspection(f, policy, fp::core::SitePolicy{});
     benchmark::DoNotOptimize(a);
   }
   state.SetItemsProcessed(state.iterations());
-  state.SetLabel("pure verdicts (11 checks)");
+  state.SetLabel("pure verdicts (14 checks)");
 }
 BENCHMARK(BM_AssessInspection);
 
@@ -145,6 +146,98 @@ void BM_TapVerifierFullVerdicts(benchmark::State& state) {
   state.SetLabel("taps assessed end to end on SQLite (about half close an inspection)");
 }
 BENCHMARK(BM_TapVerifierFullVerdicts)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+// One technician inspecting one tagged asset again and again with one handheld, after
+// `history` earlier inspections of it: the cost of a verdict must not grow with the tag's,
+// the technician's or the handheld's history (freshness, pairing, clock, travel, overlap).
+class HistoryFixture {
+ public:
+  explicit HistoryFixture(const std::filesystem::path& path) : path_(path) {
+    std::filesystem::remove(path_);
+    db_ = std::make_unique<fp::store::Database>(path_.string());
+    fp::store::Migrate(*db_);
+    fp::store::RegistryStore registry(*db_);
+    asset_ = {"A-1", "FRA", "T1", 0, "Gate A", 10, 20, "fire_shutter", "04A1B2C3D4E5F6", 365, "OWN", false};
+    registry.ImportAssets(std::vector<fp::codec::RegistryFile<fp::core::Asset>::Row>{{2, asset_}}, 0);
+    registry.ImportTechnicians(std::vector<fp::codec::RegistryFile<fp::core::Technician>::Row>{
+                                   {2, {"T-1", "Anna", "ACME", {"fire_shutter"}, {"FRA"}}}},
+                               0);
+    registry.ImportDevices(std::vector<fp::codec::RegistryFile<fp::core::Device>::Row>{{2, {"HH-1", "FRA", "ACME"}}}, 0);
+    fp::crypto::TagEmulator::Config tag;
+    tag.base_url = "https://tag.fieldproof.example/t";
+    fp::crypto::HexDecodeInto(asset_.tag_uid, tag.uid);
+    tag.meta_read_key = fp::crypto::SiteMetaReadKey(kMaster, "FRA");
+    tag.file_read_key = fp::crypto::TagFileReadKey(kMaster, tag.uid);
+    tag_ = std::make_unique<fp::crypto::TagEmulator>(tag);
+    config_.master_key = kMaster;
+    config_.asset_types = {{"fire_shutter", 180000, {}, 3000, 30000}};
+  }
+  ~HistoryFixture() {
+    db_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+  }
+
+  // Stores `n` more inspections, 10 minutes apart, each delivered 400 ms after it was sent.
+  void Store(int n) {
+    fp::store::EventStore events(*db_);
+    std::vector<fp::store::PendingEvent> batch;
+    for (int i = 0; i < n; ++i, at_ += 600'000) {
+      for (const auto kind : {fp::core::TapKind::kStart, fp::core::TapKind::kEnd}) {
+        fp::core::Tap tap;
+        tap.msg_id = "m-" + std::to_string(++msgs_);
+        tap.device_id = "HH-1";
+        tap.technician_id = "T-1";
+        tap.site = "FRA";
+        tap.tag = {fp::core::TagRead::Type::kSun, *tag_->Read(rng_)};
+        tap.read_at = kind == fp::core::TapKind::kStart ? at_ : at_ + 240'000;
+        tap.sent_at = tap.read_at + 250;
+        tap.kind = kind;
+        tap.firmware = "hh-1";
+        if (kind == fp::core::TapKind::kEnd) tap.result = fp::core::InspectionResult::kPass;
+        batch.push_back({fp::core::TapTopic("FRA", "HH-1"), "FRA", fp::codec::EncodeTap(tap),
+                         tap.sent_at + 400, tap});
+      }
+    }
+    events.WriteBatch(batch);
+  }
+
+  std::size_t AssessAll() {
+    fp::verify::TapVerifier verifier(*db_, config_);
+    std::size_t taps = 0;
+    for (;;) {
+      const auto report = verifier.AssessPending(500, at_);
+      taps += report.taps;
+      if (report.taps < 500) return taps;
+    }
+  }
+
+ private:
+  std::filesystem::path path_;
+  std::unique_ptr<fp::store::Database> db_;
+  fp::core::Asset asset_;
+  std::unique_ptr<fp::crypto::TagEmulator> tag_;
+  std::mt19937_64 rng_{5};
+  fp::verify::VerifierConfig config_;
+  fp::core::UnixMillis at_ = *fp::core::ParseRfc3339("2026-01-05T06:00:00Z");
+  std::int64_t msgs_ = 0;
+};
+
+void BM_VerdictsAfterHistory(benchmark::State& state) {
+  const auto path = std::filesystem::temp_directory_path() / "fieldproof-bench-history.db";
+  std::int64_t taps = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    HistoryFixture fixture(path);
+    fixture.Store(static_cast<int>(state.range(0)));
+    fixture.AssessAll();
+    fixture.Store(500);
+    state.ResumeTiming();
+    taps += static_cast<std::int64_t>(fixture.AssessAll());
+  }
+  state.SetItemsProcessed(taps);
+  state.SetLabel("taps of one tag, technician and handheld, after range(0) inspections of them");
+}
+BENCHMARK(BM_VerdictsAfterHistory)->Arg(0)->Arg(2000)->Arg(20000)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 }  // namespace
 

@@ -48,7 +48,7 @@ TEST_F(VerificationTest, EveryHonestInspectionIsVerifiedWithItsEvidence) {
             Count("SELECT count(*) FROM taps WHERE kind = 'end' AND result = 'fail'"));
   EXPECT_EQ(Count("SELECT count(*) FROM inspections WHERE strength <> 'strong'"), 0);
   // Eleven checks per inspection, and the sensor assets' functional tests were seen.
-  EXPECT_EQ(Count("SELECT count(*) FROM inspection_checks"), 11 * end_taps);
+  EXPECT_EQ(Count("SELECT count(*) FROM inspection_checks"), 14 * end_taps);
   EXPECT_GT(Count("SELECT count(*) FROM inspection_checks WHERE name = 'functional_test' "
                   "AND status = 'pass'"), 0);
   // Every authentic read's counter is remembered for the freshness rule.
@@ -317,7 +317,7 @@ TEST_F(VerificationTest, FraudAndAwkwardCasesGetTheirVerdictsAndReasons) {
   for (std::string line; std::getline(lines, line);) {
     if (!line.empty() && line[0] == '[') expectations = nlohmann::json::parse(line);
   }
-  ASSERT_GE(expectations.size(), 12u);
+  ASSERT_GE(expectations.size(), 18u);
 
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (Count("SELECT count(*) FROM taps WHERE assessed = 0") +
@@ -352,7 +352,8 @@ TEST_F(VerificationTest, FraudAndAwkwardCasesGetTheirVerdictsAndReasons) {
   for (const char* required :
        {"honest", "cloned_plain_uid", "replayed_sun", "counter_rolled_back", "desk_inspection",
         "dwell_too_short", "no_functional_test", "unqualified_technician", "wrong_site",
-        "offline_for_hours", "slow_technician", "two_technicians_one_asset"}) {
+        "offline_for_hours", "slow_technician", "two_technicians_one_asset", "end_before_start",
+        "drive_between_buildings", "read_after_sent", "one_technician_two_places"}) {
     EXPECT_TRUE(cases.contains(required)) << required;
   }
 }

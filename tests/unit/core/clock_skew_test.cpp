@@ -30,7 +30,7 @@ class EstimateClockOffsetTest : public ::testing::TestWithParam<OffsetCase> {};
 
 TEST_P(EstimateClockOffsetTest, TakesTheLowerEnvelope) {
   const OffsetCase& c = GetParam();
-  EXPECT_EQ(EstimateClockOffset(c.samples), c.expected);
+  EXPECT_EQ(EstimateClockOffset(c.samples).offset, c.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -94,10 +94,74 @@ TEST(ClockSkewTest, CorrectedReadTimeLandsOnGatewayTime) {
       {kT0 + kMinute + kDeviceAhead, kT0 + kMinute + 35},
       {kT0 + 2 * kMinute + kDeviceAhead, kT0 + 3 * kHour},  // Offline outbox.
   };
-  const UnixMillis offset = EstimateClockOffset(samples);
+  const UnixMillis offset = EstimateClockOffset(samples).offset;
   EXPECT_EQ(offset, -kDeviceAhead + 35);
   const UnixMillis device_read_at = kT0 + 10 * kMinute + kDeviceAhead;
   EXPECT_EQ(CorrectDeviceTime(device_read_at, offset), kT0 + 10 * kMinute + 35);
+}
+
+// On-time messages every ten minutes, 400 ms late, from a device 42 s fast: the history
+// a handheld builds in a working day.
+std::vector<ClockSample> OnTime(int n, UnixMillis from, UnixMillis device_ahead = 42 * kSecond) {
+  std::vector<ClockSample> samples;
+  for (int i = 0; i < n; ++i) {
+    const UnixMillis sent = from + i * 10 * kMinute;
+    samples.push_back({sent + device_ahead, sent + 400 + (i % 3) * 100});
+  }
+  return samples;
+}
+
+TEST(ClockFilterTest, OneMessageStampedInTheFutureDoesNotMoveAConfirmedClock) {
+  std::vector<ClockSample> samples = OnTime(10, kT0);
+  samples.push_back({kT0 + 100 * kMinute + 3 * kDay, kT0 + 100 * kMinute + 300});  // A glitch.
+  const ClockEstimate glitch = EstimateClockOffset(samples);
+  EXPECT_EQ(glitch.offset, -42 * kSecond + 400);
+  EXPECT_TRUE(glitch.confirmed);
+  samples.push_back({kT0 + 110 * kMinute + 42 * kSecond, kT0 + 110 * kMinute + 450});
+  EXPECT_EQ(EstimateClockOffset(samples).offset, -42 * kSecond + 400) << "nor the ones after it";
+}
+
+TEST(ClockFilterTest, AClockSetBackIsFollowedOnceTwoMessagesAgree) {
+  std::vector<ClockSample> samples = OnTime(10, kT0, 2 * kHour);  // Two hours fast...
+  const UnixMillis after = kT0 + 100 * kMinute;
+  samples.push_back({after, after + 500});  // ...then set right.
+  EXPECT_EQ(EstimateClockOffset(samples).offset, -2 * kHour + 400) << "one message proves nothing";
+  samples.push_back({after + 5 * kMinute, after + 5 * kMinute + 450});
+  const ClockEstimate set_back = EstimateClockOffset(samples);
+  EXPECT_EQ(set_back.offset, 450);
+  EXPECT_EQ(set_back.regime_samples, 2);
+}
+
+TEST(ClockFilterTest, AClockSetForwardIsFollowedOnceTwoMessagesAgree) {
+  std::vector<ClockSample> samples = OnTime(10, kT0, -2 * kHour);  // Two hours slow...
+  const UnixMillis after = kT0 + 100 * kMinute;
+  samples.push_back({after, after + 500});  // ...then set right.
+  EXPECT_EQ(EstimateClockOffset(samples).offset, 2 * kHour + 400) << "a lone low value is an outlier";
+  samples.push_back({after + 5 * kMinute, after + 5 * kMinute + 450});
+  EXPECT_EQ(EstimateClockOffset(samples).offset, 450);
+}
+
+// Read offline over four hours, each sent (first attempted) at once, all delivered together.
+std::vector<ClockSample> OutboxFlush(UnixMillis read_from, UnixMillis delivered_at) {
+  std::vector<ClockSample> samples;
+  for (int i = 0; i < 24; ++i) {
+    samples.push_back({read_from + i * 10 * kMinute, delivered_at + i * 20});
+  }
+  return samples;
+}
+
+TEST(ClockFilterTest, AnOutboxFlushAfterAConfirmedClockLeavesIt) {
+  std::vector<ClockSample> samples = OnTime(10, kT0, 0);
+  const auto flush = OutboxFlush(kT0 + 2 * kHour, kT0 + 6 * kHour + 10 * kMinute);
+  samples.insert(samples.end(), flush.begin(), flush.end());
+  EXPECT_EQ(EstimateClockOffset(samples).offset, 400);
+}
+
+TEST(ClockFilterTest, AnOutboxFlushWithNoHistoryFallsBackToTheMinimum) {
+  const auto flush = OutboxFlush(kT0, kT0 + 4 * kHour);
+  const ClockEstimate estimate = EstimateClockOffset(flush);
+  EXPECT_FALSE(estimate.confirmed);
+  EXPECT_EQ(estimate.offset, 4 * kHour + 23 * 20 - 23 * 10 * kMinute);
 }
 
 // A sensor's windows: the minimum of the current one, which becomes the previous one once

@@ -30,9 +30,10 @@ constexpr char kTagUid[] = "04A1B2C3D4E5F6";
 
 // The order an evidence consumer relies on.
 const std::vector<std::string> kCheckNames = {
-    "start_tag_authentic", "end_tag_authentic", "start_tag_fresh",      "end_tag_fresh",
-    "same_tag",            "technician_authorised", "device_registered", "dwell",
-    "checklist_complete",  "functional_test",     "travel",
+    "start_tag_authentic", "end_tag_authentic", "start_tag_fresh",       "end_tag_fresh",
+    "start_tap_timing",    "end_tap_timing",    "same_tag",              "technician_authorised",
+    "device_registered",   "dwell",             "checklist_complete",    "functional_test",
+    "travel",              "technician_overlap",
 };
 
 AssetTypePolicy ShutterPolicy() {
@@ -92,6 +93,7 @@ TapEvidence SunTap(std::string msg_id, UnixMillis read_at, std::uint32_t counter
   tap.authentic = true;
   tap.uid = kTagUid;
   tap.freshness = CheckFreshness(earlier, counter, read_at, kFreshnessTolerance);
+  tap.timing = CheckTapTiming({read_at, read_at + 200, read_at + 600}, {}, ClockEstimate{}, {});
   return tap;
 }
 
@@ -117,7 +119,7 @@ InspectionFacts HonestInspection() {
                             {"FRA", "MUC"}};
   f.device_company = "ShutterCo";
   f.telemetry = CloseCycle(kT0 + 3 * kMinute, 9000);
-  f.previous = PreviousVisit{NeighbourAsset(), kT0 - 5 * kMinute};
+  f.previous = OtherVisit{1, NeighbourAsset(), "HH-0042", kT0 - 15 * kMinute, kT0 - 5 * kMinute};
   return f;
 }
 
@@ -245,7 +247,7 @@ void MakeLegacy(TapEvidence& tap) {
 void PreviousAt(F& f, double distance_m, UnixMillis took) {
   f.previous->asset.x_m = f.asset.x_m + distance_m;
   f.previous->asset.y_m = f.asset.y_m;
-  f.previous->left_at = f.start.read_at - took;
+  f.previous->ended_at = f.start.read_at - took;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -569,24 +571,85 @@ INSTANTIATE_TEST_SUITE_P(
                       [](F& f, T&, S&) { f.previous.reset(); },
                       Verdict::kVerified,
                       kStrong,
-                      {{"travel", kNa, "first visit of the day"}}},
-        // 40 m (20 s) plus 120 s between buildings: 100 s is too fast, 140 s is enough.
+                      {{"travel", kNa, "no other inspection of the technician nearby"}}},
+        // 40 m (20 s on foot, quicker than fetching a vehicle) plus 60 s out of one
+        // building and into another: 70 s is too fast, 80 s is enough.
         DeviationCase{"AnotherBuildingAddsTimeTooFast",
                       [](F& f, T&, S&) {
-                        PreviousAt(f, 40, 100 * kSecond);
+                        PreviousAt(f, 40, 70 * kSecond);
                         f.previous->asset.building = "T2";
                       },
                       Verdict::kNeedsReview,
                       kStrong,
-                      {{"travel", kReview, "in 100 s; at least 140 s needed"}}},
+                      {{"travel", kReview, "in 70 s; at least 80 s needed"}}},
         DeviationCase{"AnotherBuildingAddsTimePlausible",
                       [](F& f, T&, S&) {
-                        PreviousAt(f, 40, 140 * kSecond);
+                        PreviousAt(f, 40, 80 * kSecond);
                         f.previous->asset.building = "T2";
                       },
                       Verdict::kVerified,
                       kStrong,
-                      {{"travel", kPass, "at least 140 s needed"}}},
+                      {{"travel", kPass, "at least 80 s needed"}}},
+        // 2 km across the apron: 1,000 s on foot, but 60 s + 160 s by vehicle + 60 s.
+        DeviationCase{"AnHonestDriveAcrossTheApron",
+                      [](F& f, T&, S&) {
+                        PreviousAt(f, 2000, 300 * kSecond);
+                        f.previous->asset.building = "T2";
+                      },
+                      Verdict::kVerified,
+                      kStrong,
+                      {{"travel", kPass, "in 300 s; at least 280 s needed"}}},
+        DeviationCase{"FasterThanAVehicleAcrossTheApron",
+                      [](F& f, T&, S&) {
+                        PreviousAt(f, 2000, 200 * kSecond);
+                        f.previous->asset.building = "T2";
+                      },
+                      Verdict::kNeedsReview,
+                      kStrong,
+                      {{"travel", kReview, "in 200 s; at least 280 s needed"}}},
+        DeviationCase{"AMeasuredLegReplacesTheEstimate",
+                      [](F& f, T&, S& s) {
+                        s.travel.legs = {{"T2", "T1", 400 * kSecond}};
+                        PreviousAt(f, 2000, 300 * kSecond);
+                        f.previous->asset.building = "T2";
+                      },
+                      Verdict::kNeedsReview,
+                      kStrong,
+                      {{"travel", kReview, "in 300 s; at least 400 s needed"}}},
+        // Work recorded later on another handheld but done earlier: the next leg counts too.
+        DeviationCase{"TooFastOnToTheNextInspection",
+                      [](F& f, T&, S&) {
+                        f.previous.reset();
+                        f.next = OtherVisit{9, NeighbourAsset(), "HH-0077", f.end.read_at + 10 * kSecond,
+                                            f.end.read_at + 10 * kMinute};
+                        f.next->asset.x_m = f.asset.x_m + 400;
+                      },
+                      Verdict::kNeedsReview,
+                      kStrong,
+                      {{"travel", kReview, "on to FRA-T1-F2-FS-0112 in 10 s; at least 200 s needed"}}},
+        DeviationCase{"OneTechnicianInTwoPlaces",
+                      [](F& f, T&, S&) {
+                        f.overlapping = OtherVisit{12, NeighbourAsset(), "HH-0077",
+                                                   f.start.read_at + kMinute, f.end.read_at + kMinute};
+                      },
+                      Verdict::kNeedsReview,
+                      kStrong,
+                      {{"technician_overlap", kReview, "was also inspecting FRA-T1-F2-FS-0112 on HH-0077"}}},
+        DeviationCase{"ReadAfterItWasSent",
+                      [](F& f, T&, S&) {
+                        f.end.timing = {Timing::kImpossible, "read 2 h after it was sent"};
+                      },
+                      Verdict::kRejected,
+                      kStrong,
+                      {{"end_tap_timing", kFail, "read 2 h after it was sent"}}},
+        DeviationCase{"Backdated",
+                      [](F& f, T&, S&) {
+                        f.start.timing = {Timing::kSuspect, "arrived 21 d after it was read"};
+                      },
+                      Verdict::kNeedsReview,
+                      kStrong,
+                      {{"start_tap_timing", kReview, "arrived 21 d after it was read"},
+                       {"end_tap_timing", kPass, ""}}},
         DeviationCase{"SameBuilding100sIsPlenty",
                       [](F& f, T&, S&) { PreviousAt(f, 40, 100 * kSecond); },
                       Verdict::kVerified,
@@ -611,7 +674,7 @@ INSTANTIATE_TEST_SUITE_P(
                       {{"travel", kPass, "at least 50 s needed"}}},
         DeviationCase{"SlowerWalkerPolicy",
                       [](F& f, T&, S& s) {
-                        s.walking_speed_mps = 1.0;
+                        s.travel.walking_speed_mps = 1.0;
                         PreviousAt(f, 400, 300 * kSecond);
                       },
                       Verdict::kNeedsReview,
@@ -711,7 +774,7 @@ TEST(InspectionTest, ChecksAreStableAcrossOutcomes) {
   worst.checklist.clear();
   for (const InspectionFacts& f : {HonestInspection(), worst}) {
     const Assessment a = AssessInspection(f, ShutterPolicy(), SitePolicy{});
-    EXPECT_EQ(a.checks.size(), 11u);
+    EXPECT_EQ(a.checks.size(), 14u);
     EXPECT_EQ(NamesOf(a), kCheckNames);
   }
 }
@@ -750,7 +813,7 @@ struct TravelCase {
   int to_floor;
   std::string from_building;
   std::string to_building;
-  SitePolicy policy;
+  TravelPolicy policy;
   UnixMillis expected;
 };
 
@@ -772,24 +835,37 @@ TEST_P(MinimumTravelTimeTest, DistanceFloorsAndBuildings) {
   EXPECT_EQ(MinimumTravelTime(to, from, c.policy), c.expected) << "must be symmetric";
 }
 
-SitePolicy Policy(double speed, UnixMillis per_floor, UnixMillis between_buildings) {
-  SitePolicy p;
+TravelPolicy Policy(double speed, UnixMillis per_floor, UnixMillis building_change) {
+  TravelPolicy p;
   p.walking_speed_mps = speed;
   p.per_floor = per_floor;
-  p.between_buildings = between_buildings;
+  p.building_change = building_change;
+  return p;
+}
+
+TravelPolicy WithLeg(std::string from, std::string to, UnixMillis least) {
+  TravelPolicy p;
+  p.legs = {{std::move(from), std::move(to), least}};
   return p;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Policies, MinimumTravelTimeTest,
     ::testing::Values(
-        TravelCase{"SameSpot", 0, 0, 2, 2, "T1", "T1", SitePolicy{}, 0},
-        TravelCase{"FourHundredMetres", 400, 0, 2, 2, "T1", "T1", SitePolicy{}, 200'000},
-        TravelCase{"Hypotenuse", 30, -40, 2, 2, "T1", "T1", SitePolicy{}, 25'000},
-        TravelCase{"TwoFloorsUp", 0, 0, 0, 2, "T1", "T1", SitePolicy{}, 30'000},
-        TravelCase{"BasementToFloorThree", 0, 0, -1, 3, "T1", "T1", SitePolicy{}, 60'000},
-        TravelCase{"OtherBuilding", 0, 0, 2, 2, "T1", "T2", SitePolicy{}, 120'000},
-        TravelCase{"Everything", 30, 40, 0, 2, "T1", "T2", SitePolicy{}, 25'000 + 30'000 + 120'000},
+        TravelCase{"SameSpot", 0, 0, 2, 2, "T1", "T1", TravelPolicy{}, 0},
+        TravelCase{"FourHundredMetres", 400, 0, 2, 2, "T1", "T1", TravelPolicy{}, 200'000},
+        TravelCase{"Hypotenuse", 30, -40, 2, 2, "T1", "T1", TravelPolicy{}, 25'000},
+        TravelCase{"TwoFloorsUp", 0, 0, 0, 2, "T1", "T1", TravelPolicy{}, 30'000},
+        TravelCase{"BasementToFloorThree", 0, 0, -1, 3, "T1", "T1", TravelPolicy{}, 60'000},
+        TravelCase{"OtherBuilding", 0, 0, 2, 2, "T1", "T2", TravelPolicy{}, 60'000},
+        TravelCase{"Everything", 30, 40, 0, 2, "T1", "T2", TravelPolicy{}, 60'000 + 25'000 + 30'000},
+        // Inside a building nobody drives: 2 km is 1,000 s on foot.
+        TravelCase{"TwoKilometresIndoors", 2000, 0, 0, 0, "T1", "T1", TravelPolicy{}, 1'000'000},
+        // Between buildings 2 km is a drive: 60 s to the vehicle, 160 s at 12.5 m/s, 60 s
+        // out of one building and into the other.
+        TravelCase{"TwoKilometresByVehicle", 2000, 0, 0, 0, "T1", "T2", TravelPolicy{}, 280'000},
+        TravelCase{"AMeasuredLeg", 2000, 0, 0, 1, "T1", "T2", WithLeg("T1", "T2", 400'000), 415'000},
+        TravelCase{"ALegOfOtherBuildings", 2000, 0, 0, 0, "T1", "T2", WithLeg("T1", "T3", 1'000), 280'000},
         TravelCase{"SlowWalker", 10, 0, 1, 1, "T1", "T1", Policy(0.5, 0, 0), 20'000},
         TravelCase{"CustomFloorAndBuilding", 0, 0, 1, 4, "A", "B", Policy(2.0, 20'000, 300'000),
                    360'000}),

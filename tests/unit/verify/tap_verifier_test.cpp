@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <random>
 
 #include "gateway/codec/message_codec.hpp"
@@ -33,12 +35,15 @@ class TapVerifierTest : public ::testing::Test {
     store::Migrate(*db_);
     store::RegistryStore registry(*db_);
     asset_ = {"A-1", "FRA", "T1", 0, "Gate A", 10, 20, "fire_shutter", "04A1B2C3D4E5F6", 365, "OWN", false};
-    std::vector<codec::RegistryFile<core::Asset>::Row> assets = {{2, asset_}};
+    // 1.5 km away across the apron.
+    far_asset_ = {"A-2", "FRA", "T2", 0, "Gate Z", 1510, 20, "fire_shutter", "04A1B2C3D4E5F7", 365, "OWN", false};
+    std::vector<codec::RegistryFile<core::Asset>::Row> assets = {{2, asset_}, {3, far_asset_}};
     registry.ImportAssets(assets, 0);
     std::vector<codec::RegistryFile<core::Technician>::Row> techs = {
         {2, {"T-1", "Anna", "ACME", {"fire_shutter"}, {"FRA"}}}};
     registry.ImportTechnicians(techs, 0);
-    std::vector<codec::RegistryFile<core::Device>::Row> devices = {{2, {"HH-1", "FRA", "ACME"}}};
+    std::vector<codec::RegistryFile<core::Device>::Row> devices = {{2, {"HH-1", "FRA", "ACME"}},
+                                                                    {3, {"HH-2", "FRA", "ACME"}}};
     registry.ImportDevices(devices, 0);
 
     crypto::TagEmulator::Config tag;
@@ -47,6 +52,9 @@ class TapVerifierTest : public ::testing::Test {
     tag.meta_read_key = crypto::SiteMetaReadKey(kMaster, "FRA");
     tag.file_read_key = crypto::TagFileReadKey(kMaster, tag.uid);
     tag_ = std::make_unique<crypto::TagEmulator>(tag);
+    crypto::HexDecodeInto(far_asset_.tag_uid, tag.uid);
+    tag.file_read_key = crypto::TagFileReadKey(kMaster, tag.uid);
+    far_tag_ = std::make_unique<crypto::TagEmulator>(tag);
     config_.master_key = kMaster;
     config_.asset_types = {{"fire_shutter", 3 * kMinute, {"signage"}, 3000, 30000}};
   }
@@ -59,13 +67,14 @@ class TapVerifierTest : public ::testing::Test {
 
   // A tag read now (the tag's counter moves on), sent and received when told.
   core::Tap MakeTap(const std::string& msg_id, core::TapKind kind, core::UnixMillis device_read_at,
-                    core::UnixMillis device_sent_at) {
+                    core::UnixMillis device_sent_at, const std::string& device = "HH-1",
+                    bool far = false) {
     core::Tap tap;
     tap.msg_id = msg_id;
-    tap.device_id = "HH-1";
+    tap.device_id = device;
     tap.technician_id = "T-1";
     tap.site = "FRA";
-    tap.tag = {core::TagRead::Type::kSun, *tag_->Read(rng_)};
+    tap.tag = {core::TagRead::Type::kSun, *(far ? far_tag_ : tag_)->Read(rng_)};
     tap.read_at = device_read_at;
     tap.sent_at = device_sent_at;
     tap.kind = kind;
@@ -80,14 +89,16 @@ class TapVerifierTest : public ::testing::Test {
   void Store(const core::Tap& tap, core::UnixMillis received_at) {
     store::EventStore events(*db_);
     std::vector<store::PendingEvent> batch = {
-        {core::TapTopic("FRA", "HH-1"), "FRA", codec::EncodeTap(tap), received_at, tap}};
+        {core::TapTopic("FRA", tap.device_id), "FRA", codec::EncodeTap(tap), received_at, tap}};
     events.WriteBatch(batch);
   }
 
   std::filesystem::path path_;
   std::unique_ptr<store::Database> db_;
   core::Asset asset_;
+  core::Asset far_asset_;
   std::unique_ptr<crypto::TagEmulator> tag_;
+  std::unique_ptr<crypto::TagEmulator> far_tag_;
   std::mt19937_64 rng_{3};
   VerifierConfig config_;
 };
@@ -215,6 +226,219 @@ TEST_F(TapVerifierTest, ASensorsClockIsReadFromItsNewestMessages) {
   ASSERT_TRUE(check.Step());
   EXPECT_EQ(check.Text(0), "pass") << check.Text(1);
   EXPECT_EQ(check.Text(1), "closed in 5000 ms at 2026-11-20T12:01:05.050Z");
+}
+
+// What the verifier concluded about one inspection, found by its end tap.
+struct Judged {
+  std::string verdict;
+  std::map<std::string, std::pair<std::string, std::string>> checks;  // name -> status, detail
+};
+
+class TapVerifierCasesTest : public TapVerifierTest {
+ protected:
+  const core::UnixMillis now_ = *core::ParseRfc3339("2026-11-20T12:00:00Z");
+
+  std::optional<Judged> Inspection(const std::string& end_msg_id) {
+    auto s = db_->Prepare(
+        "SELECT i.id, i.verdict FROM inspections i JOIN taps t ON t.id = i.end_tap_id WHERE t.msg_id = ?");
+    s.Bind(1, end_msg_id);
+    if (!s.Step()) return std::nullopt;
+    Judged j{s.Text(1), {}};
+    auto c = db_->Prepare("SELECT name, status, detail FROM inspection_checks WHERE inspection_id = ?");
+    c.Bind(1, s.Int(0));
+    while (c.Step()) j.checks[c.Text(0)] = {c.Text(1), c.Text(2)};
+    return j;
+  }
+  std::string Timing(const std::string& msg_id) {
+    auto s = db_->Prepare(
+        "SELECT e.timing || ': ' || e.timing_detail FROM tap_evidence e JOIN taps t ON t.id = e.tap_id "
+        "WHERE t.msg_id = ?");
+    s.Bind(1, msg_id);
+    return s.Step() ? s.Text(0) : "none";
+  }
+  // An honest inspection, read and sent on the device clock `ahead` fast, delivered 300 ms later.
+  void Inspect(const std::string& id, core::UnixMillis at, core::UnixMillis ahead = 0,
+               const std::string& device = "HH-1", bool far = false) {
+    const auto start = MakeTap(id + "-s", core::TapKind::kStart, at + ahead, at + ahead, device, far);
+    const auto end = MakeTap(id + "-e", core::TapKind::kEnd, at + 4 * kMinute + ahead,
+                             at + 4 * kMinute + ahead, device, far);
+    Store(start, at + 300);
+    Store(end, at + 4 * kMinute + 300);
+  }
+};
+
+// Resent out of order after a reconnect: the end tap first. It waits; the start closes it.
+TEST_F(TapVerifierCasesTest, AnEndTapThatArrivesBeforeItsStartWaitsForIt) {
+  const auto start = MakeTap("s", core::TapKind::kStart, now_, now_);
+  const auto end = MakeTap("e", core::TapKind::kEnd, now_ + 4 * kMinute, now_ + 4 * kMinute);
+  Store(end, now_ + 5 * kMinute);
+  TapVerifier verifier(*db_, config_);
+  EXPECT_TRUE(verifier.AssessPending(10, now_ + 5 * kMinute).notices.empty());
+  EXPECT_EQ(db_->QueryInt("SELECT count(*) FROM waiting_end_taps"), 1);
+  Store(start, now_ + 5 * kMinute + 800);
+  const AssessReport report = verifier.AssessPending(10, now_ + 5 * kMinute + 900);
+  ASSERT_EQ(report.notices.size(), 1u);
+  auto judged = Inspection("e");
+  ASSERT_TRUE(judged);
+  EXPECT_EQ(judged->verdict, "verified");
+  EXPECT_EQ(db_->QueryInt("SELECT count(*) FROM waiting_end_taps"), 0);
+  EXPECT_EQ(db_->QueryInt("SELECT started_at FROM inspections"), now_ + kMinute)
+      << "placed by the only clock evidence there is: the end tap, delivered a minute after it was sent";
+}
+
+// The last start of an outage was read offline, its end online: the end arrives first and
+// waits. The outbox then empties oldest first: an older start of the same tag arrives before
+// the true one, and must not take the waiting end — its own end is still to come.
+TEST_F(TapVerifierCasesTest, AnOlderStartFromTheOutboxDoesNotTakeAWaitingEnd) {
+  const auto s1 = MakeTap("s1", core::TapKind::kStart, now_, now_);
+  const auto e1 = MakeTap("e1", core::TapKind::kEnd, now_ + 5 * kMinute, now_ + 5 * kMinute);
+  const auto s2 = MakeTap("s2", core::TapKind::kStart, now_ + kHour, now_ + kHour);
+  const auto e2 = MakeTap("e2", core::TapKind::kEnd, now_ + kHour + 5 * kMinute, now_ + kHour + 5 * kMinute);
+  const core::UnixMillis online = now_ + kHour + 5 * kMinute;
+  Store(e2, online + 300);
+  Store(s1, online + 1000);
+  Store(e1, online + 1100);
+  Store(s2, online + 1200);
+  TapVerifier verifier(*db_, config_);
+  verifier.AssessPending(10, online + 2000);
+  auto first = Inspection("e1");
+  auto second = Inspection("e2");
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->verdict, "verified");
+  EXPECT_EQ(second->verdict, "verified");
+  EXPECT_EQ(db_->QueryInt("SELECT count(*) FROM inspections i JOIN taps s ON s.id = i.start_tap_id "
+                          "JOIN taps e ON e.id = i.end_tap_id WHERE substr(s.msg_id, 2) = substr(e.msg_id, 2)"),
+            2)
+      << "s1 with e1, s2 with e2";
+}
+
+TEST_F(TapVerifierCasesTest, AnEndTapWhoseStartNeverComesIsRejectedAfterTheWait) {
+  Store(MakeTap("e", core::TapKind::kEnd, now_, now_), now_ + 300);
+  TapVerifier verifier(*db_, config_);
+  EXPECT_TRUE(verifier.AssessPending(10, now_ + kMinute).notices.empty());
+  EXPECT_TRUE(verifier.AssessPending(10, now_ + 14 * kMinute).notices.empty());
+  const AssessReport report = verifier.AssessPending(10, now_ + 16 * kMinute);
+  ASSERT_EQ(report.notices.size(), 1u);
+  EXPECT_EQ(report.notices[0].verdict, core::Verdict::kRejected);
+  EXPECT_NE(report.notices[0].payload.find("after waiting 15 min"), std::string::npos)
+      << report.notices[0].payload;
+}
+
+// A start left open at another asset does not capture this asset's end tap.
+TEST_F(TapVerifierCasesTest, AnEndTapPairsWithTheStartOfItsOwnTag) {
+  Store(MakeTap("s1", core::TapKind::kStart, now_, now_), now_ + 300);
+  Store(MakeTap("s2", core::TapKind::kStart, now_ + kMinute, now_ + kMinute, "HH-1", true), now_ + kMinute + 300);
+  Store(MakeTap("e1", core::TapKind::kEnd, now_ + 4 * kMinute, now_ + 4 * kMinute), now_ + 4 * kMinute + 300);
+  TapVerifier verifier(*db_, config_);
+  verifier.AssessPending(10, now_ + 5 * kMinute);
+  auto judged = Inspection("e1");
+  ASSERT_TRUE(judged);
+  EXPECT_EQ(judged->checks["same_tag"].first, "pass") << judged->checks["same_tag"].second;
+}
+
+// One message stamped three days ahead: flagged, and the handheld's next inspection is still
+// placed at its true time, where the shutter's sensor saw the functional test.
+TEST_F(TapVerifierCasesTest, OneBadTimestampDoesNotPoisonTheHandheldsClock) {
+  db_->Exec("UPDATE assets SET sensor_equipped = 1");
+  const core::UnixMillis ahead = 2 * kHour;  // The handheld's clock is two hours fast.
+  for (int i = 0; i < 4; ++i) Inspect("h" + std::to_string(i), now_ - (60 - 10 * i) * kMinute, ahead);
+  const core::UnixMillis glitch_at = now_ - 15 * kMinute;
+  Store(MakeTap("glitch", core::TapKind::kStart, glitch_at + ahead + 3 * 24 * kHour,
+                glitch_at + ahead + 3 * 24 * kHour),
+        glitch_at + 300);
+  Inspect("next", now_, ahead);
+  std::vector<store::PendingEvent> cycle;
+  for (const auto& [at, reading] : std::vector<std::pair<core::UnixMillis, core::Reading>>{
+           {now_ + kMinute, core::StateReading{core::ShutterState::kClosing}},
+           {now_ + kMinute + 5000, core::ClosingDurationReading{5000}}}) {
+    core::Telemetry t{"t-" + std::to_string(at), "A-1", "FRA", at, std::nullopt, {reading}};
+    cycle.push_back(store::testing::TelemetryEvent(t, at + 50));
+  }
+  store::EventStore(*db_).WriteBatch(cycle);
+
+  TapVerifier verifier(*db_, config_);
+  verifier.AssessPending(100, now_ + 5 * kMinute);
+  EXPECT_EQ(Timing("glitch").rfind("suspect: read 3 d after it arrived", 0), 0u) << Timing("glitch");
+  auto judged = Inspection("next-e");
+  ASSERT_TRUE(judged);
+  EXPECT_EQ(judged->verdict, "verified") << judged->checks["functional_test"].second;
+  EXPECT_EQ(judged->checks["functional_test"].first, "pass");
+}
+
+// Read and sent three weeks ago by a handheld whose other messages are current.
+TEST_F(TapVerifierCasesTest, ABackdatedInspectionNeedsReview) {
+  for (int i = 0; i < 3; ++i) Inspect("h" + std::to_string(i), now_ - (60 - 10 * i) * kMinute);
+  const core::UnixMillis then = now_ - 21 * 24 * kHour;
+  // A tag nobody else read since (else its counter would already give the date away).
+  Store(MakeTap("old-s", core::TapKind::kStart, then, then, "HH-1", true), now_);
+  Store(MakeTap("old-e", core::TapKind::kEnd, then + 5 * kMinute, then + 5 * kMinute, "HH-1", true), now_ + 500);
+  TapVerifier verifier(*db_, config_);
+  verifier.AssessPending(100, now_ + kMinute);
+  auto judged = Inspection("old-e");
+  ASSERT_TRUE(judged);
+  EXPECT_EQ(judged->verdict, "needs_review");
+  EXPECT_EQ(judged->checks["start_tap_timing"].first, "review");
+  EXPECT_NE(judged->checks["start_tap_timing"].second.find("arrived 21 d after it was read"), std::string::npos)
+      << judged->checks["start_tap_timing"].second;
+}
+
+// Read at 09:00 but held back until 11:30, while the handheld delivered taps on time from 10:00.
+TEST_F(TapVerifierCasesTest, ATapWithheldWhileItsHandheldWasOnlineNeedsReview) {
+  const auto held_start = MakeTap("held-s", core::TapKind::kStart, now_ - 3 * kHour, now_ - 3 * kHour);
+  const auto held_end = MakeTap("held-e", core::TapKind::kEnd, now_ - 3 * kHour + 5 * kMinute,
+                                now_ - 3 * kHour + 5 * kMinute);
+  for (int i = 0; i < 3; ++i) Inspect("h" + std::to_string(i), now_ - (120 - 20 * i) * kMinute);
+  Store(held_start, now_ - 30 * kMinute);
+  Store(held_end, now_ - 30 * kMinute + 200);
+  TapVerifier verifier(*db_, config_);
+  verifier.AssessPending(100, now_);
+  auto judged = Inspection("held-e");
+  ASSERT_TRUE(judged);
+  EXPECT_EQ(judged->verdict, "needs_review");
+  EXPECT_NE(judged->checks["start_tap_timing"].second.find("delivered a later message on time"),
+            std::string::npos)
+      << judged->checks["start_tap_timing"].second;
+}
+
+TEST_F(TapVerifierCasesTest, ATapReadAfterItWasSentIsRejected) {
+  Store(MakeTap("s", core::TapKind::kStart, now_, now_), now_ + 300);
+  Store(MakeTap("e", core::TapKind::kEnd, now_ + kHour, now_ + 4 * kMinute), now_ + 4 * kMinute + 300);
+  TapVerifier verifier(*db_, config_);
+  verifier.AssessPending(10, now_ + 5 * kMinute);
+  auto judged = Inspection("e");
+  ASSERT_TRUE(judged);
+  EXPECT_EQ(judged->verdict, "rejected");
+  EXPECT_EQ(judged->checks["end_tap_timing"].first, "fail") << judged->checks["end_tap_timing"].second;
+  EXPECT_EQ(db_->QueryInt("SELECT count(*) FROM maintenance_records"), 0)
+      << "no record may end in the future";
+}
+
+// Two handhelds, one technician, two assets 1.5 km apart, at the same time.
+TEST_F(TapVerifierCasesTest, OneTechnicianInTwoPlacesNeedsReview) {
+  Inspect("here", now_);
+  Inspect("there", now_ + kMinute, 0, "HH-2", /*far=*/true);
+  TapVerifier verifier(*db_, config_);
+  verifier.AssessPending(10, now_ + 10 * kMinute);
+  EXPECT_EQ(Inspection("here-e")->verdict, "verified");
+  auto there = Inspection("there-e");
+  ASSERT_TRUE(there);
+  EXPECT_EQ(there->verdict, "needs_review");
+  EXPECT_EQ(there->checks["technician_overlap"].first, "review");
+  EXPECT_NE(there->checks["technician_overlap"].second.find("was also inspecting A-1 on HH-1"),
+            std::string::npos)
+      << there->checks["technician_overlap"].second;
+}
+
+// The same two assets visited one after the other: a drive across the apron is fine.
+TEST_F(TapVerifierCasesTest, AnHonestDriveToAnotherBuildingIsVerified) {
+  Inspect("here", now_);
+  Inspect("there", now_ + 9 * kMinute, 0, "HH-2", /*far=*/true);  // 5 min after leaving.
+  TapVerifier verifier(*db_, config_);
+  verifier.AssessPending(10, now_ + 20 * kMinute);
+  auto there = Inspection("there-e");
+  ASSERT_TRUE(there);
+  EXPECT_EQ(there->verdict, "verified") << there->checks["travel"].second;
+  EXPECT_EQ(there->checks["technician_overlap"].first, "pass");
 }
 
 }  // namespace
