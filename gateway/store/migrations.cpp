@@ -410,7 +410,12 @@ CREATE TABLE waiting_end_taps (
 );
 CREATE INDEX waiting_end_taps_by_tag ON waiting_end_taps (site, device_id, tag_uid, read_at);
 CREATE INDEX waiting_end_taps_by_age ON waiting_end_taps (since);
-CREATE INDEX inspections_by_technician_start ON inspections (site, technician_id, started_at);
+-- A technician's work that proves presence, around an inspection (travel and overlap):
+-- rejected inspections are not in these indexes, however many a technician has.
+CREATE INDEX inspections_present_by_end ON inspections (site, technician_id, ended_at)
+  WHERE asset_id IS NOT NULL AND verdict <> 'rejected';
+CREATE INDEX inspections_present_by_start ON inspections (site, technician_id, started_at)
+  WHERE asset_id IS NOT NULL AND verdict <> 'rejected';
 )sql",
 };
 

@@ -86,13 +86,14 @@ TapVerifier::DeviceClock TapVerifier::HandheldClock(const std::string& site,
                                                     const std::string& device_id,
                                                     std::int64_t up_to_tap) {
   DeviceClock clock;
+  if (!config_.correct_device_clocks) return clock;  // Device times are taken as they are.
   auto& s = sql_.Get(
       "SELECT sent_at, received_at FROM taps WHERE site = ? AND device_id = ? AND id <= ? "
       "ORDER BY id DESC LIMIT ?");
   s.Bind(1, site).Bind(2, device_id).Bind(3, up_to_tap).Bind(4, kClockSamples);
   while (s.Step()) clock.samples.push_back({s.Int(0), s.Int(1)});
   std::reverse(clock.samples.begin(), clock.samples.end());  // Arrival order.
-  if (config_.correct_device_clocks) clock.estimate = core::EstimateClockOffset(clock.samples);
+  clock.estimate = core::EstimateClockOffset(clock.samples);
   return clock;
 }
 
@@ -442,28 +443,33 @@ void TapVerifier::GatherTechnicianWork(core::InspectionFacts& f) {
   const std::string visit = "SELECT id, asset_id, device_id, started_at, ended_at FROM inspections "
                             "WHERE site = ? AND technician_id = ? AND asset_id IS NOT NULL "
                             "AND verdict <> 'rejected' ";
+  // The visit's asset is looked up only for the visits used.
+  std::string asset_id;
   auto find = [&](const std::string& where_order, core::UnixMillis at) -> std::optional<core::OtherVisit> {
     auto& s = sql_.Get(visit + where_order);
     s.Bind(1, f.site).Bind(2, f.technician_id).Bind(3, at);
     if (!s.Step()) return std::nullopt;
     core::OtherVisit v{s.Int(0), {}, s.Text(2), s.Int(3), s.Int(4)};
-    const std::string asset_id = s.Text(1);
+    asset_id = s.Text(1);
     s.Reset();
-    auto asset = registry_.FindAsset(f.site, asset_id);
-    if (!asset) return std::nullopt;
-    v.asset = *asset;
     return v;
   };
-  f.previous = find("AND ended_at <= ? ORDER BY ended_at DESC LIMIT 1", f.start.read_at);
-  f.next = find("AND started_at >= ? ORDER BY started_at LIMIT 1", f.end.read_at);
+  auto with_asset = [&](std::optional<core::OtherVisit> v) -> std::optional<core::OtherVisit> {
+    auto asset = v ? registry_.FindAsset(f.site, asset_id) : std::nullopt;
+    if (!asset) return std::nullopt;
+    v->asset = std::move(*asset);
+    return v;
+  };
+  f.previous = with_asset(find("AND ended_at <= ? ORDER BY ended_at DESC LIMIT 1", f.start.read_at));
+  f.next = with_asset(find("AND started_at >= ? ORDER BY started_at LIMIT 1", f.end.read_at));
   // The first to end after this start overlaps unless it starts after this end; likewise
   // the last to start before this end.
   if (auto o = find("AND ended_at > ? ORDER BY ended_at LIMIT 1", f.start.read_at);
       o && o->started_at < f.end.read_at) {
-    f.overlapping = o;
+    f.overlapping = with_asset(o);
   } else if (auto o2 = find("AND started_at < ? ORDER BY started_at DESC LIMIT 1", f.end.read_at);
              o2 && o2->ended_at > f.start.read_at) {
-    f.overlapping = o2;
+    f.overlapping = with_asset(o2);
   }
 }
 

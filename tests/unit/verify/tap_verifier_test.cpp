@@ -201,6 +201,37 @@ TEST_F(TapVerifierTest, AnInspectionCostsTheSameWhateverTheSensorsHistory) {
   EXPECT_TRUE(read_sensor_clock);
 }
 
+// Freshness, pairing, the handheld's clock, travel and overlap read the neighbours of a tap,
+// not the history of its tag, technician or handheld: after 2,000 inspections of one shutter
+// by one technician with one handheld, no statement of the next inspection runs long.
+TEST_F(TapVerifierTest, AnInspectionCostsTheSameWhateverTheTagsAndTechniciansHistory) {
+  const core::UnixMillis now = *core::ParseRfc3339("2026-11-20T12:00:00Z");
+  constexpr int kHistory = 2000;
+  for (int i = kHistory; i > 0; --i) {
+    const core::UnixMillis at = now - i * 10 * kMinute;
+    Store(MakeTap("s" + std::to_string(i), core::TapKind::kStart, at, at), at + 300);
+    Store(MakeTap("e" + std::to_string(i), core::TapKind::kEnd, at + 4 * kMinute, at + 4 * kMinute),
+          at + 4 * kMinute + 300);
+  }
+  TapVerifier verifier(*db_, config_);
+  ASSERT_EQ(verifier.AssessPending(2 * kHistory, now).taps, 2u * kHistory);
+  ASSERT_EQ(db_->QueryInt("SELECT count(*) FROM inspections WHERE verdict = 'verified'"), kHistory);
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db_->handle(), nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db_->handle(), s)) {
+    sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 1);  // Counts the next inspection only.
+  }
+  Store(MakeTap("a", core::TapKind::kStart, now, now), now + 300);
+  Store(MakeTap("b", core::TapKind::kEnd, now + 4 * kMinute, now + 4 * kMinute), now + 4 * kMinute + 300);
+  ASSERT_EQ(verifier.AssessPending(10, now + 5 * kMinute).taps, 2u);
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db_->handle(), nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db_->handle(), s)) {
+    const std::string sql = sqlite3_sql(s);
+    EXPECT_EQ(sqlite3_stmt_status(s, SQLITE_STMTSTATUS_SORT, 0), 0) << sql;
+    // The clock reads its 50 newest messages; reading the history would take thousands of steps.
+    EXPECT_LT(sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 0), kHistory / 2) << sql;
+  }
+}
+
 // A sensor's clock jumps an hour back. 50 messages later its close cycle during an inspection
 // is found where it happened, not an hour earlier.
 TEST_F(TapVerifierTest, ASensorsClockIsReadFromItsNewestMessages) {
