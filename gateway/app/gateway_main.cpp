@@ -434,8 +434,9 @@ int main(int argc, char** argv) {
           },
           NowMillis);
       pipeline.SetOnTapsStored([&verifier] { verifier->Wake(); });
-      spdlog::info("verify: on (legacy tags {}, clock correction {})",
-                   o.allow_legacy_tags ? "allowed" : "refused", o.clock_correction ? "on" : "off");
+      spdlog::info("verify: on (legacy tags {}, clock correction {}, limits from {})",
+                   o.allow_legacy_tags ? "allowed" : "refused", o.clock_correction ? "on" : "off",
+                   o.verification_policy_file.empty() ? "the defaults" : o.verification_policy_file);
     } else {
       spdlog::warn("verify: off (no --master-key-file): taps are stored but not assessed");
     }

@@ -302,6 +302,20 @@ TEST_F(VerificationTest, AReviewerResolvesAnInspectionThatNeedsReview) {
 namespace fieldproof::testing {
 namespace {
 
+// The operator's limits file is read at start; a mistake stops the gateway with where it is.
+TEST_F(VerificationTest, AVerificationPolicyWithAMistakeStopsTheGatewayAndSaysWhere) {
+  const std::string policy = dir / "policy.json";
+  std::ofstream(policy) << R"({"timing": {"max_withheld_min": -5}})";
+  auto argv = VerifyingGateway();
+  const std::vector<std::string> base = {FIELDPROOF_GATEWAY_BIN, "--db", db, "--broker", broker.uri(),
+                                         "--no-http", "--verification-policy", policy};
+  argv.insert(argv.begin(), base.begin(), base.end());
+  Process gateway(argv, dir / "refused.log");
+  EXPECT_EQ(gateway.Wait(std::chrono::seconds(20)).value_or(-1000), 1);
+  const std::string log = ReadText(dir / "refused.log");
+  EXPECT_NE(log.find("policy.json: /timing/max_withheld_min"), std::string::npos) << log;
+}
+
 // Every fraud and awkward-but-honest case through broker and gateway: each judged
 // inspection has the verdict the simulator expects, and the decisive checks say why.
 TEST_F(VerificationTest, FraudAndAwkwardCasesGetTheirVerdictsAndReasons) {
