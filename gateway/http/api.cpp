@@ -307,7 +307,8 @@ Response Inspection(Call& c, const std::string& id_text) {
   auto ev = c.db.Prepare(
       "SELECT e.tap_id, e.kind, t.msg_id, e.tag_uid, e.read_counter, e.read_at, e.authentic, "
       "e.tag_detail, "
-      "e.freshness, e.freshness_detail FROM tap_evidence e JOIN taps t ON t.id = e.tap_id WHERE "
+      "e.freshness, e.freshness_detail, e.timing, e.timing_detail, e.clock_offset_ms "
+      "FROM tap_evidence e JOIN taps t ON t.id = e.tap_id WHERE "
       "e.tap_id IN (?, ?) "
       "ORDER BY e.tap_id");
   ev.Bind(1, taps[0]).Bind(2, taps[1]);
@@ -321,7 +322,10 @@ Response Inspection(Call& c, const std::string& id_text) {
                         {"authentic", ev.Int(6) != 0},
                         {"tag_detail", ev.Text(7)},
                         {"freshness", ev.Text(8)},
-                        {"freshness_detail", ev.Text(9)}});
+                        {"freshness_detail", ev.Text(9)},
+                        {"timing", ev.Text(10)},
+                        {"timing_detail", ev.Text(11)},
+                        {"clock_offset_ms", ev.Int(12)}});
   }
   j["taps"] = std::move(evidence);
   // By inspection id alone: with the site too, SQLite would walk the site's whole chain in
