@@ -21,7 +21,9 @@ std::optional<ClockSample> WithheldPast(const TapTimes& tap, UnixMillis read_at,
                                         const TimingPolicy& p) {
   for (const ClockSample& m : handheld) {
     if (m.received_at + p.max_withheld >= tap.received_at) break;  // Arrival order.
-    const bool on_time = ClockValue(m) - offset <= p.on_time;
+    // Far below the offset is a message of the clock before it was set, or an outlier.
+    const UnixMillis delay = ClockValue(m) - offset;
+    const bool on_time = delay >= -p.on_time && delay <= p.on_time;
     if (on_time && CorrectDeviceTime(m.sent_at, offset) > read_at + p.future_tolerance) return m;
   }
   return std::nullopt;

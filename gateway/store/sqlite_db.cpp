@@ -54,6 +54,11 @@ void FifoLock::unlock() {
   turn_.notify_all();
 }
 
+std::size_t FifoLock::waiting() {
+  std::lock_guard lock(mutex_);
+  return waiting_.size();
+}
+
 ProgressReporter::ProgressReporter(Database& db, std::chrono::milliseconds period, Report report)
     : db_(db),
       period_(period),

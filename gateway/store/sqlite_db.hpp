@@ -67,6 +67,7 @@ class FifoLock {
   // False after `timeout` without the lock.
   bool try_lock_for(std::chrono::milliseconds timeout);
   void unlock();
+  std::size_t waiting();  // Threads queued for the lock now.
 
  private:
   std::mutex mutex_;

@@ -30,7 +30,8 @@ namespace {
 // The columns of tap_evidence that describe one assessed tap, in this order.
 constexpr const char* kEvidenceColumns =
     "e.tap_id, e.asset_id, coalesce(e.tag_uid, ''), e.read_counter, e.read_at, e.legacy, "
-    "e.authentic, e.tag_detail, e.freshness, e.freshness_detail, e.timing, e.timing_detail, t.msg_id";
+    "e.authentic, e.tag_detail, e.freshness, e.freshness_detail, e.timing, e.timing_detail, t.msg_id, "
+    "e.clock_offset_ms";
 
 }  // namespace
 
@@ -118,7 +119,8 @@ TapVerifier::AssessedTap TapVerifier::Examine(const PendingTap& pending) {
   core::TapEvidence& ev = x.evidence;
   ev.msg_id = tap.msg_id;
   const DeviceClock clock = HandheldClock(tap.site, tap.device_id, pending.id);
-  ev.read_at = core::CorrectDeviceTime(tap.read_at, clock.estimate ? clock.estimate->offset : 0);
+  x.clock_offset = clock.estimate ? clock.estimate->offset : 0;
+  ev.read_at = core::CorrectDeviceTime(tap.read_at, x.clock_offset);
   ev.timing = core::CheckTapTiming({tap.read_at, tap.sent_at, pending.received_at}, clock.samples,
                                    clock.estimate, config_.policy.timing);
   ExamineTag(tap, x);
@@ -131,18 +133,21 @@ TapVerifier::AssessedTap TapVerifier::Examine(const PendingTap& pending) {
   }
   if (x.counter) {
     ev.freshness = CheckFreshness(tap.site, ev.uid, *x.counter, ev.read_at);
-    if (ev.freshness.outcome == core::Freshness::kFresh) {
-      // No read happens after it arrives: a time in the future must not make the tag's
-      // next honest reads look rolled back.
-      sql_.Get("INSERT INTO tag_reads (site, tag_uid, read_counter, read_at, tap_id) VALUES (?,?,?,?,?)")
-          .Bind(1, tap.site).Bind(2, ev.uid).Bind(3, static_cast<std::int64_t>(*x.counter))
-          .Bind(4, config_.correct_device_clocks ? std::min(ev.read_at, pending.received_at) : ev.read_at)
-          .Bind(5, pending.id).Run();
-    }
+    if (ev.freshness.outcome == core::Freshness::kFresh) KeepRead(tap.site, x, pending.received_at);
   } else if (!ev.legacy_uid) {
     ev.freshness = {core::Freshness::kFresh, "not checked: the tag was not authentic"};
   }
   return x;
+}
+
+// The freshness rule's memory. No read happens after it arrives: a time in the future must
+// not make the tag's next honest reads look rolled back.
+void TapVerifier::KeepRead(const std::string& site, const AssessedTap& x, core::UnixMillis received_at) {
+  const core::UnixMillis at = x.evidence.read_at;
+  sql_.Get("INSERT OR REPLACE INTO tag_reads (site, tag_uid, read_counter, read_at, tap_id) VALUES (?,?,?,?,?)")
+      .Bind(1, site).Bind(2, x.evidence.uid).Bind(3, static_cast<std::int64_t>(*x.counter))
+      .Bind(4, config_.correct_device_clocks ? std::min(at, received_at) : at)
+      .Bind(5, x.tap_id).Run();
 }
 
 void TapVerifier::ExamineTag(const core::Tap& tap, AssessedTap& x) {
@@ -178,11 +183,14 @@ void TapVerifier::ExamineTag(const core::Tap& tap, AssessedTap& x) {
 // was read latest among the lower ones and the nearest higher one earliest among the
 // higher ones. Two lookups on the primary key, however many reads the tag has.
 core::FreshnessCheck TapVerifier::CheckFreshness(const std::string& site, const std::string& uid,
-                                                 std::uint32_t counter, core::UnixMillis read_at) {
+                                                 std::uint32_t counter, core::UnixMillis read_at,
+                                                 bool again) {
   std::vector<core::SeenRead> neighbours;
   for (const char* sql :
-       {"SELECT read_counter, read_at FROM tag_reads WHERE site = ? AND tag_uid = ? "
-        "AND read_counter <= ? ORDER BY read_counter DESC LIMIT 1",
+       {again ? "SELECT read_counter, read_at FROM tag_reads WHERE site = ? AND tag_uid = ? "
+                "AND read_counter < ? ORDER BY read_counter DESC LIMIT 1"
+              : "SELECT read_counter, read_at FROM tag_reads WHERE site = ? AND tag_uid = ? "
+                "AND read_counter <= ? ORDER BY read_counter DESC LIMIT 1",
         "SELECT read_counter, read_at FROM tag_reads WHERE site = ? AND tag_uid = ? "
         "AND read_counter > ? ORDER BY read_counter LIMIT 1"}) {
     auto& s = sql_.Get(sql);
@@ -207,7 +215,7 @@ void TapVerifier::StoreEvidence(const PendingTap& p, const AssessedTap& x) {
   } else {
     insert.BindNull(7);
   }
-  insert.Bind(8, ev.read_at).Bind(9, ev.read_at - p.tap.read_at).Bind(10, ev.legacy_uid ? 1 : 0)
+  insert.Bind(8, ev.read_at).Bind(9, x.clock_offset).Bind(10, ev.legacy_uid ? 1 : 0)
       .Bind(11, ev.authentic ? 1 : 0).Bind(12, ev.tag_detail)
       .Bind(13, core::ToString(ev.freshness.outcome)).Bind(14, ev.freshness.detail)
       .Bind(15, core::ToString(ev.timing.outcome)).Bind(16, ev.timing.detail);
@@ -235,7 +243,8 @@ AssessReport TapVerifier::AssessPending(std::size_t max_taps, core::UnixMillis n
       sql_.Get("UPDATE taps SET assessed = 1 WHERE id = ?").Bind(1, p.id).Run();
       ++report.taps;
     }
-    ExpireWaitingEnds(now, report);
+    // Only once the stored taps are all assessed: a start may be among the rest.
+    if (pending.size() < max_taps) ExpireWaitingEnds(now, report);
   });
   return report;
 }
@@ -304,6 +313,10 @@ bool TapVerifier::OnlyOthersReadBetween(const PendingTap& start, const AssessedT
 // tag read last before it, else with the latest open start of any tag (the `same_tag`
 // check then says what is wrong), or rejected without one.
 void TapVerifier::ExpireWaitingEnds(core::UnixMillis now, AssessReport& report) {
+  // After a restart every end waits its full time again: the starts may still be queued at
+  // the broker from while the gateway was away.
+  if (!first_round_) first_round_ = now;
+  if (now - *first_round_ < config_.policy.end_waits_for_start) return;
   std::vector<std::int64_t> expired;
   auto& s = sql_.Get("SELECT tap_id FROM waiting_end_taps WHERE since <= ? ORDER BY since LIMIT 50");
   s.Bind(1, now - config_.policy.end_waits_for_start);
@@ -350,6 +363,7 @@ std::optional<TapVerifier::AssessedTap> TapVerifier::OpenStartFor(const core::Ta
   ev.freshness = {core::ParseFreshness(s.Text(8)).value_or(core::Freshness::kReplay), s.Text(9)};
   ev.timing = {core::ParseTiming(s.Text(10)).value_or(core::Timing::kImpossible), s.Text(11)};
   ev.msg_id = s.Text(12);
+  start.clock_offset = s.Int(13);
   s.Reset();
   return start;
 }
@@ -372,6 +386,7 @@ std::optional<TapVerifier::AssessedTap> TapVerifier::LoadAssessed(std::int64_t t
   ev.freshness = {core::ParseFreshness(s.Text(8)).value_or(core::Freshness::kReplay), s.Text(9)};
   ev.timing = {core::ParseTiming(s.Text(10)).value_or(core::Timing::kImpossible), s.Text(11)};
   ev.msg_id = s.Text(12);
+  x.clock_offset = s.Int(13);
   s.Reset();
   return x;
 }
@@ -438,16 +453,19 @@ core::InspectionFacts TapVerifier::GatherFacts(const PendingTap& end, const Asse
 
 // The technician's work around this inspection, on any handheld: the inspections just
 // before and after (travel), and one that overlaps it. Rejected inspections prove no
-// presence and are left out. Each lookup is one index step, however long the history.
+// presence and are left out (the partial indexes of migration 12).
 void TapVerifier::GatherTechnicianWork(core::InspectionFacts& f) {
   const std::string visit = "SELECT id, asset_id, device_id, started_at, ended_at FROM inspections "
                             "WHERE site = ? AND technician_id = ? AND asset_id IS NOT NULL "
                             "AND verdict <> 'rejected' ";
   // The visit's asset is looked up only for the visits used.
   std::string asset_id;
-  auto find = [&](const std::string& where_order, core::UnixMillis at) -> std::optional<core::OtherVisit> {
+  auto find = [&](const std::string& where_order, std::initializer_list<core::UnixMillis> at)
+      -> std::optional<core::OtherVisit> {
     auto& s = sql_.Get(visit + where_order);
-    s.Bind(1, f.site).Bind(2, f.technician_id).Bind(3, at);
+    s.Bind(1, f.site).Bind(2, f.technician_id);
+    int index = 3;
+    for (const core::UnixMillis t : at) s.Bind(index++, t);
     if (!s.Step()) return std::nullopt;
     core::OtherVisit v{s.Int(0), {}, s.Text(2), s.Int(3), s.Int(4)};
     asset_id = s.Text(1);
@@ -460,21 +478,52 @@ void TapVerifier::GatherTechnicianWork(core::InspectionFacts& f) {
     v->asset = std::move(*asset);
     return v;
   };
-  f.previous = with_asset(find("AND ended_at <= ? ORDER BY ended_at DESC LIMIT 1", f.start.read_at));
-  f.next = with_asset(find("AND started_at >= ? ORDER BY started_at LIMIT 1", f.end.read_at));
-  // The first to end after this start overlaps unless it starts after this end; likewise
-  // the last to start before this end.
-  if (auto o = find("AND ended_at > ? ORDER BY ended_at LIMIT 1", f.start.read_at);
-      o && o->started_at < f.end.read_at) {
-    f.overlapping = with_asset(o);
-  } else if (auto o2 = find("AND started_at < ? ORDER BY started_at DESC LIMIT 1", f.end.read_at);
-             o2 && o2->ended_at > f.start.read_at) {
-    f.overlapping = with_asset(o2);
+  f.previous = with_asset(find("AND ended_at <= ? ORDER BY ended_at DESC LIMIT 1", {f.start.read_at}));
+  f.next = with_asset(find("AND started_at >= ? ORDER BY started_at LIMIT 1", {f.end.read_at}));
+  // No inspection lasts longer than `max_session`, so one that overlaps this one started
+  // within that long before this start: a bounded walk, however long the history.
+  f.overlapping = find("AND started_at >= ? AND started_at < ? AND ended_at > ? ORDER BY started_at LIMIT 1",
+                       {f.start.read_at - config_.policy.max_session, f.end.read_at, f.start.read_at});
+  if (f.overlapping) {
+    // The evidence names the other inspection even if its asset has left the registry.
+    f.overlapping->asset = registry_.FindAsset(f.site, asset_id).value_or(core::Asset{});
+    f.overlapping->asset.asset_id = asset_id;
   }
 }
 
+// The start was judged with the handheld's clock as it was known then. The end tap may
+// have confirmed a clock that was set since (the start was its first message after the
+// change): the start is placed and judged again with the clock as known now.
+TapVerifier::AssessedTap TapVerifier::WithClockAsOf(AssessedTap start, const AssessedTap& end) {
+  if (!config_.correct_device_clocks || start.clock_offset == end.clock_offset) return start;
+  const auto tap = LoadTap(start.tap_id);
+  if (!tap) return start;
+  const DeviceClock clock = HandheldClock(tap->tap.site, tap->tap.device_id, end.tap_id);
+  start.clock_offset = clock.estimate->offset;
+  start.evidence.read_at = core::CorrectDeviceTime(tap->tap.read_at, start.clock_offset);
+  start.evidence.timing = core::CheckTapTiming({tap->tap.read_at, tap->tap.sent_at, tap->received_at},
+                                               clock.samples, clock.estimate, config_.policy.timing);
+  // A replay stays one; order against the tag's other reads is judged again at the new time.
+  if (start.counter && start.evidence.freshness.outcome != core::Freshness::kReplay) {
+    start.evidence.freshness = CheckFreshness(tap->tap.site, start.evidence.uid, *start.counter,
+                                              start.evidence.read_at, /*again=*/true);
+    if (start.evidence.freshness.outcome == core::Freshness::kFresh) {
+      KeepRead(tap->tap.site, start, tap->received_at);
+    }
+  }
+  const core::TapEvidence& ev = start.evidence;
+  sql_.Get("UPDATE tap_evidence SET read_at = ?, clock_offset_ms = ?, timing = ?, timing_detail = ?, "
+           "freshness = ?, freshness_detail = ? WHERE tap_id = ?")
+      .Bind(1, ev.read_at).Bind(2, start.clock_offset)
+      .Bind(3, core::ToString(ev.timing.outcome)).Bind(4, ev.timing.detail)
+      .Bind(5, core::ToString(ev.freshness.outcome)).Bind(6, ev.freshness.detail)
+      .Bind(7, start.tap_id).Run();
+  return start;
+}
+
 OutgoingVerdict TapVerifier::CloseSession(const PendingTap& end, const AssessedTap& end_x,
-                                          const AssessedTap& start, core::UnixMillis now) {
+                                          const AssessedTap& start_as_found, core::UnixMillis now) {
+  const AssessedTap start = WithClockAsOf(start_as_found, end_x);
   const core::Tap& tap = end.tap;
   const std::optional<std::string> asset_id = start.asset_id ? start.asset_id : end_x.asset_id;
   const std::optional<core::Asset> asset =

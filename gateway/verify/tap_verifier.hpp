@@ -58,6 +58,7 @@ class TapVerifier {
     core::TapEvidence evidence;
     std::optional<std::uint32_t> counter;  // Authentic SUN reads only.
     std::optional<std::string> asset_id;
+    core::UnixMillis clock_offset = 0;  // Applied to its device times.
   };
   struct DeviceClock {
     std::optional<core::ClockEstimate> estimate;  // None without clock correction.
@@ -66,8 +67,10 @@ class TapVerifier {
 
   AssessedTap Examine(const PendingTap& tap);
   void ExamineTag(const core::Tap& tap, AssessedTap& x);
+  // `again`: the read's own row is already kept and is not a neighbour.
   core::FreshnessCheck CheckFreshness(const std::string& site, const std::string& uid,
-                                      std::uint32_t counter, core::UnixMillis read_at);
+                                      std::uint32_t counter, core::UnixMillis read_at, bool again = false);
+  void KeepRead(const std::string& site, const AssessedTap& x, core::UnixMillis received_at);
   void StoreEvidence(const PendingTap& tap, const AssessedTap& x);
   std::optional<OutgoingVerdict> OnEndTap(const PendingTap& end, const AssessedTap& x, core::UnixMillis now);
   std::optional<OutgoingVerdict> OnStartTap(const PendingTap& start, const AssessedTap& x,
@@ -81,8 +84,9 @@ class TapVerifier {
   std::optional<AssessedTap> LoadAssessed(std::int64_t tap_id);
   std::optional<PendingTap> LoadTap(std::int64_t tap_id);
 
+  AssessedTap WithClockAsOf(AssessedTap start, const AssessedTap& end);
   OutgoingVerdict CloseSession(const PendingTap& end, const AssessedTap& end_x,
-                               const AssessedTap& start, core::UnixMillis now);
+                               const AssessedTap& start_as_found, core::UnixMillis now);
   OutgoingVerdict RejectOrphan(const PendingTap& end, const AssessedTap& end_x,
                                core::UnixMillis now);
   core::InspectionFacts GatherFacts(const PendingTap& end, const AssessedTap& end_x,
@@ -109,6 +113,7 @@ class TapVerifier {
   store::RecordChain chain_;
   store::RegistryStore registry_;
   store::StatementCache sql_;
+  std::optional<core::UnixMillis> first_round_;  // When this verifier first looked for expired ends.
 };
 
 }  // namespace fieldproof::verify

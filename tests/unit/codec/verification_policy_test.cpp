@@ -73,7 +73,7 @@ TEST(VerificationPolicyTest, MistakesAreRefusedWithWhereTheyAre) {
                          Bad{R"({"travel": {"legs": [{"from": "A", "to": "B"}]}})", "least_s"},
                          Bad{R"({"sites": {"no site!": {"travel": {}}}})", "not a site code"},
                          Bad{R"({"pairing": {"end_waits_for_start_min": "15"}})", "end_waits_for_start_min"},
-                         Bad{"[]", ""}}) {
+                         Bad{"[]", "object"}}) {
     const auto policy = DecodeVerificationPolicy(bad.json);
     ASSERT_FALSE(policy.ok()) << bad.json;
     EXPECT_NE(policy.error().detail.find(bad.where), std::string::npos)

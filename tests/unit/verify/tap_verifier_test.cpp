@@ -355,6 +355,24 @@ TEST_F(TapVerifierCasesTest, AnEndTapWhoseStartNeverComesIsRejectedAfterTheWait)
       << report.notices[0].payload;
 }
 
+// The gateway was away longer than an end waits: after the restart the end waits again,
+// for the start still queued at the broker.
+TEST_F(TapVerifierCasesTest, AfterARestartAnEndWaitsItsFullTimeAgain) {
+  Store(MakeTap("e0", core::TapKind::kEnd, now_ - 5 * kMinute, now_ - 5 * kMinute), now_);
+  const auto start = MakeTap("s", core::TapKind::kStart, now_, now_);
+  const auto end = MakeTap("e", core::TapKind::kEnd, now_ + 4 * kMinute, now_ + 4 * kMinute);
+  Store(end, now_ + 4 * kMinute + 300);
+  {
+    TapVerifier before(*db_, config_);
+    EXPECT_TRUE(before.AssessPending(10, now_ + 5 * kMinute).notices.empty());
+  }
+  TapVerifier after(*db_, config_);  // An hour later.
+  EXPECT_TRUE(after.AssessPending(10, now_ + kHour).notices.empty());
+  Store(start, now_ + kHour + kMinute);
+  ASSERT_EQ(after.AssessPending(10, now_ + kHour + kMinute).notices.size(), 1u);
+  EXPECT_EQ(Inspection("e")->verdict, "verified");
+}
+
 // A start left open at another asset does not capture this asset's end tap.
 TEST_F(TapVerifierCasesTest, AnEndTapPairsWithTheStartOfItsOwnTag) {
   Store(MakeTap("s1", core::TapKind::kStart, now_, now_), now_ + 300);
@@ -394,6 +412,47 @@ TEST_F(TapVerifierCasesTest, OneBadTimestampDoesNotPoisonTheHandheldsClock) {
   ASSERT_TRUE(judged);
   EXPECT_EQ(judged->verdict, "verified") << judged->checks["functional_test"].second;
   EXPECT_EQ(judged->checks["functional_test"].first, "pass");
+}
+
+// The handheld's clock, two hours fast all morning, is set right just before an
+// inspection: its start is the first message on the new clock. The end confirms the new
+// clock, and the start is placed again with it: verified, where the shutter's sensor saw
+// the functional test, not two hours early (overlapping the morning's work).
+TEST_F(TapVerifierCasesTest, AClockSetRightIsFollowedFromTheInspectionThatConfirmsIt) {
+  db_->Exec("UPDATE assets SET sensor_equipped = 1");
+  for (int i = 0; i < 4; ++i) Inspect("h" + std::to_string(i), now_ - (60 - 10 * i) * kMinute, 2 * kHour);
+  Inspect("after", now_);  // The clock is right now.
+  std::vector<store::PendingEvent> cycle;
+  for (const auto& [at, reading] : std::vector<std::pair<core::UnixMillis, core::Reading>>{
+           {now_ + kMinute, core::StateReading{core::ShutterState::kClosing}},
+           {now_ + kMinute + 5000, core::ClosingDurationReading{5000}}}) {
+    core::Telemetry t{"t-" + std::to_string(at), "A-1", "FRA", at, std::nullopt, {reading}};
+    cycle.push_back(store::testing::TelemetryEvent(t, at + 50));
+  }
+  store::EventStore(*db_).WriteBatch(cycle);
+  TapVerifier verifier(*db_, config_);
+  verifier.AssessPending(100, now_ + 5 * kMinute);
+  auto judged = Inspection("after-e");
+  ASSERT_TRUE(judged);
+  std::string checks;
+  for (const auto& [name, result] : judged->checks) checks += name + "=" + result.first + ": " + result.second + "\n";
+  EXPECT_EQ(judged->verdict, "verified") << checks;
+  EXPECT_EQ(db_->QueryInt("SELECT started_at FROM inspections WHERE id = (SELECT max(id) FROM inspections)"),
+            now_ + 300);
+}
+
+// No inspection of a technician may hide inside a long one of the same technician.
+TEST_F(TapVerifierCasesTest, AnInspectionInsideALongerOneOfTheSameTechnicianNeedsReview) {
+  const auto long_start = MakeTap("long-s", core::TapKind::kStart, now_, now_, "HH-2", true);
+  Inspect("early", now_ + 10 * kMinute);
+  Inspect("inside", now_ + 30 * kMinute);
+  Inspect("late", now_ + 50 * kMinute);
+  const auto long_end = MakeTap("long-e", core::TapKind::kEnd, now_ + 2 * kHour, now_ + 2 * kHour, "HH-2", true);
+  Store(long_start, now_ + 300);
+  Store(long_end, now_ + 2 * kHour + 300);
+  TapVerifier verifier(*db_, config_);
+  verifier.AssessPending(100, now_ + 3 * kHour);
+  EXPECT_EQ(Inspection("long-e")->checks["technician_overlap"].first, "review");
 }
 
 // Read and sent three weeks ago by a handheld whose other messages are current.
