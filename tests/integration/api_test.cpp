@@ -30,13 +30,17 @@ class ApiTest : public ::testing::Test {
       ASSERT_EQ(Cli({"import", what, dir / ("muc/" + std::string(what) + ".csv")}).exit_code, 0);
     }
     gateway = std::make_unique<Gateway>(dir, broker, VerifyingGatewayArgs(dir));
-    RunSim(dir, broker, {"--messages", "800"});
+    const auto fra_sent = RunSim(dir, broker, {"--messages", "800"});
     std::vector<std::string> sim = {FIELDPROOF_SIM_BIN, "run",      "--broker",   broker.uri(),
                                     "--master-key",     kMasterKey, "--messages", "800",
                                     "--client-id",      "sim-muc"};
     sim.insert(sim.end(), muc.begin(), muc.end());
-    ASSERT_EQ(RunToCompletion(sim, dir).exit_code, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const RunResult muc_run = RunToCompletion(sim, dir);
+    ASSERT_EQ(muc_run.exit_code, 0);
+    const auto muc_sent = SimSummary(muc_run.out);
+    auto sum = [&](const char* key) { return fra_sent[key].get<std::int64_t>() + muc_sent[key].get<std::int64_t>(); };
+    WaitForRows(db, sum("taps"), sum("telemetry"), 0);
+    ASSERT_TRUE(WaitForVerification(db));
 
     // Both customers have contracts and a closed month.
     std::ifstream in(std::string(FIELDPROOF_SOURCE_DIR) + "/ops/contracts/OWN-FRA.json");

@@ -75,22 +75,32 @@ TEST_F(IngestTest, DroppedHandheldLinksResendWithoutDoubleStoring) {
   ExpectExactly(sent, CountRows(db));
 }
 
+std::int64_t StoredRows(const std::string& db) {
+  const DbCounts c = CountRows(db);
+  return c.taps + c.telemetry + c.rejected;
+}
+
+std::int64_t SentRows(const nlohmann::json& sent) {
+  return sent["taps"].get<std::int64_t>() + sent["telemetry"].get<std::int64_t>() +
+         sent.value("garbage", std::int64_t{0});
+}
+
 TEST_F(IngestTest, GatewayRestartMidStreamLosesNothing) {
   Gateway gateway(dir, broker);
+  std::int64_t stored_at_stop = -1;
   std::thread restarter([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    EXPECT_TRUE(WaitUntil([&] { return StoredRows(db) >= 500; }, std::chrono::seconds(60)));
     EXPECT_EQ(gateway.Stop(), 0);  // Drains what it has; the broker queues the rest.
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    stored_at_stop = StoredRows(db);
     gateway.Start();
   });
   const auto sent = RunSim(dir, broker, {"--messages", "5000", "--rate", "2500",
                                          "--duplicate-ratio", "0.1", "--garbage-ratio", "0.05"});
   restarter.join();
-  // Let the restarted gateway take the broker's backlog before stopping it.
-  std::this_thread::sleep_for(std::chrono::seconds(2));
   AwaitAll(db, sent);
   ASSERT_EQ(gateway.Stop(), 0);
   ExpectExactly(sent, CountRows(db));
+  EXPECT_LT(stored_at_stop, SentRows(sent)) << "the gateway must stop mid-stream";
 }
 
 TEST_F(IngestTest, BrokerRestartKeepsWhatItQueuedForTheStoppedGateway) {
@@ -112,17 +122,19 @@ TEST_F(IngestTest, BrokerRestartKeepsWhatItQueuedForTheStoppedGateway) {
 
 TEST_F(IngestTest, BrokerRestartMidStreamLosesNothing) {
   Gateway gateway(dir, broker);
+  std::int64_t stored_at_restart = -1;
   std::thread restarter([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    EXPECT_TRUE(WaitUntil([&] { return StoredRows(db) >= 500; }, std::chrono::seconds(60)));
+    stored_at_restart = StoredRows(db);
     broker.Restart();  // Persistence on: queued messages survive; both clients reconnect.
   });
   const auto sent = RunSim(dir, broker, {"--messages", "5000", "--rate", "2500",
                                          "--garbage-ratio", "0.05"});
   restarter.join();
-  std::this_thread::sleep_for(std::chrono::seconds(2));
   AwaitAll(db, sent);
   ASSERT_EQ(gateway.Stop(), 0);
   ExpectExactly(sent, CountRows(db));
+  EXPECT_LT(stored_at_restart, SentRows(sent)) << "the broker must restart mid-stream";
 }
 
 TEST_F(IngestTest, IntakeSlowsButDropsNothingWithATinyInFlightWindow) {
@@ -216,19 +228,22 @@ TEST_F(IngestTest, KilledHandheldDeliversItsOutboxAfterRestart) {
   const std::string outbox = dir / "outbox.journal";
   Process sim(SimArgv(broker, {"--messages", "3000", "--rate", "1500", "--outbox", outbox}),
               dir / "sim-killed.log");
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  auto journaled = [&] {
+    std::int64_t n = 0;
+    std::istringstream journal(ReadText(outbox));
+    for (std::string line; std::getline(journal, line);) n += !line.empty() && line[0] == '+';
+    return n;
+  };
+  ASSERT_TRUE(WaitUntil([&] { return StoredRows(db) >= 300; }, std::chrono::seconds(60)));
   broker.Signal(SIGSTOP);  // Stops acknowledging; the outbox fills.
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  const std::int64_t before = journaled();
+  EXPECT_TRUE(WaitUntil([&] { return journaled() >= before + 100; }, std::chrono::seconds(30)));
   sim.Signal(SIGKILL);
   sim.Wait(std::chrono::seconds(10));
   broker.Signal(SIGCONT);
 
   // Every message the app generated was journaled before it was sent.
-  std::int64_t generated = 0;
-  {
-    std::istringstream journal(ReadText(outbox));
-    for (std::string line; std::getline(journal, line);) generated += !line.empty() && line[0] == '+';
-  }
+  const std::int64_t generated = journaled();
   ASSERT_GT(generated, 0);
   const auto resumed = RunSim(dir, broker, {"--messages", "1", "--skip", std::to_string(generated),
                                             "--outbox", outbox});

@@ -52,7 +52,8 @@ TEST_F(ReliabilityTest, FullDiskPausesIntakeVisiblyAndNothingIsLostWhenSpaceRetu
   // The broker accepts everything and keeps it for the gateway, which takes 200 and waits.
   const auto sent = RunSim(dir, broker, {"--messages", "3000", "--garbage-ratio", "0.02"});
   ASSERT_TRUE(sent["all_acknowledged"].get<bool>());
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(WaitUntil([&] { return Contains(HttpGet(port, "/metrics", token).body, "fieldproof_intake_in_flight 200"); },
+                        std::chrono::seconds(20)));
   const HttpResult paused = HttpGet(port, "/healthz");
   EXPECT_EQ(paused.status, 503) << paused.body;
   EXPECT_TRUE(Contains(paused.body, "intake_paused")) << paused.body;
@@ -67,7 +68,7 @@ TEST_F(ReliabilityTest, FullDiskPausesIntakeVisiblyAndNothingIsLostWhenSpaceRetu
 
   std::filesystem::remove(disk_full);  // Space again.
   DbCounts stored = WaitForStored(sent, std::chrono::seconds(60));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(WaitUntil([&] { return HttpGet(port, "/healthz").status == 200; }, std::chrono::seconds(20)));
   const HttpResult healthy = HttpGet(port, "/healthz");
   EXPECT_EQ(healthy.status, 200) << healthy.body;
   EXPECT_TRUE(Contains(HttpGet(port, "/metrics", token).body, "fieldproof_intake_paused 0"));

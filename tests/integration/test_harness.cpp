@@ -108,14 +108,18 @@ std::string ReadText(const std::string& path) {
   return content.str();
 }
 
-bool WaitForText(const std::string& path, const std::string& needle,
-                 std::chrono::milliseconds timeout) {
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (ReadText(path).find(needle) != std::string::npos) return true;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  return false;
+  return true;
+}
+
+bool WaitForText(const std::string& path, const std::string& needle,
+                 std::chrono::milliseconds timeout) {
+  return WaitUntil([&] { return ReadText(path).find(needle) != std::string::npos; }, timeout);
 }
 
 RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir) {
@@ -305,13 +309,22 @@ nlohmann::json RunSim(const ScratchDir& dir, const Broker& broker, std::vector<s
   if (result.exit_code != 0) {  // Negative: the signal that killed it.
     throw std::runtime_error("sim failed (exit " + std::to_string(result.exit_code) + "): " + result.out);
   }
+  return SimSummary(result.out);
+}
+
+nlohmann::json SimSummary(const std::string& out) {
   // The summary is the last line that parses as a JSON object.
-  std::istringstream lines(result.out);
+  std::istringstream lines(out);
   nlohmann::json summary;
   for (std::string line; std::getline(lines, line);) {
     if (!line.empty() && line[0] == '{') summary = nlohmann::json::parse(line);
   }
   return summary;
+}
+
+bool WaitForVerification(const std::string& db, std::chrono::milliseconds timeout) {
+  return WaitUntil([&] { return store::Database(db).QueryInt("SELECT count(*) FROM taps WHERE assessed = 0") == 0; },
+                   timeout);
 }
 
 DbCounts WaitForRows(const std::string& db, std::int64_t taps, std::int64_t telemetry,

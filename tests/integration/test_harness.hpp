@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -49,6 +50,10 @@ class Process {
 };
 
 std::string ReadText(const std::string& path);
+// Polls `condition` until it holds, or false after `timeout`: tests wait for what they
+// need, never for a guessed time.
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
 // Polls `path` until it contains `needle`.
 bool WaitForText(const std::string& path, const std::string& needle,
                  std::chrono::milliseconds timeout);
@@ -142,6 +147,10 @@ std::vector<std::string> VerifyingGatewayArgs(const ScratchDir& dir);
 std::vector<std::string> SimArgv(const Broker& broker, std::vector<std::string> args);
 // Runs the simulator; returns its JSON summary.
 nlohmann::json RunSim(const ScratchDir& dir, const Broker& broker, std::vector<std::string> args);
+// The summary `fieldproof-sim run` printed: its last line that is a JSON object.
+nlohmann::json SimSummary(const std::string& out);
+// Until the gateway has assessed every stored tap.
+bool WaitForVerification(const std::string& db, std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // What the database holds, read with plain SQLite.
 struct DbCounts {

@@ -333,13 +333,16 @@ TEST_F(VerificationTest, FraudAndAwkwardCasesGetTheirVerdictsAndReasons) {
   }
   ASSERT_GE(expectations.size(), 18u);
 
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (Count("SELECT count(*) FROM taps WHERE assessed = 0") +
-                 (Count("SELECT count(*) FROM taps") == 0) > 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::string end_taps;  // Every judged inspection's end tap, as an SQL list.
+  for (const auto& e : expectations) {
+    end_taps += (end_taps.empty() ? "'" : ",'") + e["end_msg_id"].get<std::string>() + "'";
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return Count("SELECT count(*) FROM inspections i JOIN taps t ON t.id = i.end_tap_id "
+                     "WHERE t.msg_id IN (" + end_taps + ")") == static_cast<std::int64_t>(expectations.size());
+      },
+      std::chrono::seconds(30)));
   ASSERT_EQ(gateway.Stop(), 0);
 
   store::Database database(db);

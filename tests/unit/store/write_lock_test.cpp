@@ -17,6 +17,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Waits for `n` threads to queue for `lock`: a sleep would guess how long that takes.
+bool QueuedWithin(FifoLock& lock, std::size_t n, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (lock.waiting() < n) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
 TEST(FifoLockTest, WaitersGoInTheOrderTheyAsked) {
   FifoLock lock;
   ASSERT_TRUE(lock.try_lock_for(1s));
@@ -32,7 +42,7 @@ TEST(FifoLockTest, WaitersGoInTheOrderTheyAsked) {
       }
       lock.unlock();
     });
-    std::this_thread::sleep_for(30ms);  // Each asks after the one before.
+    ASSERT_TRUE(QueuedWithin(lock, i + 1u, 5s));  // Each asks after the one before.
   }
   lock.unlock();
   for (auto& waiter : waiters) waiter.join();
@@ -42,13 +52,14 @@ TEST(FifoLockTest, WaitersGoInTheOrderTheyAsked) {
 TEST(FifoLockTest, AWaiterThatTimesOutDoesNotHoldUpTheNext) {
   FifoLock lock;
   ASSERT_TRUE(lock.try_lock_for(1s));
-  std::thread impatient([&] { EXPECT_FALSE(lock.try_lock_for(50ms)); });
-  std::this_thread::sleep_for(10ms);
+  std::thread impatient([&] { EXPECT_FALSE(lock.try_lock_for(2s)); });
+  ASSERT_TRUE(QueuedWithin(lock, 1, 5s));
   std::atomic<bool> got{false};
   std::thread patient([&] {
-    got = lock.try_lock_for(5s);
+    got = lock.try_lock_for(10s);
     if (got) lock.unlock();
   });
+  ASSERT_TRUE(QueuedWithin(lock, 2, 5s));  // Behind the impatient one, which gives up first.
   impatient.join();
   lock.unlock();
   patient.join();
