@@ -9,12 +9,12 @@ namespace fieldproof::sim {
 OutboxPublisher::OutboxPublisher(const std::string& broker_uri, const std::string& client_id,
                                  std::size_t window, const std::string& journal,
                                  const mqtt_adapter::TlsFiles& tls)
-    // Paho queues publishes while a (re)connect completes; room for a whole window.
-    : client_(broker_uri, client_id,
-              mqtt::create_options(MQTTVERSION_3_1_1, static_cast<int>(window) * 2 + 16)),
-      broker_uri_(broker_uri),
+    : broker_uri_(broker_uri),
       tls_(tls),
-      window_(window) {
+      window_(window),
+      // Paho queues publishes while a (re)connect completes; room for a whole window.
+      client_(broker_uri, client_id,
+              mqtt::create_options(MQTTVERSION_3_1_1, static_cast<int>(window) * 2 + 16)) {
   options_ = mqtt::connect_options_builder()
                  .clean_session(true)  // The outbox, not the session, keeps what is unsent.
                  .keep_alive_interval(std::chrono::seconds(20))

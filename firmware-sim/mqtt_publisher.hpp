@@ -58,7 +58,6 @@ class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iact
   void on_success(const mqtt::token& token) override;
   void on_failure(const mqtt::token& token) override;
 
-  mqtt::async_client client_;
   std::string broker_uri_;
   mqtt_adapter::TlsFiles tls_;  // For saying why a TLS connection fails.
   mqtt::connect_options options_;
@@ -73,6 +72,9 @@ class OutboxPublisher : public virtual mqtt::callback, public virtual mqtt::iact
   bool resend_due_ = false;
   std::ofstream journal_;
   std::size_t recovered_ = 0;  // Set on (re)connect; the next Send or Flush resends.
+  // Last, so destroyed first: Paho's threads call back into the members above until the
+  // client is gone (a late callback into a destroyed outbox corrupted the heap at exit).
+  mqtt::async_client client_;
 };
 
 }  // namespace fieldproof::sim

@@ -7,12 +7,12 @@ namespace fieldproof::sim {
 
 VerdictInbox::VerdictInbox(const std::string& broker_uri, const std::string& client_id,
                            const std::string& site, const mqtt_adapter::TlsFiles& tls)
-    : client_(broker_uri, client_id),
+    : topic_(core::TapTopic(site, "+") + "/verdict"),
+      client_(broker_uri, client_id),
       options_(mqtt::connect_options_builder()
                    .clean_session(true)
                    .automatic_reconnect(std::chrono::milliseconds(200), std::chrono::seconds(5))
-                   .finalize()),
-      topic_(core::TapTopic(site, "+") + "/verdict") {
+                   .finalize()) {
   // Its TLS errors are the publisher's too, which reports them.
   if (auto ssl = mqtt_adapter::SslOptionsFor(broker_uri, tls)) options_.set_ssl(*ssl);
   // Runs on Paho's thread: decode and remember, nothing else.
@@ -30,7 +30,8 @@ VerdictInbox::VerdictInbox(const std::string& broker_uri, const std::string& cli
 
 VerdictInbox::~VerdictInbox() {
   try {
-    if (client_.is_connected()) client_.disconnect(0);
+    // Waited for: no message callback may run once the members start to go.
+    if (client_.is_connected()) client_.disconnect(0)->wait_for(std::chrono::seconds(2));
   } catch (const mqtt::exception&) {
     // Shutting down: nothing left to learn.
   }

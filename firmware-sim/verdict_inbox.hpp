@@ -28,12 +28,14 @@ class VerdictInbox {
   std::size_t learnt() const;
 
  private:
-  mqtt::async_client client_;
-  mqtt::connect_options options_;
-  std::string topic_;
   mutable std::mutex mutex_;
   std::map<std::string, std::deque<std::string>> open_;  // Asset -> work orders.
   std::size_t learnt_ = 0;
+  std::string topic_;
+  // Last, so destroyed first: Paho's threads call back into the members above until the
+  // client is gone.
+  mqtt::async_client client_;
+  mqtt::connect_options options_;
 };
 
 }  // namespace fieldproof::sim

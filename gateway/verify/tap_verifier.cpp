@@ -350,31 +350,15 @@ std::optional<TapVerifier::AssessedTap> TapVerifier::OpenStartFor(const core::Ta
     s.Bind(6, x.counter ? static_cast<std::int64_t>(*x.counter) : std::int64_t{1} << 32);
   }
   if (!s.Step()) return std::nullopt;
-  AssessedTap start;
-  start.tap_id = s.Int(0);
-  if (!s.IsNull(1)) start.asset_id = s.Text(1);
-  core::TapEvidence& ev = start.evidence;
-  ev.uid = s.Text(2);
-  if (!s.IsNull(3)) start.counter = static_cast<std::uint32_t>(s.Int(3));
-  ev.read_at = s.Int(4);
-  ev.legacy_uid = s.Int(5) != 0;
-  ev.authentic = s.Int(6) != 0;
-  ev.tag_detail = s.Text(7);
-  ev.freshness = {core::ParseFreshness(s.Text(8)).value_or(core::Freshness::kReplay), s.Text(9)};
-  ev.timing = {core::ParseTiming(s.Text(10)).value_or(core::Timing::kImpossible), s.Text(11)};
-  ev.msg_id = s.Text(12);
-  start.clock_offset = s.Int(13);
+  AssessedTap start = AssessedFromRow(s);
   s.Reset();
   return start;
 }
 
-std::optional<TapVerifier::AssessedTap> TapVerifier::LoadAssessed(std::int64_t tap_id) {
-  auto& s = sql_.Get(std::string("SELECT ") + kEvidenceColumns +
-                     " FROM tap_evidence e JOIN taps t ON t.id = e.tap_id WHERE e.tap_id = ?");
-  s.Bind(1, tap_id);
-  if (!s.Step()) return std::nullopt;
+// A row of kEvidenceColumns.
+TapVerifier::AssessedTap TapVerifier::AssessedFromRow(const store::Statement& s) {
   AssessedTap x;
-  x.tap_id = tap_id;
+  x.tap_id = s.Int(0);
   if (!s.IsNull(1)) x.asset_id = s.Text(1);
   core::TapEvidence& ev = x.evidence;
   ev.uid = s.Text(2);
@@ -387,6 +371,15 @@ std::optional<TapVerifier::AssessedTap> TapVerifier::LoadAssessed(std::int64_t t
   ev.timing = {core::ParseTiming(s.Text(10)).value_or(core::Timing::kImpossible), s.Text(11)};
   ev.msg_id = s.Text(12);
   x.clock_offset = s.Int(13);
+  return x;
+}
+
+std::optional<TapVerifier::AssessedTap> TapVerifier::LoadAssessed(std::int64_t tap_id) {
+  auto& s = sql_.Get(std::string("SELECT ") + kEvidenceColumns +
+                     " FROM tap_evidence e JOIN taps t ON t.id = e.tap_id WHERE e.tap_id = ?");
+  s.Bind(1, tap_id);
+  if (!s.Step()) return std::nullopt;
+  AssessedTap x = AssessedFromRow(s);
   s.Reset();
   return x;
 }

@@ -82,6 +82,7 @@ class TapVerifier {
   // `any_tag` the handheld's latest open start before it; within `max_session` of it.
   std::optional<AssessedTap> OpenStartFor(const core::Tap& end, const AssessedTap& x, bool any_tag);
   std::optional<AssessedTap> LoadAssessed(std::int64_t tap_id);
+  static AssessedTap AssessedFromRow(const store::Statement& s);
   std::optional<PendingTap> LoadTap(std::int64_t tap_id);
 
   AssessedTap WithClockAsOf(AssessedTap start, const AssessedTap& end);

@@ -287,6 +287,17 @@ class TapVerifierCasesTest : public TapVerifierTest {
     s.Bind(1, msg_id);
     return s.Step() ? s.Text(0) : "none";
   }
+  // A-1's sensor, on time, reports a close cycle of 5 s starting at `at`.
+  void ShutterClosesAt(core::UnixMillis at) {
+    std::vector<store::PendingEvent> cycle;
+    for (const auto& [t, reading] : std::vector<std::pair<core::UnixMillis, core::Reading>>{
+             {at, core::StateReading{core::ShutterState::kClosing}},
+             {at + 5000, core::ClosingDurationReading{5000}}}) {
+      core::Telemetry telemetry{"t-" + std::to_string(t), "A-1", "FRA", t, std::nullopt, {reading}};
+      cycle.push_back(store::testing::TelemetryEvent(telemetry, t + 50));
+    }
+    store::EventStore(*db_).WriteBatch(cycle);
+  }
   // An honest inspection, read and sent on the device clock `ahead` fast, delivered 300 ms later.
   void Inspect(const std::string& id, core::UnixMillis at, core::UnixMillis ahead = 0,
                const std::string& device = "HH-1", bool far = false) {
@@ -396,14 +407,7 @@ TEST_F(TapVerifierCasesTest, OneBadTimestampDoesNotPoisonTheHandheldsClock) {
                 glitch_at + ahead + 3 * 24 * kHour),
         glitch_at + 300);
   Inspect("next", now_, ahead);
-  std::vector<store::PendingEvent> cycle;
-  for (const auto& [at, reading] : std::vector<std::pair<core::UnixMillis, core::Reading>>{
-           {now_ + kMinute, core::StateReading{core::ShutterState::kClosing}},
-           {now_ + kMinute + 5000, core::ClosingDurationReading{5000}}}) {
-    core::Telemetry t{"t-" + std::to_string(at), "A-1", "FRA", at, std::nullopt, {reading}};
-    cycle.push_back(store::testing::TelemetryEvent(t, at + 50));
-  }
-  store::EventStore(*db_).WriteBatch(cycle);
+  ShutterClosesAt(now_ + kMinute);
 
   TapVerifier verifier(*db_, config_);
   verifier.AssessPending(100, now_ + 5 * kMinute);
@@ -422,14 +426,7 @@ TEST_F(TapVerifierCasesTest, AClockSetRightIsFollowedFromTheInspectionThatConfir
   db_->Exec("UPDATE assets SET sensor_equipped = 1");
   for (int i = 0; i < 4; ++i) Inspect("h" + std::to_string(i), now_ - (60 - 10 * i) * kMinute, 2 * kHour);
   Inspect("after", now_);  // The clock is right now.
-  std::vector<store::PendingEvent> cycle;
-  for (const auto& [at, reading] : std::vector<std::pair<core::UnixMillis, core::Reading>>{
-           {now_ + kMinute, core::StateReading{core::ShutterState::kClosing}},
-           {now_ + kMinute + 5000, core::ClosingDurationReading{5000}}}) {
-    core::Telemetry t{"t-" + std::to_string(at), "A-1", "FRA", at, std::nullopt, {reading}};
-    cycle.push_back(store::testing::TelemetryEvent(t, at + 50));
-  }
-  store::EventStore(*db_).WriteBatch(cycle);
+  ShutterClosesAt(now_ + kMinute);
   TapVerifier verifier(*db_, config_);
   verifier.AssessPending(100, now_ + 5 * kMinute);
   auto judged = Inspection("after-e");
