@@ -19,12 +19,14 @@
 #include "gateway/core/topic.hpp"
 #include "gateway/ingest/ingest_pipeline.hpp"
 #include "gateway/mqtt/mqtt_source.hpp"
+#include "gateway/app/gateway_metrics.hpp"
 #include "gateway/app/process_limits.hpp"
 #include "gateway/app/read_file.hpp"
 #include "gateway/app/system_clock.hpp"
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/store/checkpointer.hpp"
+#include "gateway/store/fault_injection.hpp"
 #include "gateway/store/integrity.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/billing/period_closer.hpp"
@@ -91,35 +93,18 @@ std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
   return config;
 }
 
-// Fault injection for the reliability tests (docs/reliability.md), inert unless asked for:
-// while the file FIELDPROOF_FAULT_STORE_FULL names exists, every transaction fails as on
-// a full disk; FIELDPROOF_FAULT_STORE_DELAY_MS slows every transaction down.
-class FaultInjectingEventStore : public store::EventStore {
- public:
-  FaultInjectingEventStore(store::Database& db, store::RejectedRetention retention, std::string full_flag,
-                           int delay_ms)
-      : EventStore(db, retention), full_flag_(std::move(full_flag)), delay_(delay_ms) {}
-  std::vector<store::EventResult> WriteBatch(std::span<const store::PendingEvent> events) override {
-    std::this_thread::sleep_for(delay_);
-    if (!full_flag_.empty() && std::filesystem::exists(full_flag_)) {
-      throw store::StoreError(SQLITE_FULL, "database or disk is full (injected: " + full_flag_ + ")");
-    }
-    return EventStore::WriteBatch(events);
-  }
-
- private:
-  std::string full_flag_;
-  std::chrono::milliseconds delay_;
-};
-
-std::unique_ptr<store::EventStore> MakeEventStore(store::Database& db, store::RejectedRetention retention) {
+// Fault injection for the reliability tests (store/fault_injection.hpp), from the environment.
+std::unique_ptr<store::EventStore> EventStoreWithFaultsFromEnvironment(store::Database& db,
+                                                                   store::RejectedRetention retention) {
   const char* full_flag = std::getenv("FIELDPROOF_FAULT_STORE_FULL");
   const char* delay_ms = std::getenv("FIELDPROOF_FAULT_STORE_DELAY_MS");
-  if (!full_flag && !delay_ms) return std::make_unique<store::EventStore>(db, retention);
-  spdlog::warn("store: fault injection on (FIELDPROOF_FAULT_STORE_FULL={}, FIELDPROOF_FAULT_STORE_DELAY_MS={})",
-               full_flag ? full_flag : "", delay_ms ? delay_ms : "");
-  return std::make_unique<FaultInjectingEventStore>(db, retention, full_flag ? full_flag : "",
-                                                    delay_ms ? std::atoi(delay_ms) : 0);
+  const store::InjectedFaults faults{full_flag ? full_flag : "",
+                                     std::chrono::milliseconds(delay_ms ? std::atoi(delay_ms) : 0)};
+  if (faults.any()) {
+    spdlog::warn("store: fault injection on (FIELDPROOF_FAULT_STORE_FULL={}, FIELDPROOF_FAULT_STORE_DELAY_MS={})",
+                 faults.full_flag, faults.delay.count());
+  }
+  return store::MakeEventStore(db, retention, faults);
 }
 
 void LogStats(const ingest::IngestPipeline& pipeline, double seconds, const char* label) {
@@ -145,92 +130,6 @@ void ScheduleStats(boost::asio::steady_timer& timer, const ingest::IngestPipelin
   });
 }
 
-// The gateway's counters for Prometheus (text format 0.0.4).
-std::string PrometheusText(const ingest::IngestPipeline& pipeline, const verify::VerificationWorker* verifier,
-                           const mqtt_adapter::MqttSource& mqtt, const http::HttpServer* http) {
-  const auto& m = pipeline.metrics();
-  std::string out;
-  auto metric = [&out](const char* name, const char* type, const char* help, const std::string& samples) {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + samples;
-  };
-  auto sample = [](const char* name, const std::string& labels, std::uint64_t value) {
-    return std::string(name) + (labels.empty() ? "" : "{" + labels + "}") + " " + std::to_string(value) + "\n";
-  };
-  metric("fieldproof_messages_received_total", "counter", "Messages delivered by the broker.",
-         sample("fieldproof_messages_received_total", "", m.received));
-  metric("fieldproof_messages_stored_total", "counter", "Messages committed to SQLite, by kind.",
-         sample("fieldproof_messages_stored_total", "kind=\"tap\"", m.stored_taps) +
-             sample("fieldproof_messages_stored_total", "kind=\"telemetry\"", m.stored_telemetry));
-  metric("fieldproof_messages_duplicate_total", "counter", "Redeliveries and resends not stored again.",
-         sample("fieldproof_messages_duplicate_total", "", m.duplicates));
-  std::string by_reason;
-  for (std::size_t i = 0; i < core::kRejectReasonCount; ++i) {
-    by_reason += sample("fieldproof_messages_rejected_total",
-                        "reason=\"" + std::string(core::ReasonCode(static_cast<core::RejectReason>(i))) + "\"",
-                        m.rejected_by_reason[i]);
-  }
-  metric("fieldproof_messages_rejected_total", "counter", "Messages rejected, by reason (fieldproof rejected).",
-         by_reason);
-  metric("fieldproof_queue_depth", "gauge", "Messages received and not yet committed.",
-         sample("fieldproof_queue_depth", "", pipeline.queue_depth()));
-  metric("fieldproof_commit_batches_total", "counter", "SQLite transactions committed.",
-         sample("fieldproof_commit_batches_total", "", m.batches));
-  std::string histogram;
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < m.commit_buckets.size(); ++i) {
-    cumulative += m.commit_buckets[i];
-    const std::string le = i < ingest::IngestMetrics::kCommitBucketMicros.size()
-                               ? fmt::format("{:g}", ingest::IngestMetrics::kCommitBucketMicros[i] / 1e6)
-                               : "+Inf";
-    histogram += "fieldproof_commit_seconds_bucket{le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
-  }
-  histogram += fmt::format("fieldproof_commit_seconds_sum {:g}\nfieldproof_commit_seconds_count {}\n",
-                           m.commit_micros_total / 1e6, m.batches.load());
-  metric("fieldproof_commit_seconds", "histogram", "SQLite transaction commit time.", histogram);
-  metric("fieldproof_store_errors_total", "counter", "Failed transactions (retried).",
-         sample("fieldproof_store_errors_total", "", m.store_errors));
-  metric("fieldproof_journal_errors_total", "counter", "Failed intake journal writes (retried).",
-         sample("fieldproof_journal_errors_total", "", m.journal_errors));
-  metric("fieldproof_journal_replayed_total", "counter",
-         "Messages replayed from the intake journal at start (received before a crash, not stored).",
-         sample("fieldproof_journal_replayed_total", "", m.replayed));
-  metric("fieldproof_intake_in_flight", "gauge", "Messages received and not yet committed.",
-         sample("fieldproof_intake_in_flight", "", static_cast<std::uint64_t>(std::max<std::int64_t>(0, m.in_flight))));
-  metric("fieldproof_intake_paused", "gauge", "1 while the store or the journal fails and intake waits.",
-         sample("fieldproof_intake_paused", "", pipeline.IntakeProblem().empty() ? 0 : 1));
-  metric("fieldproof_mqtt_unprotected_deliveries_total", "counter",
-         "Messages the broker delivered with QoS 0 (not kept by the broker; see upgrade_outgoing_qos).",
-         sample("fieldproof_mqtt_unprotected_deliveries_total", "", mqtt.unprotected_deliveries()));
-  metric("fieldproof_broker_dropped_messages_total", "counter",
-         "Messages the broker reports it dropped since the gateway started, for any client "
-         "($SYS/broker/publish/messages/dropped): a full session queue loses readings.",
-         sample("fieldproof_broker_dropped_messages_total", "", mqtt.broker_dropped_messages()));
-  metric("fieldproof_mqtt_session_takeovers_total", "counter",
-         "Times the broker closed the gateway's intake connection while it kept the notices "
-         "connection: most likely another client connected with its client id (docs/security.md).",
-         sample("fieldproof_mqtt_session_takeovers_total", "", mqtt.session_takeovers()));
-  metric("fieldproof_mqtt_sessions_lost_total", "counter",
-         "Connects that found no broker session where one should have been: what the broker "
-         "had queued for the gateway is lost.",
-         sample("fieldproof_mqtt_sessions_lost_total", "", mqtt.sessions_lost()));
-  if (http) {
-    metric("fieldproof_http_busy_workers", "gauge", "HTTP API workers answering a request now.",
-           sample("fieldproof_http_busy_workers", "", static_cast<std::uint64_t>(http->busy_workers())));
-    metric("fieldproof_http_waiting_requests", "gauge", "API requests waiting for a worker.",
-           sample("fieldproof_http_waiting_requests", "", http->waiting_requests()));
-  }
-  if (verifier) {
-    const auto& v = verifier->metrics();
-    std::string samples;
-    const char* names[] = {"verified", "verified_with_defects", "needs_review", "rejected"};
-    for (int i = 0; i < 4; ++i) {
-      samples += sample("fieldproof_verdicts_total", std::string("verdict=\"") + names[i] + "\"", v.verdicts[i]);
-    }
-    metric("fieldproof_verdicts_total", "counter", "Inspections assessed, by verdict.", samples);
-  }
-  return out;
-}
-
 void LogDescriptorLimit(rlim_t limit, const http::ServerConfig& http) {
   spdlog::info("gateway: up to {} open descriptors; HTTP connections at most {}", limit,
                http.max_connections);
@@ -242,21 +141,41 @@ void LogDescriptorLimit(rlim_t limit, const http::ServerConfig& http) {
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Options o;
-  CLI::App app{"fieldproof-gateway: receives taps and telemetry over MQTT, checks them and "
-               "stores them in SQLite.\nOptions may also come from a config file "
-               "(key = value lines, see ops/gateway.conf); flags override it."};
-  app.set_config("--config", "", "Read options from this file");
-  app.allow_config_extras(CLI::config_extras_mode::error);  // A misspelt key is an error, not a default.
+void AddStoreOptions(CLI::App& app, Options& o) {
   app.add_option("--db", o.db_path, "SQLite database file")->capture_default_str();
   app.add_option("--journal-dir", o.journal_dir,
                  "Intake journal: each message is written here before the broker is answered "
                  "(default: <db>.journal)");
   app.add_flag("--journal-sync", o.journal_sync,
                "fdatasync each journal record: survives power loss, not just a crash (slower)");
+  app.add_option("--commit-delay-ms", o.commit_delay_ms,
+                 "A transaction waits this long after its first message for more: fewer, "
+                 "larger commits at moderate rates, for at most this much added latency")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  app.add_option("--wal-checkpoint-pages", o.wal_checkpoint_pages,
+                 "WAL pages (4 KiB) that start a checkpoint in the background: more means fewer "
+                 "writes of pages changed again and again, and a larger -wal file")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 1000000));
+  app.add_option("--rejected-keep-days", o.rejected.keep_days,
+                 "Rejected messages not seen for this many days are dropped, and only counted "
+                 "(fieldproof stats)")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
+  app.add_option("--rejected-keep-rows", o.rejected.keep_rows,
+                 "...and at most this many (up to 4 KiB of payload each); the oldest go first")
+      ->check(CLI::Range(100, 100000000))
+      ->capture_default_str();
+  app.add_option("--integrity-check", o.integrity_check,
+                 "Check the database before opening it: quick (PRAGMA quick_check, the "
+                 "default), full (integrity_check: also matches every index to its table) or "
+                 "off; a damaged file stops the gateway with exit status 2")
+      ->transform(CLI::CheckedTransformer(store::kIntegrityCheckModes, CLI::ignore_case))
+      ->option_text("quick|full|off");
+}
+
+void AddMqttOptions(CLI::App& app, Options& o) {
   app.add_option("--broker", o.mqtt.broker_uri, "MQTT broker URI")->capture_default_str();
   app.add_option("--client-id", o.mqtt.client_id,
                  "MQTT client id; keep it stable, the broker queues for it while we are away")
@@ -287,25 +206,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-batch", o.ingest.max_batch, "Most messages per SQLite transaction")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  app.add_option("--commit-delay-ms", o.commit_delay_ms,
-                 "A transaction waits this long after its first message for more: fewer, "
-                 "larger commits at moderate rates, for at most this much added latency")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1000));
-  app.add_option("--wal-checkpoint-pages", o.wal_checkpoint_pages,
-                 "WAL pages (4 KiB) that start a checkpoint in the background: more means fewer "
-                 "writes of pages changed again and again, and a larger -wal file")
-      ->capture_default_str()
-      ->check(CLI::Range(100, 1000000));
-  app.add_option("--rejected-keep-days", o.rejected.keep_days,
-                 "Rejected messages not seen for this many days are dropped, and only counted "
-                 "(fieldproof stats)")
-      ->check(CLI::Range(1, 3650))
-      ->capture_default_str();
-  app.add_option("--rejected-keep-rows", o.rejected.keep_rows,
-                 "...and at most this many (up to 4 KiB of payload each); the oldest go first")
-      ->check(CLI::Range(100, 100000000))
-      ->capture_default_str();
+}
+
+void AddVerifyOptions(CLI::App& app, Options& o) {
   app.add_option("--master-key-file", o.master_key_file,
                  "Site master key (32 hex digits) the tag keys derive from; enables verification")
       ->check(CLI::ExistingFile);
@@ -322,6 +225,9 @@ int main(int argc, char** argv) {
                "Correct read times for each handheld's clock offset (off only for simulations "
                "faster than real time)")
       ->capture_default_str();
+}
+
+void AddServiceOptions(CLI::App& app, Options& o) {
   app.add_option("--stats-interval", o.stats_interval_s, "Seconds between stats log lines (0: off)")
       ->capture_default_str();
   app.add_option("--close-invoices-day", o.close_invoices_day,
@@ -356,12 +262,174 @@ int main(int argc, char** argv) {
   app.add_flag("--http,!--no-http", o.http_enabled, "Serve the HTTP API")->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
-  app.add_option("--integrity-check", o.integrity_check,
-                 "Check the database before opening it: quick (PRAGMA quick_check, the "
-                 "default), full (integrity_check: also matches every index to its table) or "
-                 "off; a damaged file stops the gateway with exit status 2")
-      ->transform(CLI::CheckedTransformer(store::kIntegrityCheckModes, CLI::ignore_case))
-      ->option_text("quick|full|off");
+}
+
+// Refuses a damaged file (null), takes others' access away, migrates with progress.
+std::unique_ptr<store::Database> OpenStore(const Options& o) {
+  if (auto damage = store::FindDamage(o.db_path, o.integrity_check)) {
+    spdlog::critical("gateway: {}", *damage);
+    return nullptr;
+  }
+  auto db = std::make_unique<store::Database>(o.db_path);
+  for (const std::string& file : {o.db_path, o.db_path + "-wal", o.db_path + "-shm"}) {
+    if (const auto old = app::TakeAwayOthersAccess(file)) {
+      spdlog::warn("store: {} was open to every user (mode {}); others' access removed", file,
+                   app::OctalMode(*old));
+    }
+  }
+  if (const auto version = db->QueryInt("PRAGMA user_version");
+      version > 0 && version < store::LatestSchemaVersion()) {
+    // A migration may read much of a large database; say why the start is slow.
+    spdlog::info("store: upgrading {} from schema version {} to {}", o.db_path, version,
+                 store::LatestSchemaVersion());
+    if (const std::string note = store::SlowUpgradeNote(*db, static_cast<int>(version)); !note.empty()) {
+      spdlog::info("store: {}", note);
+    }
+  }
+  const store::ProgressReporter still_going(*db, std::chrono::seconds(10), [&](std::chrono::seconds elapsed) {
+    spdlog::info("store: still upgrading {} ({} s so far)", o.db_path, elapsed.count());
+  });
+  store::Migrate(*db);
+  return db;
+}
+
+std::unique_ptr<verify::VerificationWorker> StartVerifier(const Options& o, store::Database& db,
+                                                          ingest::IngestPipeline& pipeline,
+                                                          mqtt_adapter::MqttSource& mqtt) {
+  auto config = LoadVerifierConfig(o);
+  if (!config) {
+    spdlog::warn("verify: off (no --master-key-file): taps are stored but not assessed");
+    return nullptr;
+  }
+  auto verifier = std::make_unique<verify::VerificationWorker>(
+      db, std::move(*config),
+      [&mqtt](std::string topic, std::string payload) { mqtt.Publish(std::move(topic), std::move(payload)); },
+      NowMillis);
+  pipeline.SetOnTapsStored([worker = verifier.get()] { worker->Wake(); });
+  spdlog::info("verify: on (legacy tags {}, clock correction {}, limits from {})",
+               o.allow_legacy_tags ? "allowed" : "refused", o.clock_correction ? "on" : "off",
+               o.verification_policy_file.empty() ? "the defaults" : o.verification_policy_file);
+  return verifier;
+}
+
+// `served_by` is set once the server exists: /metrics may be asked on its thread before.
+std::unique_ptr<http::HttpServer> StartHttp(const Options& o, const ingest::IngestPipeline& pipeline,
+                                            const verify::VerificationWorker* verifier,
+                                            const mqtt_adapter::MqttSource& mqtt,
+                                            std::atomic<const http::HttpServer*>& served_by) {
+  if (!o.http_enabled) return nullptr;
+  http::Api api({o.db_path,
+                 [&pipeline, verifier, &mqtt, &served_by] {
+                   return codec::EncodePrometheusText(app::GatewayMetrics(pipeline, verifier, mqtt, served_by.load()));
+                 },
+                 [&pipeline] { return pipeline.IntakeProblem(); }});
+  auto server = std::make_unique<http::HttpServer>(
+      o.http, [api = std::move(api)](const http::Request& request) { return api.Handle(request); },
+      http::Api::IsQuick);
+  served_by = server.get();
+  spdlog::info("http: listening on {}:{}", o.http.address, server->port());
+  return server;
+}
+
+void LogVerdicts(const verify::VerificationWorker& verifier) {
+  const auto& v = verifier.metrics();
+  spdlog::info("verify: taps={} verified={} verified_with_defects={} needs_review={} rejected={}",
+               v.taps_assessed.load(), v.verdicts[0].load(), v.verdicts[1].load(), v.verdicts[2].load(),
+               v.verdicts[3].load());
+}
+
+// Intake, verification, billing and the API until SIGINT or SIGTERM; then each drains in
+// turn, so that everything the broker delivered is committed and assessed.
+int Run(Options& o) {
+  const std::unique_ptr<store::Database> db = OpenStore(o);
+  if (!db) return 2;
+  // Intake and verification share `db`; the WAL goes back into the database beside them.
+  store::Checkpointer checkpointer(*db, o.wal_checkpoint_pages);
+  const std::unique_ptr<store::EventStore> event_store = EventStoreWithFaultsFromEnvironment(*db, o.rejected);
+  spdlog::info("store: {} (schema version {})", o.db_path, store::LatestSchemaVersion());
+  const std::uint64_t committed = event_store->CommittedJournalSeq();
+  o.mqtt.expect_session = committed > 0;  // Messages came before: the broker has our session.
+  ingest::IntakeJournal journal(o.journal_dir.empty() ? o.db_path + ".journal" : o.journal_dir, committed,
+                                {.sync = o.journal_sync});
+  spdlog::info("journal: {} (committed up to seq {}{})", journal.dir().string(), committed,
+               o.journal_sync ? ", fdatasync per record" : "");
+
+  boost::asio::io_context io;
+  auto work = boost::asio::make_work_guard(io);
+  mqtt_adapter::MqttSource* source = nullptr;  // The pipeline answers senders through it.
+  o.ingest.commit_delay = std::chrono::milliseconds(o.commit_delay_ms);
+  ingest::IngestPipeline pipeline(
+      io, *event_store, o.ingest,
+      [&source](std::string topic, std::string payload) { source->Publish(std::move(topic), std::move(payload)); },
+      NowMillis, &journal);
+  mqtt_adapter::MqttSource mqtt(o.mqtt, [&pipeline](std::string topic, std::string payload) {
+    pipeline.Deliver(std::move(topic), std::move(payload));
+  });
+  source = &mqtt;
+  const std::unique_ptr<verify::VerificationWorker> verifier = StartVerifier(o, *db, pipeline, mqtt);
+  std::unique_ptr<billing::PeriodCloser> period_closer;
+  if (o.close_invoices_day > 0) {
+    period_closer = std::make_unique<billing::PeriodCloser>(
+        o.db_path, o.close_invoices_day, std::chrono::seconds(o.billing_check_interval_s), NowMillis);
+    spdlog::info("billing: the previous month is closed from day {} of each month", o.close_invoices_day);
+  }
+  std::atomic<const http::HttpServer*> served_by{nullptr};
+  const std::unique_ptr<http::HttpServer> http_server = StartHttp(o, pipeline, verifier.get(), mqtt, served_by);
+
+  std::promise<int> stop;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&stop](boost::system::error_code ec, int signal) {
+    if (!ec) stop.set_value(signal);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  boost::asio::steady_timer stats_timer(io);
+  if (o.stats_interval_s > 0) ScheduleStats(stats_timer, pipeline, std::chrono::seconds(o.stats_interval_s), start);
+  std::thread io_thread([&io] {
+    pthread_setname_np(pthread_self(), "fp-io");
+    io.run();
+  });
+
+  if (const std::size_t replayed = pipeline.ReplayJournal(); replayed > 0) {
+    spdlog::info("journal: {} message(s) handed on again", replayed);
+  }
+  mqtt.Start();
+  spdlog::info("gateway: listening on {} for {}", o.mqtt.broker_uri, core::kIngestSubscription);
+  spdlog::info("gateway: signal {} received; draining", stop.get_future().get());
+
+  mqtt.Stop();  // No more deliveries.
+  spdlog::debug("gateway: mqtt stopped");
+  pipeline.Close();  // Everything delivered is now committed.
+  spdlog::debug("gateway: pipeline drained");
+  if (verifier) {
+    verifier->Stop();  // Assesses what was committed.
+    LogVerdicts(*verifier);
+  }
+  if (http_server) http_server->Stop();
+  if (period_closer) period_closer->Stop();
+  boost::asio::post(io, [&] { stats_timer.cancel(); });
+  work.reset();
+  io_thread.join();
+  const std::chrono::duration<double> up = std::chrono::steady_clock::now() - start;
+  LogStats(pipeline, up.count(), "final");
+  spdlog::info("checkpoints: {} completed, {} frames copied with the writers held, longest hold {} us",
+               checkpointer.checkpoints(), checkpointer.frames_copied_held(), checkpointer.longest_hold().count());
+  spdlog::info("gateway: stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"fieldproof-gateway: receives taps and telemetry over MQTT, checks them and "
+               "stores them in SQLite.\nOptions may also come from a config file "
+               "(key = value lines, see ops/gateway.conf); flags override it."};
+  app.set_config("--config", "", "Read options from this file");
+  app.allow_config_extras(CLI::config_extras_mode::error);  // A misspelt key is an error, not a default.
+  AddStoreOptions(app, o);
+  AddMqttOptions(app, o);
+  AddVerifyOptions(app, o);
+  AddServiceOptions(app, o);
   CLI11_PARSE(app, argc, argv);
   app::RestrictNewFiles();
 
@@ -369,148 +437,8 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   o.mqtt.subscriptions = {std::string(core::kIngestSubscription)};
   LogDescriptorLimit(app::RaiseDescriptorLimit(), o.http);
-
   try {
-    if (auto damage = store::FindDamage(o.db_path, o.integrity_check)) {
-      spdlog::critical("gateway: {}", *damage);
-      return 2;
-    }
-    store::Database db(o.db_path);
-    for (const std::string& file : {o.db_path, o.db_path + "-wal", o.db_path + "-shm"}) {
-      if (const auto old = app::TakeAwayOthersAccess(file)) {
-        spdlog::warn("store: {} was open to every user (mode {}); others' access removed", file,
-                     app::OctalMode(*old));
-      }
-    }
-    if (const auto version = db.QueryInt("PRAGMA user_version");
-        version > 0 && version < store::LatestSchemaVersion()) {
-      // A migration may read much of a large database; say why the start is slow.
-      spdlog::info("store: upgrading {} from schema version {} to {}", o.db_path, version,
-                   store::LatestSchemaVersion());
-      if (const std::string note = store::SlowUpgradeNote(db, static_cast<int>(version));
-          !note.empty()) {
-        spdlog::info("store: {}", note);
-      }
-    }
-    {
-      const store::ProgressReporter still_going(
-          db, std::chrono::seconds(10), [&](std::chrono::seconds elapsed) {
-            spdlog::info("store: still upgrading {} ({} s so far)", o.db_path, elapsed.count());
-          });
-      store::Migrate(db);
-    }
-    // Intake and verification share `db`; the WAL goes back into the database beside them.
-    store::Checkpointer checkpointer(db, o.wal_checkpoint_pages);
-    const std::unique_ptr<store::EventStore> event_store = MakeEventStore(db, o.rejected);
-    spdlog::info("store: {} (schema version {})", o.db_path, store::LatestSchemaVersion());
-    const std::uint64_t committed = event_store->CommittedJournalSeq();
-    o.mqtt.expect_session = committed > 0;  // Messages came before: the broker has our session.
-    ingest::IntakeJournal journal(o.journal_dir.empty() ? o.db_path + ".journal" : o.journal_dir,
-                                  committed, {.sync = o.journal_sync});
-    spdlog::info("journal: {} (committed up to seq {}{})", journal.dir().string(), committed,
-                 o.journal_sync ? ", fdatasync per record" : "");
-
-    boost::asio::io_context io;
-    auto work = boost::asio::make_work_guard(io);
-    mqtt_adapter::MqttSource* source = nullptr;
-    o.ingest.commit_delay = std::chrono::milliseconds(o.commit_delay_ms);
-    ingest::IngestPipeline pipeline(
-        io, *event_store, o.ingest,
-        [&source](std::string topic, std::string payload) {
-          source->Publish(std::move(topic), std::move(payload));
-        },
-        NowMillis, &journal);
-    mqtt_adapter::MqttSource mqtt(o.mqtt, [&pipeline](std::string topic, std::string payload) {
-      pipeline.Deliver(std::move(topic), std::move(payload));
-    });
-    source = &mqtt;
-
-    std::unique_ptr<verify::VerificationWorker> verifier;
-    if (auto config = LoadVerifierConfig(o)) {
-      verifier = std::make_unique<verify::VerificationWorker>(
-          db, std::move(*config),
-          [&source](std::string topic, std::string payload) {
-            source->Publish(std::move(topic), std::move(payload));
-          },
-          NowMillis);
-      pipeline.SetOnTapsStored([&verifier] { verifier->Wake(); });
-      spdlog::info("verify: on (legacy tags {}, clock correction {}, limits from {})",
-                   o.allow_legacy_tags ? "allowed" : "refused", o.clock_correction ? "on" : "off",
-                   o.verification_policy_file.empty() ? "the defaults" : o.verification_policy_file);
-    } else {
-      spdlog::warn("verify: off (no --master-key-file): taps are stored but not assessed");
-    }
-
-    std::unique_ptr<billing::PeriodCloser> period_closer;
-    if (o.close_invoices_day > 0) {
-      period_closer = std::make_unique<billing::PeriodCloser>(
-          o.db_path, o.close_invoices_day, std::chrono::seconds(o.billing_check_interval_s), NowMillis);
-      spdlog::info("billing: the previous month is closed from day {} of each month", o.close_invoices_day);
-    }
-
-    std::unique_ptr<http::HttpServer> http_server;
-    // /metrics may be asked (on the server's thread) before http_server is assigned.
-    std::atomic<const http::HttpServer*> served_by{nullptr};
-    if (o.http_enabled) {
-      http::Api api({o.db_path,
-                     [&pipeline, &verifier, &mqtt, &served_by] {
-                       return PrometheusText(pipeline, verifier.get(), mqtt, served_by.load());
-                     },
-                     [&pipeline] { return pipeline.IntakeProblem(); }});
-      http_server = std::make_unique<http::HttpServer>(
-          o.http, [api = std::move(api)](const http::Request& request) { return api.Handle(request); },
-          http::Api::IsQuick);
-      served_by = http_server.get();
-      spdlog::info("http: listening on {}:{}", o.http.address, http_server->port());
-    }
-
-    std::promise<int> stop;
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&stop](boost::system::error_code ec, int signal) {
-      if (!ec) stop.set_value(signal);
-    });
-    const auto start = std::chrono::steady_clock::now();
-    boost::asio::steady_timer stats_timer(io);
-    if (o.stats_interval_s > 0) {
-      ScheduleStats(stats_timer, pipeline, std::chrono::seconds(o.stats_interval_s), start);
-    }
-    std::thread io_thread([&io] {
-      pthread_setname_np(pthread_self(), "fp-io");
-      io.run();
-    });
-
-    if (const std::size_t replayed = pipeline.ReplayJournal(); replayed > 0) {
-      spdlog::info("journal: {} message(s) handed on again", replayed);
-    }
-    mqtt.Start();
-    spdlog::info("gateway: listening on {} for {}", o.mqtt.broker_uri, core::kIngestSubscription);
-    const int signal = stop.get_future().get();
-    spdlog::info("gateway: signal {} received; draining", signal);
-
-    mqtt.Stop();       // No more deliveries.
-    spdlog::debug("gateway: mqtt stopped");
-    pipeline.Close();  // Everything delivered is now committed.
-    spdlog::debug("gateway: pipeline drained");
-    if (verifier) {
-      verifier->Stop();  // Assesses what was committed.
-      const auto& v = verifier->metrics();
-      spdlog::info("verify: taps={} verified={} verified_with_defects={} needs_review={} rejected={}",
-                   v.taps_assessed.load(), v.verdicts[0].load(), v.verdicts[1].load(),
-                   v.verdicts[2].load(), v.verdicts[3].load());
-    }
-    if (http_server) http_server->Stop();
-    if (period_closer) period_closer->Stop();
-    boost::asio::post(io, [&] { stats_timer.cancel(); });
-    work.reset();
-    io_thread.join();
-    const std::chrono::duration<double> up = std::chrono::steady_clock::now() - start;
-    LogStats(pipeline, up.count(), "final");
-    spdlog::info(
-        "checkpoints: {} completed, {} frames copied with the writers held, longest hold {} us",
-        checkpointer.checkpoints(), checkpointer.frames_copied_held(),
-        checkpointer.longest_hold().count());
-    spdlog::info("gateway: stopped cleanly");
-    return 0;
+    return Run(o);
   } catch (const std::exception& e) {
     spdlog::critical("gateway: {}", e.what());
     return 1;

@@ -1,10 +1,13 @@
 // The ledger against real SQLite files: every verified record billed exactly once, gap-free
 // numbers, nothing half-written when a close fails, nothing unbillable lost from sight.
 #include "gateway/billing/invoice_ledger.hpp"
+#include "gateway/billing/period_closer.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 #include <sstream>
 
 #include "../store/store_test_util.hpp"
@@ -313,6 +316,46 @@ TEST_F(LedgerTest, CloseWithoutAContractIsRefused) {
   const auto r = ledger_.ClosePeriod(kNov, "", kNow);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().detail.find("no contract"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fieldproof::billing
+
+namespace fieldproof::billing {
+namespace {
+
+// The gateway's scheduled close, on its own thread and connection: a due month is closed
+// once, however many checks and closers follow; a month not yet due is left alone.
+class PeriodCloserTest : public LedgerTest {
+ protected:
+  // Runs a closer whose clock reads `now` until it has checked `checks` times.
+  void RunCloser(core::UnixMillis now, int close_day, int checks) {
+    std::atomic<int> asked{0};
+    PeriodCloser closer(db_.path(), close_day, std::chrono::milliseconds(5), [&] {
+      ++asked;
+      return now;
+    });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (asked < checks && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    closer.Stop();
+    ASSERT_GE(asked, checks);
+  }
+};
+
+TEST_F(PeriodCloserTest, ADueMonthIsClosedOnceWhateverTheChecksAndRestarts) {
+  Inspection("A-1", "2026-11-20T10:00:00Z");
+  RunCloser(kNow, 1, 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM invoices"), 1);
+  RunCloser(kNow, 1, 3);  // A restart, or a second gateway.
+  EXPECT_EQ(Count("SELECT count(*) FROM invoices"), 1);
+}
+
+TEST_F(PeriodCloserTest, AMonthIsNotClosedBeforeItsDay) {
+  Inspection("A-1", "2026-11-20T10:00:00Z");
+  RunCloser(At("2026-12-02T09:00:00Z"), 3, 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM invoices"), 0);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The verifier on a real SQLite file with hand-made arrival times: clock-offset correction,
 // and taps that wait hours in an offline handheld's outbox.
 #include "gateway/verify/tap_verifier.hpp"
+#include "gateway/verify/verification_worker.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +9,8 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <thread>
+#include <mutex>
 
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/core/topic.hpp"
@@ -308,6 +311,40 @@ class TapVerifierCasesTest : public TapVerifierTest {
     Store(end, at + 4 * kMinute + 300);
   }
 };
+
+// The worker, on its own thread: woken after a commit, it assesses and publishes the
+// verdict on the handheld's topic; stopping, it finishes what is pending first.
+TEST_F(TapVerifierCasesTest, TheWorkerAssessesWhenWokenAndFinishesBeforeItStops) {
+  std::mutex mutex;
+  std::vector<std::pair<std::string, std::string>> published;
+  {
+    VerificationWorker worker(
+        *db_, config_,
+        [&](std::string topic, std::string payload) {
+          std::lock_guard lock(mutex);
+          published.emplace_back(std::move(topic), std::move(payload));
+        },
+        [this] { return now_ + 5 * kMinute; });
+    Inspect("woken", now_);
+    worker.Wake();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto count = [&] {
+      std::lock_guard lock(mutex);
+      return published.size();
+    };
+    while (count() < 1 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_EQ(count(), 1u);
+    EXPECT_EQ(published[0].first, core::TapTopic("FRA", "HH-1") + "/verdict");
+    EXPECT_NE(published[0].second.find("\"verdict\":\"verified\""), std::string::npos) << published[0].second;
+    Inspect("at-stop", now_ + 20 * kMinute);  // Stored, never woken for.
+    worker.Stop();
+    EXPECT_EQ(worker.metrics().taps_assessed, 4u);
+    EXPECT_EQ(worker.metrics().verdicts[static_cast<std::size_t>(core::Verdict::kVerified)], 2u);
+  }
+  EXPECT_EQ(published.size(), 2u);
+}
 
 // Resent out of order after a reconnect: the end tap first. It waits; the start closes it.
 TEST_F(TapVerifierCasesTest, AnEndTapThatArrivesBeforeItsStartWaitsForIt) {
