@@ -20,8 +20,7 @@ struct Refusal {
 core::Invoice DecodeStored(const std::string& number, const std::string& document) {
   auto invoice = codec::DecodeInvoice(document);
   if (!invoice.ok()) {
-    throw store::StoreError(
-        SQLITE_CORRUPT, "stored invoice " + number + " is unreadable: " + invoice.error().detail);
+    throw store::CorruptData("stored invoice " + number + " is unreadable: " + invoice.error().detail);
   }
   return std::move(invoice).value();
 }
@@ -56,8 +55,7 @@ std::vector<core::Contract> InvoiceLedger::Contracts() {
   while (s.Step()) {
     auto contract = codec::DecodeContract(s.Text(1));
     if (!contract.ok()) {
-      throw store::StoreError(SQLITE_CORRUPT, "stored contract " + s.Text(0) +
-                                                  " is unreadable: " + contract.error().detail);
+      throw store::CorruptData("stored contract " + s.Text(0) + " is unreadable: " + contract.error().detail);
     }
     contracts.push_back(std::move(contract).value());
   }

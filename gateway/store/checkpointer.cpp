@@ -1,5 +1,7 @@
 #include "gateway/store/checkpointer.hpp"
 
+#include <sqlite3.h>
+
 #include <pthread.h>
 
 #include <spdlog/spdlog.h>

@@ -1,5 +1,7 @@
 #include "gateway/store/fault_injection.hpp"
 
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <thread>
 

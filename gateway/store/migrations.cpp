@@ -1,5 +1,7 @@
 #include "gateway/store/migrations.hpp"
 
+#include <sqlite3.h>
+
 #include <array>
 #include <string>
 

@@ -1,5 +1,7 @@
 #include "gateway/store/sqlite_db.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -201,5 +203,22 @@ std::int64_t Database::QueryInt(std::string_view sql) {
   statement.Reset();
   return value;
 }
+
+
+std::int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
+std::int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+std::unique_lock<FifoLock> HoldWriteLock(Database& db) {
+  FifoLock& turn = db.write_lock();
+  if (!turn.try_lock_for(Database::kBusyTimeout)) {
+    throw StoreError(SQLITE_BUSY, "database is locked (by this process, for over 5 s)");
+  }
+  return std::unique_lock<FifoLock>(turn, std::adopt_lock);
+}
+
+void RollBackQuietly(Database& db) { sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr); }
+
+StoreError CorruptData(const std::string& what) { return StoreError(SQLITE_CORRUPT, what); }
 
 }  // namespace fieldproof::store

@@ -1,7 +1,6 @@
 #pragma once
 // A thin RAII layer over the SQLite C API. Failures throw StoreError; the store's
 // public classes catch it where a caller needs a result instead.
-#include <sqlite3.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -16,6 +15,10 @@
 #include <string_view>
 #include <unordered_map>
 
+// SQLite's own types, declared here so that <sqlite3.h> stays inside gateway/store.
+struct sqlite3;
+struct sqlite3_stmt;
+
 namespace fieldproof::store {
 
 class StoreError : public std::runtime_error {
@@ -28,6 +31,9 @@ class StoreError : public std::runtime_error {
  private:
   int code_;
 };
+
+// Stored data that does not read back (a document that no longer decodes).
+StoreError CorruptData(const std::string& what);
 
 class Statement {
  public:
@@ -88,7 +94,8 @@ class Database {
 
   void Exec(std::string_view sql);
   Statement Prepare(std::string_view sql) { return Statement(db_, sql); }
-  std::int64_t Changes() const { return sqlite3_changes64(db_); }
+  std::int64_t Changes() const;
+  std::int64_t LastInsertRowId() const;
   std::int64_t QueryInt(std::string_view sql);
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }
@@ -145,13 +152,11 @@ class StatementCache {
 
 // The process's write lock on `db`'s file, taken in turn. While it is held, no writer of
 // this process is inside a transaction. StoreError (SQLITE_BUSY) after kBusyTimeout.
-inline std::unique_lock<FifoLock> HoldWriteLock(Database& db) {
-  FifoLock& turn = db.write_lock();
-  if (!turn.try_lock_for(Database::kBusyTimeout)) {
-    throw StoreError(SQLITE_BUSY, "database is locked (by this process, for over 5 s)");
-  }
-  return std::unique_lock<FifoLock>(turn, std::adopt_lock);
-}
+std::unique_lock<FifoLock> HoldWriteLock(Database& db);
+
+// Rolls back the open transaction, if any, ignoring errors (the first error is the one
+// being reported).
+void RollBackQuietly(Database& db);
 
 // Runs `work` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it throws.
 // The gateway's writers (intake, verification, billing) queue on the process's write lock
@@ -166,7 +171,7 @@ void InTransaction(Database& db, F&& work) {
     work();
     db.Exec("COMMIT");
   } catch (...) {
-    sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    RollBackQuietly(db);
     throw;
   }
 }

@@ -559,7 +559,7 @@ std::int64_t TapVerifier::StoreInspection(const PendingTap& end, const AssessedT
   insert.Bind(12, codec::EncodeChecklist(tap.checklist)).Bind(13, codec::EncodeDefects(tap.defects));
   insert.Bind(14, now);
   insert.Run();
-  const std::int64_t inspection_id = sqlite3_last_insert_rowid(db_.handle());
+  const std::int64_t inspection_id = db_.LastInsertRowId();
   auto& check = sql_.Get(
       "INSERT INTO inspection_checks (inspection_id, seq, name, status, detail) VALUES (?,?,?,?,?)");
   for (std::size_t i = 0; i < assessment.checks.size(); ++i) {

@@ -2,6 +2,7 @@
 // repairs, night and weekend visits, 40 technicians, in a real SQLite file. Each close
 // iteration starts from a fresh copy of the month's database (copied outside the timing).
 //   ops/build.sh billing_bench && build/tests/bench/billing_bench
+#include <sqlite3.h>
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 

@@ -2,6 +2,7 @@
 // verified inspections (maintenance records) and two million telemetry rows in a real
 // SQLite file, as of the last day. Target (issue 5): under 200 ms.
 //   ops/build.sh coverage_bench && build/tests/bench/coverage_bench
+#include <sqlite3.h>
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 

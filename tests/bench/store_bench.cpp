@@ -8,6 +8,7 @@
 // lookup for telemetry, encoding checklist and defects, copied bindings; per batch, moving
 // the intake journal's watermark.
 //   ops/build.sh store_bench && build/tests/bench/store_bench
+#include <sqlite3.h>
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 

@@ -4,6 +4,7 @@
 // left unstored are stored at the next start.
 #include "gateway/ingest/ingest_pipeline.hpp"
 
+#include <sqlite3.h>
 #include <gtest/gtest.h>
 
 #include <atomic>

@@ -1,6 +1,7 @@
 // BatchWriter: group commit on its own thread, retry while the database is locked.
 #include "gateway/store/batch_writer.hpp"
 
+#include <sqlite3.h>
 #include <gtest/gtest.h>
 
 #include <atomic>

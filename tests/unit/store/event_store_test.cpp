@@ -1,6 +1,7 @@
 // EventStore on a real SQLite file: idempotency, duplicates, rejections, batches.
 #include "gateway/store/event_store.hpp"
 
+#include <sqlite3.h>
 #include <gtest/gtest.h>
 
 #include <memory>

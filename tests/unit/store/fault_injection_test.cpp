@@ -2,6 +2,7 @@
 // flag file exists, and nothing lost once it is gone.
 #include "gateway/store/fault_injection.hpp"
 
+#include <sqlite3.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>

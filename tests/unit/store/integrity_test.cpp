@@ -1,6 +1,7 @@
 // Integrity checks on real files: sound, damaged in a page, truncated, not a database.
 #include "gateway/store/integrity.hpp"
 
+#include <sqlite3.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>

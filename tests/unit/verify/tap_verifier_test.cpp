@@ -3,6 +3,7 @@
 #include "gateway/verify/tap_verifier.hpp"
 #include "gateway/verify/verification_worker.hpp"
 
+#include <sqlite3.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
