@@ -146,187 +146,200 @@ BillingCommands::BillingCommands(CLI::App& app) {
 }
 
 std::optional<int> BillingCommands::Run(const std::string& db_path) {
-  const bool selected = *contract_import_ || *contract_list_ || *close_ || *list_ || *show_ ||
-                        *export_ || *credit_ || *not_billable_;
-  if (!selected) return std::nullopt;
-  store::Database db(db_path);
-  store::Migrate(db);
-  billing::InvoiceLedger ledger(db);
-
-  if (*contract_import_) {
-    const auto text = ReadFile(file_);
-    if (!text) {
-      std::cerr << "error: cannot read " << file_ << "\n";
-      return 2;
-    }
-    const auto contract = codec::DecodeContractForImport(*text);
-    if (!contract.ok()) {
-      std::cerr << "error: " << file_ << ": " << core::ReasonCode(contract.error().reason) << ": "
-                << core::PrintableText(contract.error().detail) << "\n";
-      return 2;
-    }
-    ledger.ImportContract(contract.value(), *text, NowMillis());
-    std::cout << "contract " << contract.value().contract_id << " for customer "
-              << contract.value().customer_id << " imported\n";
-    return 0;
-  }
-  if (*contract_list_) {
-    for (const auto& c : ledger.Contracts()) {
-      // Contracts imported before the import checked their text may hold control characters.
-      std::cout << c.contract_id << "  customer " << c.customer_id << "  "
-                << core::PrintableText(c.buyer.name) << "  " << c.inspection_prices.size()
-                << " inspection prices, " << c.repairs.size() << " repair items, series "
-                << c.invoice_series << " / " << c.credit_note_series << "\n";
-    }
-    return 0;
-  }
-  if (*close_) {
-    const auto period = PeriodArg(period_);
-    if (!period) return 2;
-    const auto outcomes =
-        ledger.ClosePeriod(*period, issue_date_, NowMillis(), [](const core::Invoice& inv) {
-          std::cout << "issued " << inv.number << ": " << inv.lines.size() << " lines, "
-                    << core::FormatAmount(inv.totals.payable) << " " << inv.currency << std::endl;
-          MaybeStall();
-        });
-    if (!outcomes.ok()) {
-      std::cerr << "error: " << core::PrintableText(outcomes.error().detail) << "\n";
-      return 1;
-    }
-    for (const auto& o : outcomes.value()) {
-      if (o.already_closed) {
-        std::cout << o.contract_id << ": " << period_ << " was closed before"
-                  << (o.invoice_number.empty() ? " (nothing billed)" : " with " + o.invoice_number)
-                  << "; nothing issued\n";
-        continue;
-      }
-      std::cout
-          << o.contract_id << ": "
-          << (o.invoice_number.empty()
-                  ? "nothing to bill"
-                  : o.invoice_number + ", " + std::to_string(o.records_billed) + " records billed")
-          << (o.unbillable.empty()
-                  ? ""
-                  : ", " + std::to_string(o.unbillable.size()) +
-                        " verified records the contract does not cover (see invoice not-billable)")
-          << "\n";
-    }
-    return 0;
-  }
-  if (*list_) {
-    const auto rows = ledger.List(period_, customer_);
-    if (json_) {
-      nlohmann::ordered_json out = nlohmann::ordered_json::array();
-      for (const auto& r : rows) {
-        out.push_back({{"number", r.number},
-                       {"type", core::ToString(r.type)},
-                       {"contract_id", r.contract_id},
-                       {"customer_id", r.customer_id},
-                       {"period", r.period},
-                       {"issue_date", r.issue_date},
-                       {"preceding_invoice", r.preceding_number},
-                       {"lines", r.lines},
-                       {"currency", r.currency},
-                       {"net", core::FormatAmount(r.net)},
-                       {"vat", core::FormatAmount(r.vat)},
-                       {"total", core::FormatAmount(r.total)}});
-      }
-      std::cout << out.dump(2) << "\n";
-      return 0;
-    }
-    std::printf("%-16s %-11s %-7s %-10s %-12s %6s %12s %s\n", "number", "type", "period", "issued",
-                "customer", "lines", "total", "corrects");
-    for (const auto& r : rows) {
-      std::printf("%-16s %-11s %-7s %-10s %-12s %6lld %12s %s\n", r.number.c_str(),
-                  std::string(core::ToString(r.type)).c_str(), r.period.c_str(),
-                  r.issue_date.c_str(), r.customer_id.c_str(), static_cast<long long>(r.lines),
-                  (core::FormatAmount(r.total) + " " + r.currency).c_str(),
-                  r.preceding_number.c_str());
-    }
-    if (rows.empty()) std::cout << "no invoices\n";
-    return 0;
-  }
-  if (*show_) {
-    const auto inv = ledger.Get(number_);
-    if (!inv) {
-      std::cerr << "error: no document " << number_ << "\n";
-      return 1;
-    }
-    if (format_ == "json") {
-      std::cout << codec::EncodeInvoice(*inv) << "\n";
-    } else if (format_ == "ubl") {
-      std::cout << exporter::WriteUbl(*inv);
-    } else {
-      PrintInvoice(*inv);
-    }
-    return 0;
-  }
-  if (*export_) {
-    const auto period = PeriodArg(period_);
-    if (!period) return 2;
-    const auto documents = ledger.DocumentsOf(*period);
-    fs::create_directories(out_dir_);
-    std::vector<fs::path> written;
-    if (format_ == "csv") {
-      written.push_back(fs::path(out_dir_) / ("invoices-" + period_ + ".csv"));
-      WriteFileAtomically(written.back(), exporter::WriteInvoiceCsv(documents));
-    } else if (format_ == "json") {
-      written.push_back(fs::path(out_dir_) / ("invoices-" + period_ + ".json"));
-      WriteFileAtomically(written.back(), codec::EncodeInvoiceExport(period_, documents));
-    } else {
-      for (std::size_t i = 0; i < documents.size(); ++i) {
-        written.push_back(fs::path(out_dir_) / exporter::UblFileName(documents[i]));
-        WriteFileAtomically(written.back(), exporter::WriteUbl(documents[i]));
-        if (documents.size() > 20 && (i + 1) % 20 == 0) {
-          std::cerr << "  " << (i + 1) << "/" << documents.size() << " UBL documents\n";
-        }
-      }
-    }
-    std::cout << documents.size() << " documents of " << period_ << " exported as " << format_
-              << ":\n";
-    for (const auto& p : written) std::cout << "  " << p.string() << "\n";
-    return 0;
-  }
-  if (*credit_) {
-    const auto note = ledger.IssueCreditNote(number_, reason_, lines_, issue_date_, NowMillis());
-    if (!note.ok()) {
-      std::cerr << "error: " << core::PrintableText(note.error().detail) << "\n";
-      return 1;
-    }
-    std::cout << "issued credit note " << note.value().number << " for " << number_ << ": "
-              << note.value().lines.size() << " lines, "
-              << core::FormatAmount(note.value().totals.payable) << " " << note.value().currency
-              << "\n";
-    return 0;
-  }
-  if (*not_billable_) {
-    const auto period = PeriodArg(period_);
-    if (!period) return 2;
-    const auto rows = ledger.ListNotBillable(*period);
-    if (json_) {
-      nlohmann::ordered_json out = nlohmann::ordered_json::array();
-      for (const auto& r : rows) {
-        out.push_back({{"site", r.site},
-                       {"inspection_id", r.inspection_id},
-                       {"asset_id", r.asset_id},
-                       {"technician_id", r.technician_id},
-                       {"ended_at", core::FormatRfc3339(r.ended_at)},
-                       {"status", r.status},
-                       {"reason", r.reason}});
-      }
-      std::cout << out.dump(2) << "\n";
-      return 0;
-    }
-    for (const auto& r : rows) {
-      std::cout << core::PrintableText(r.site) << "  inspection " << r.inspection_id << "  "
-                << (r.asset_id.empty() ? "-" : core::PrintableText(r.asset_id)) << "  "
-                << core::PrintableText(r.technician_id) << "  " << core::FormatRfc3339(r.ended_at)
-                << "  " << r.status << ": " << core::PrintableText(r.reason) << "\n";
-    }
-    std::cout << rows.size() << " inspections of " << period_ << " not billed\n";
-    return 0;
+  const std::pair<CLI::App*, int (BillingCommands::*)(billing::InvoiceLedger&)> commands[] = {
+      {contract_import_, &BillingCommands::ImportContract}, {contract_list_, &BillingCommands::ListContracts},
+      {close_, &BillingCommands::ClosePeriod},               {list_, &BillingCommands::ListDocuments},
+      {show_, &BillingCommands::ShowDocument},               {export_, &BillingCommands::ExportPeriod},
+      {credit_, &BillingCommands::IssueCreditNote},          {not_billable_, &BillingCommands::ListNotBillable}};
+  for (const auto& [command, run] : commands) {
+    if (!*command) continue;
+    store::Database db(db_path);
+    store::Migrate(db);
+    billing::InvoiceLedger ledger(db);
+    return (this->*run)(ledger);
   }
   return std::nullopt;
+}
+
+int BillingCommands::ImportContract(billing::InvoiceLedger& ledger) {
+  const auto text = ReadFile(file_);
+  if (!text) {
+    std::cerr << "error: cannot read " << file_ << "\n";
+    return 2;
+  }
+  const auto contract = codec::DecodeContractForImport(*text);
+  if (!contract.ok()) {
+    std::cerr << "error: " << file_ << ": " << core::ReasonCode(contract.error().reason) << ": "
+              << core::PrintableText(contract.error().detail) << "\n";
+    return 2;
+  }
+  ledger.ImportContract(contract.value(), *text, NowMillis());
+  std::cout << "contract " << contract.value().contract_id << " for customer "
+            << contract.value().customer_id << " imported\n";
+  return 0;
+}
+
+int BillingCommands::ListContracts(billing::InvoiceLedger& ledger) {
+  for (const auto& c : ledger.Contracts()) {
+    // Contracts imported before the import checked their text may hold control characters.
+    std::cout << c.contract_id << "  customer " << c.customer_id << "  "
+              << core::PrintableText(c.buyer.name) << "  " << c.inspection_prices.size()
+              << " inspection prices, " << c.repairs.size() << " repair items, series "
+              << c.invoice_series << " / " << c.credit_note_series << "\n";
+  }
+  return 0;
+}
+
+int BillingCommands::ClosePeriod(billing::InvoiceLedger& ledger) {
+  const auto period = PeriodArg(period_);
+  if (!period) return 2;
+  const auto outcomes =
+      ledger.ClosePeriod(*period, issue_date_, NowMillis(), [](const core::Invoice& inv) {
+        std::cout << "issued " << inv.number << ": " << inv.lines.size() << " lines, "
+                  << core::FormatAmount(inv.totals.payable) << " " << inv.currency << std::endl;
+        MaybeStall();
+      });
+  if (!outcomes.ok()) {
+    std::cerr << "error: " << core::PrintableText(outcomes.error().detail) << "\n";
+    return 1;
+  }
+  for (const auto& o : outcomes.value()) {
+    if (o.already_closed) {
+      std::cout << o.contract_id << ": " << period_ << " was closed before"
+                << (o.invoice_number.empty() ? " (nothing billed)" : " with " + o.invoice_number)
+                << "; nothing issued\n";
+      continue;
+    }
+    std::cout
+        << o.contract_id << ": "
+        << (o.invoice_number.empty()
+                ? "nothing to bill"
+                : o.invoice_number + ", " + std::to_string(o.records_billed) + " records billed")
+        << (o.unbillable.empty()
+                ? ""
+                : ", " + std::to_string(o.unbillable.size()) +
+                      " verified records the contract does not cover (see invoice not-billable)")
+        << "\n";
+  }
+  return 0;
+}
+
+int BillingCommands::ListDocuments(billing::InvoiceLedger& ledger) {
+  const auto rows = ledger.List(period_, customer_);
+  if (json_) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& r : rows) {
+      out.push_back({{"number", r.number},
+                     {"type", core::ToString(r.type)},
+                     {"contract_id", r.contract_id},
+                     {"customer_id", r.customer_id},
+                     {"period", r.period},
+                     {"issue_date", r.issue_date},
+                     {"preceding_invoice", r.preceding_number},
+                     {"lines", r.lines},
+                     {"currency", r.currency},
+                     {"net", core::FormatAmount(r.net)},
+                     {"vat", core::FormatAmount(r.vat)},
+                     {"total", core::FormatAmount(r.total)}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%-16s %-11s %-7s %-10s %-12s %6s %12s %s\n", "number", "type", "period", "issued",
+              "customer", "lines", "total", "corrects");
+  for (const auto& r : rows) {
+    std::printf("%-16s %-11s %-7s %-10s %-12s %6lld %12s %s\n", r.number.c_str(),
+                std::string(core::ToString(r.type)).c_str(), r.period.c_str(),
+                r.issue_date.c_str(), r.customer_id.c_str(), static_cast<long long>(r.lines),
+                (core::FormatAmount(r.total) + " " + r.currency).c_str(),
+                r.preceding_number.c_str());
+  }
+  if (rows.empty()) std::cout << "no invoices\n";
+  return 0;
+}
+
+int BillingCommands::ShowDocument(billing::InvoiceLedger& ledger) {
+  const auto inv = ledger.Get(number_);
+  if (!inv) {
+    std::cerr << "error: no document " << number_ << "\n";
+    return 1;
+  }
+  if (format_ == "json") {
+    std::cout << codec::EncodeInvoice(*inv) << "\n";
+  } else if (format_ == "ubl") {
+    std::cout << exporter::WriteUbl(*inv);
+  } else {
+    PrintInvoice(*inv);
+  }
+  return 0;
+}
+
+int BillingCommands::ExportPeriod(billing::InvoiceLedger& ledger) {
+  const auto period = PeriodArg(period_);
+  if (!period) return 2;
+  const auto documents = ledger.DocumentsOf(*period);
+  fs::create_directories(out_dir_);
+  std::vector<fs::path> written;
+  if (format_ == "csv") {
+    written.push_back(fs::path(out_dir_) / ("invoices-" + period_ + ".csv"));
+    WriteFileAtomically(written.back(), exporter::WriteInvoiceCsv(documents));
+  } else if (format_ == "json") {
+    written.push_back(fs::path(out_dir_) / ("invoices-" + period_ + ".json"));
+    WriteFileAtomically(written.back(), codec::EncodeInvoiceExport(period_, documents));
+  } else {
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+      written.push_back(fs::path(out_dir_) / exporter::UblFileName(documents[i]));
+      WriteFileAtomically(written.back(), exporter::WriteUbl(documents[i]));
+      if (documents.size() > 20 && (i + 1) % 20 == 0) {
+        std::cerr << "  " << (i + 1) << "/" << documents.size() << " UBL documents\n";
+      }
+    }
+  }
+  std::cout << documents.size() << " documents of " << period_ << " exported as " << format_
+            << ":\n";
+  for (const auto& p : written) std::cout << "  " << p.string() << "\n";
+  return 0;
+}
+
+int BillingCommands::IssueCreditNote(billing::InvoiceLedger& ledger) {
+  const auto note = ledger.IssueCreditNote(number_, reason_, lines_, issue_date_, NowMillis());
+  if (!note.ok()) {
+    std::cerr << "error: " << core::PrintableText(note.error().detail) << "\n";
+    return 1;
+  }
+  std::cout << "issued credit note " << note.value().number << " for " << number_ << ": "
+            << note.value().lines.size() << " lines, "
+            << core::FormatAmount(note.value().totals.payable) << " " << note.value().currency
+            << "\n";
+  return 0;
+}
+
+int BillingCommands::ListNotBillable(billing::InvoiceLedger& ledger) {
+  const auto period = PeriodArg(period_);
+  if (!period) return 2;
+  const auto rows = ledger.ListNotBillable(*period);
+  if (json_) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& r : rows) {
+      out.push_back({{"site", r.site},
+                     {"inspection_id", r.inspection_id},
+                     {"asset_id", r.asset_id},
+                     {"technician_id", r.technician_id},
+                     {"ended_at", core::FormatRfc3339(r.ended_at)},
+                     {"status", r.status},
+                     {"reason", r.reason}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& r : rows) {
+    std::cout << core::PrintableText(r.site) << "  inspection " << r.inspection_id << "  "
+              << (r.asset_id.empty() ? "-" : core::PrintableText(r.asset_id)) << "  "
+              << core::PrintableText(r.technician_id) << "  " << core::FormatRfc3339(r.ended_at)
+              << "  " << r.status << ": " << core::PrintableText(r.reason) << "\n";
+  }
+  std::cout << rows.size() << " inspections of " << period_ << " not billed\n";
+  return 0;
 }
 
 }  // namespace fieldproof::app

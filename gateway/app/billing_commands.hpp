@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+namespace fieldproof::billing {
+class InvoiceLedger;
+}
+
 namespace fieldproof::app {
 
 class BillingCommands {
@@ -14,6 +18,16 @@ class BillingCommands {
   std::optional<int> Run(const std::string& db_path);
 
  private:
+  // One per subcommand; each returns the exit code.
+  int ImportContract(billing::InvoiceLedger& ledger);
+  int ListContracts(billing::InvoiceLedger& ledger);
+  int ClosePeriod(billing::InvoiceLedger& ledger);
+  int ListDocuments(billing::InvoiceLedger& ledger);
+  int ShowDocument(billing::InvoiceLedger& ledger);
+  int ExportPeriod(billing::InvoiceLedger& ledger);
+  int IssueCreditNote(billing::InvoiceLedger& ledger);
+  int ListNotBillable(billing::InvoiceLedger& ledger);
+
   CLI::App* contract_import_ = nullptr;
   CLI::App* contract_list_ = nullptr;
   CLI::App* close_ = nullptr;
