@@ -7,7 +7,6 @@
 namespace fieldproof::core {
 namespace {
 
-constexpr UnixMillis kDay = 86'400'000;
 
 }  // namespace
 

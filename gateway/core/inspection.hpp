@@ -63,10 +63,10 @@ struct AssetTypePolicy {
 // drive across an apron), or a measured time from the site's table.
 struct TravelPolicy {
   double walking_speed_mps = 2.0;
-  UnixMillis per_floor = 15'000;
-  UnixMillis building_change = 60'000;   // Out of one building and into another.
-  double vehicle_speed_mps = 12.5;       // 45 km/h, above an apron's limit.
-  UnixMillis vehicle_overhead = 60'000;  // To the vehicle, parking, back on foot.
+  UnixMillis per_floor = 15 * kSecond;
+  UnixMillis building_change = kMinute;   // Out of one building and into another.
+  double vehicle_speed_mps = 12.5;        // 45 km/h, above an apron's limit.
+  UnixMillis vehicle_overhead = kMinute;  // To the vehicle, parking, back on foot.
   struct Leg {
     std::string from;  // Building; a leg holds in both directions.
     std::string to;
@@ -83,10 +83,10 @@ struct SitePolicy {
 // Every limit of verification an operator can set (docs/verification.md,
 // ops/verification-policy.json); the defaults are the documented ones.
 struct VerificationPolicy {
-  UnixMillis rollback_tolerance = 120'000;      // Residual clock error between two handhelds.
+  UnixMillis rollback_tolerance = 2 * kMinute;  // Residual clock error between two handhelds.
   TimingPolicy timing;
-  UnixMillis end_waits_for_start = 15 * 60'000;  // An end tap that arrived before its start.
-  UnixMillis max_session = 12 * 3'600'000;       // No inspection lasts longer than a shift.
+  UnixMillis end_waits_for_start = 15 * kMinute;  // An end tap that arrived before its start.
+  UnixMillis max_session = 12 * kHour;            // No inspection lasts longer than a shift.
   TravelPolicy travel;                           // Every site's, unless it has its own.
   std::map<std::string, TravelPolicy> site_travel;
   const TravelPolicy& TravelAt(const std::string& site) const {

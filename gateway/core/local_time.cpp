@@ -8,8 +8,6 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr UnixMillis kMinute = 60'000;
-constexpr UnixMillis kDay = 86'400'000;
 
 // 01:00 UTC on the last Sunday of `month`.
 UnixMillis LastSundayOneAm(int year, unsigned month) {

@@ -24,10 +24,10 @@ std::string_view ToString(Timing v);
 std::optional<Timing> ParseTiming(std::string_view s);
 
 struct TimingPolicy {
-  UnixMillis future_tolerance = 120'000;           // Residual clock error.
-  UnixMillis max_delivery_delay = 72 * 3'600'000;  // A long weekend in an offline outbox.
-  UnixMillis max_withheld = 3'600'000;             // Online, yet not sent.
-  UnixMillis on_time = 60'000;                     // A delivery delay below this is on time.
+  UnixMillis future_tolerance = 2 * kMinute;  // Residual clock error.
+  UnixMillis max_delivery_delay = 72 * kHour;  // A long weekend in an offline outbox.
+  UnixMillis max_withheld = kHour;             // Online, yet not sent.
+  UnixMillis on_time = kMinute;                // A delivery delay below this is on time.
 };
 
 struct TapTimes {

@@ -9,6 +9,12 @@ namespace fieldproof::core {
 
 using UnixMillis = std::int64_t;
 
+// Durations in UnixMillis.
+inline constexpr UnixMillis kSecond = 1000;
+inline constexpr UnixMillis kMinute = 60 * kSecond;
+inline constexpr UnixMillis kHour = 60 * kMinute;
+inline constexpr UnixMillis kDay = 24 * kHour;
+
 // Accepts YYYY-MM-DDTHH:MM:SS[.fraction]{Z|+hh:mm|-hh:mm}; checks the calendar
 // (no 30 February) and converts to UTC. Fractions beyond milliseconds are truncated.
 std::optional<UnixMillis> ParseRfc3339(std::string_view text);

@@ -14,10 +14,10 @@
 namespace fieldproof::testing {
 namespace {
 
-class ApiTest : public ::testing::Test {
+class ApiTest : public SiteTest {
  protected:
   void SetUp() override {
-    ImportSite(dir, db);
+    SiteTest::SetUp();
     ShareFraWithATenant();
     // A second customer's airport, on the same gateway.
     std::vector<std::string> muc = {
@@ -126,9 +126,6 @@ class ApiTest : public ::testing::Test {
     return s.Text(0);
   }
 
-  ScratchDir dir;
-  Broker broker{dir};
-  std::string db = dir / "fieldproof.db";
   std::unique_ptr<Gateway> gateway;
   std::map<std::string, std::string> tokens;
   int port = 0;

@@ -26,12 +26,8 @@ namespace {
 
 const std::string kContract = std::string(FIELDPROOF_SOURCE_DIR) + "/ops/contracts/OWN-FRA.json";
 
-class BillingTest : public ::testing::Test {
+class BillingTest : public SiteTest {
  protected:
-  ScratchDir dir;
-  Broker broker{dir};
-  std::string db = dir / "fieldproof.db";
-  void SetUp() override { ImportSite(dir, db); }
   std::vector<std::string> VerifyingGateway() { return VerifyingGatewayArgs(dir); }
   RunResult Cli(std::vector<std::string> args) {
     std::vector<std::string> argv = {FIELDPROOF_CLI_BIN, "--db", db};

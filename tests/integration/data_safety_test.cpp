@@ -40,13 +40,7 @@ RunResult GatewayThatShouldNotStart(const ScratchDir& dir, const std::string& db
   return {code.value_or(-1000), ReadText(log)};
 }
 
-class DataSafetyTest : public ::testing::Test {
- protected:
-  ScratchDir dir;
-  Broker broker{dir};
-  std::string db = dir / "fieldproof.db";
-  void SetUp() override { ImportSite(dir, db); }
-};
+class DataSafetyTest : public SiteTest {};
 
 TEST_F(DataSafetyTest, BackupWhileIngestingIsAConsistentPrefixThatRestoresAndServes) {
   Gateway gateway(dir, broker, VerifyingGatewayArgs(dir));

@@ -33,13 +33,7 @@ void AwaitAll(const std::string& db, const nlohmann::json& sent) {
               sent.value("garbage", std::int64_t{0}));
 }
 
-class IngestTest : public ::testing::Test {
- protected:
-  ScratchDir dir;
-  Broker broker{dir};
-  std::string db = dir / "fieldproof.db";
-  void SetUp() override { ImportSite(dir, db); }
-};
+class IngestTest : public SiteTest {};
 
 TEST_F(IngestTest, StoresEveryGoodMessageOnce) {
   Gateway gateway(dir, broker);

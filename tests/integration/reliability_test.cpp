@@ -22,12 +22,8 @@ std::string AdminToken(const ScratchDir& dir, const std::string& db) {
   return created.out.substr(0, created.out.find('\n'));
 }
 
-class ReliabilityTest : public ::testing::Test {
+class ReliabilityTest : public SiteTest {
  protected:
-  ScratchDir dir;
-  Broker broker{dir};
-  std::string db = dir / "fieldproof.db";
-  void SetUp() override { ImportSite(dir, db); }
 
   // Polls until everything good the simulator sent is stored.
   DbCounts WaitForStored(const nlohmann::json& sent, std::chrono::seconds timeout) {

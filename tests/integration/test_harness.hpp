@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -116,6 +117,16 @@ std::vector<std::string> SiteArgs();
 // `site`: the simulator's site options, SiteArgs() unless a test (or bench) needs another.
 void ImportSite(const ScratchDir& dir, const std::string& db,
                 const std::vector<std::string>& site = SiteArgs());
+
+// What most integration tests start from: a scratch folder, a broker of its own and the
+// simulated site (SiteArgs) imported into `db`. A test that needs more calls SetUp first.
+class SiteTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ImportSite(dir, db); }
+  ScratchDir dir;
+  Broker broker{dir};
+  std::string db = dir / "fieldproof.db";
+};
 
 struct HttpResult {
   int status = 0;

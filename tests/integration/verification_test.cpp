@@ -24,12 +24,8 @@
 namespace fieldproof::testing {
 namespace {
 
-class VerificationTest : public ::testing::Test {
+class VerificationTest : public SiteTest {
  protected:
-  ScratchDir dir;
-  Broker broker{dir};
-  std::string db = dir / "fieldproof.db";
-  void SetUp() override { ImportSite(dir, db); }
   std::vector<std::string> VerifyingGateway() { return VerifyingGatewayArgs(dir); }
   std::int64_t Count(const std::string& sql) { return store::Database(db).QueryInt(sql); }
 };

@@ -10,10 +10,6 @@
 namespace fieldproof::core {
 namespace {
 
-constexpr UnixMillis kSecond = 1000;
-constexpr UnixMillis kMinute = 60 * kSecond;
-constexpr UnixMillis kHour = 60 * kMinute;
-constexpr UnixMillis kDay = 24 * kHour;
 
 // 2026-11-23T10:00:00Z (gateway clock).
 constexpr UnixMillis kT0 = 20780 * kDay + 10 * kHour;

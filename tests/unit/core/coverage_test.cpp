@@ -5,7 +5,6 @@
 namespace fieldproof::core {
 namespace {
 
-constexpr UnixMillis kDay = 86'400'000;
 UnixMillis At(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
 
 ScheduledAsset Asset(std::string id, std::string building, int floor,

@@ -11,10 +11,6 @@
 namespace fieldproof::core {
 namespace {
 
-constexpr UnixMillis kSecond = 1000;
-constexpr UnixMillis kMinute = 60 * kSecond;
-constexpr UnixMillis kHour = 60 * kMinute;
-constexpr UnixMillis kDay = 24 * kHour;
 
 // 2026-11-23T10:00:00Z: 20780 days after the epoch, plus ten hours.
 constexpr UnixMillis kT0 = 20780 * kDay + 10 * kHour;

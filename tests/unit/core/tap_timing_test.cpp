@@ -9,10 +9,6 @@
 namespace fieldproof::core {
 namespace {
 
-constexpr UnixMillis kSecond = 1000;
-constexpr UnixMillis kMinute = 60 * kSecond;
-constexpr UnixMillis kHour = 60 * kMinute;
-constexpr UnixMillis kDay = 24 * kHour;
 constexpr UnixMillis kT0 = 20780 * kDay + 10 * kHour;  // 2026-11-23T10:00:00Z, gateway clock.
 constexpr UnixMillis kAhead = 42 * kSecond;            // The handheld's clock is 42 s fast.
 const ClockEstimate kClock{-kAhead + 300, true, 10};

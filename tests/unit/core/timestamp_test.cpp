@@ -10,10 +10,6 @@
 namespace fieldproof::core {
 namespace {
 
-constexpr UnixMillis kSecond = 1000;
-constexpr UnixMillis kMinute = 60 * kSecond;
-constexpr UnixMillis kHour = 60 * kMinute;
-constexpr UnixMillis kDay = 24 * kHour;
 
 // 2026-11-23T08:15:00Z, computed independently: 20780 days after the epoch.
 constexpr UnixMillis k20261123T0815 = 20780 * kDay + 8 * kHour + 15 * kMinute;

@@ -26,8 +26,8 @@
 namespace fieldproof::verify {
 namespace {
 
-constexpr core::UnixMillis kMinute = 60'000;
-constexpr core::UnixMillis kHour = 60 * kMinute;
+using core::kHour;
+using core::kMinute;
 const crypto::Key128 kMaster = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6};
 
 class TapVerifierTest : public ::testing::Test {
