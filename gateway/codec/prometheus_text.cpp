@@ -3,28 +3,13 @@
 namespace fieldproof::codec {
 namespace {
 
-std::string EscapeLabelValue(const std::string& value) {
+// Backslash and line feed always; the double quote too inside a label value.
+std::string Escape(const std::string& text, bool label_value) {
   std::string out;
-  for (const char c : value) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
+  for (const char c : text) {
+    if (c == '\\' || (c == '"' && label_value)) {
+      out += '\\';
       out += c;
-    }
-  }
-  return out;
-}
-
-// HELP text escapes backslash and line feed only.
-std::string EscapeHelp(const std::string& help) {
-  std::string out;
-  for (const char c : help) {
-    if (c == '\\') {
-      out += "\\\\";
     } else if (c == '\n') {
       out += "\\n";
     } else {
@@ -43,13 +28,13 @@ PrometheusSample CountSample(std::uint64_t value, std::vector<std::pair<std::str
 std::string EncodePrometheusText(std::span<const PrometheusMetric> metrics) {
   std::string out;
   for (const PrometheusMetric& m : metrics) {
-    out += "# HELP " + m.name + " " + EscapeHelp(m.help) + "\n# TYPE " + m.name + " " + m.type + "\n";
+    out += "# HELP " + m.name + " " + Escape(m.help, false) + "\n# TYPE " + m.name + " " + m.type + "\n";
     for (const PrometheusSample& s : m.samples) {
       out += m.name + s.suffix;
       if (!s.labels.empty()) {
         out += "{";
         for (std::size_t i = 0; i < s.labels.size(); ++i) {
-          out += (i ? "," : "") + s.labels[i].first + "=\"" + EscapeLabelValue(s.labels[i].second) + "\"";
+          out += (i ? "," : "") + s.labels[i].first + "=\"" + Escape(s.labels[i].second, true) + "\"";
         }
         out += "}";
       }
