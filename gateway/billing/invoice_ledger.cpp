@@ -8,13 +8,11 @@
 namespace fieldproof::billing {
 namespace {
 
-core::Rejection Refused(std::string why) {
-  return {core::RejectReason::kInvalidValue, std::move(why)};
-}
+using core::RefusalKind;
 
 // Thrown inside a transaction to roll it back with a reason for the caller.
-struct Refusal {
-  core::Rejection rejection;
+struct RollBack {
+  core::Refusal refusal;
 };
 
 core::Invoice DecodeStored(const std::string& number, const std::string& document) {
@@ -141,15 +139,15 @@ void InvoiceLedger::StoreDocument(const core::Invoice& inv, core::UnixMillis now
   s.Run();
 }
 
-core::Result<std::vector<CloseOutcome>> InvoiceLedger::ClosePeriod(
+core::Decision<std::vector<CloseOutcome>> InvoiceLedger::ClosePeriod(
     const core::Period& period, const std::string& issue_date, core::UnixMillis now,
     const std::function<void(const core::Invoice&)>& on_issued) {
   if (!issue_date.empty() && !core::IsDate(issue_date)) {
-    return Refused("issue date \"" + issue_date + "\" is not a date YYYY-MM-DD");
+    return core::Refusal{RefusalKind::kInvalid, "issue date \"" + issue_date + "\" is not a date YYYY-MM-DD"};
   }
   const std::vector<core::Contract> contracts = Contracts();
   if (contracts.empty())
-    return Refused("no contract imported: run `fieldproof contract import FILE`");
+    return core::Refusal{RefusalKind::kConflict, "no contract imported: run `fieldproof contract import FILE`"};
   const std::string period_text = core::ToString(period);
   std::vector<CloseOutcome> outcomes;
   try {
@@ -175,9 +173,9 @@ core::Result<std::vector<CloseOutcome>> InvoiceLedger::ClosePeriod(
         const std::string latest = last.Text(0);
         last.Reset();
         if (!latest.empty() && latest > period_text) {
-          throw Refusal{Refused("contract " + c.contract_id + " already closed " + latest +
+          throw RollBack{{RefusalKind::kConflict, "contract " + c.contract_id + " already closed " + latest +
                                 ", after " + period_text + ": work of " + period_text +
-                                " not billed yet goes on the next open period")};
+                                " not billed yet goes on the next open period"}};
         }
         const auto visits = UnbilledVisits(c, core::PeriodEnd(period, c.time_zone));
         std::set<core::CalloutDay> callouts_billed;
@@ -233,28 +231,28 @@ core::Result<std::vector<CloseOutcome>> InvoiceLedger::ClosePeriod(
         outcomes.push_back(std::move(out));
       }
     });
-  } catch (const Refusal& r) {
-    return r.rejection;
+  } catch (const RollBack& r) {
+    return r.refusal;
   }
   return outcomes;
 }
 
-core::Result<core::Invoice> InvoiceLedger::IssueCreditNote(const std::string& number,
+core::Decision<core::Invoice> InvoiceLedger::IssueCreditNote(const std::string& number,
                                                            const std::string& reason,
                                                            const std::vector<int>& line_nos,
                                                            const std::string& issue_date,
                                                            core::UnixMillis now) {
-  if (reason.empty()) return Refused("a credit note needs a reason");
+  if (reason.empty()) return core::Refusal{RefusalKind::kInvalid, "a credit note needs a reason"};
   if (!issue_date.empty() && !core::IsDate(issue_date)) {
-    return Refused("issue date \"" + issue_date + "\" is not a date YYYY-MM-DD");
+    return core::Refusal{RefusalKind::kInvalid, "issue date \"" + issue_date + "\" is not a date YYYY-MM-DD"};
   }
   core::Invoice note;
   try {
     store::InTransaction(db_, [&] {
       const auto original = Get(number);
-      if (!original) throw Refusal{Refused("no document " + number)};
+      if (!original) throw RollBack{{RefusalKind::kNotFound, "no document " + number}};
       if (original->type != core::DocumentType::kInvoice) {
-        throw Refusal{Refused(number + " is a credit note; only invoices are credited")};
+        throw RollBack{{RefusalKind::kInvalid, number + " is a credit note; only invoices are credited"}};
       }
       const core::Contract* contract = nullptr;
       const auto contracts = Contracts();
@@ -262,9 +260,9 @@ core::Result<core::Invoice> InvoiceLedger::IssueCreditNote(const std::string& nu
         if (c.contract_id == original->contract_id) contract = &c;
       }
       if (!contract)
-        throw Refusal{Refused("contract " + original->contract_id + " is no longer imported")};
+        throw RollBack{{RefusalKind::kConflict, "contract " + original->contract_id + " is no longer imported"}};
       auto draft = core::MakeCreditNote(*original, "", "", reason, line_nos);
-      if (!draft) throw Refusal{Refused(number + " has no such line")};
+      if (!draft) throw RollBack{{RefusalKind::kInvalid, number + " has no such line"}};
       auto credited = db_.Prepare(
           "SELECT credit_note_number FROM credited_lines WHERE invoice_number = ? AND line_no = ?");
       for (const auto& line : draft->lines) {
@@ -272,8 +270,8 @@ core::Result<core::Invoice> InvoiceLedger::IssueCreditNote(const std::string& nu
         if (credited.Step()) {
           const std::string by = credited.Text(0);
           credited.Reset();
-          throw Refusal{Refused("line " + std::to_string(line.line_no) + " of " + number +
-                                " was credited already by " + by)};
+          throw RollBack{{RefusalKind::kConflict, "line " + std::to_string(line.line_no) + " of " + number +
+                                " was credited already by " + by}};
         }
       }
       note = *core::MakeCreditNote(
@@ -289,8 +287,8 @@ core::Result<core::Invoice> InvoiceLedger::IssueCreditNote(const std::string& nu
       for (const auto& line : note.lines)
         mark.Bind(1, number).Bind(2, line.line_no).Bind(3, note.number).Run();
     });
-  } catch (const Refusal& r) {
-    return r.rejection;
+  } catch (const RollBack& r) {
+    return r.refusal;
   }
   return note;
 }

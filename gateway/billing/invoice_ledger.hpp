@@ -62,13 +62,13 @@ class InvoiceLedger {
   // transaction. `issue_date` empty = today in the contract's time zone. `on_issued` runs
   // inside the transaction after each invoice is written (progress reporting). Fails
   // (nothing written) if a later period of any contract is already closed.
-  core::Result<std::vector<CloseOutcome>> ClosePeriod(
+  core::Decision<std::vector<CloseOutcome>> ClosePeriod(
       const core::Period& period, const std::string& issue_date, core::UnixMillis now,
       const std::function<void(const core::Invoice&)>& on_issued = {});
 
   // Credit note for `line_nos` of invoice `number` (all lines when empty). A line is
   // credited at most once.
-  core::Result<core::Invoice> IssueCreditNote(const std::string& number, const std::string& reason,
+  core::Decision<core::Invoice> IssueCreditNote(const std::string& number, const std::string& reason,
                                               const std::vector<int>& line_nos,
                                               const std::string& issue_date, core::UnixMillis now);
 

@@ -33,4 +33,14 @@ std::optional<RejectReason> ParseReasonCode(std::string_view code) {
   return std::nullopt;
 }
 
+std::string_view ToString(RefusalKind kind) {
+  switch (kind) {
+    case RefusalKind::kNotFound: return "not_found";
+    case RefusalKind::kConflict: return "conflict";
+    case RefusalKind::kInvalid: return "invalid";
+    case RefusalKind::kForbidden: return "forbidden";
+  }
+  return "?";
+}
+
 }  // namespace fieldproof::core

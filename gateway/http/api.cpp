@@ -65,6 +65,17 @@ struct HttpError {
   throw HttpError{status, std::move(message)};
 }
 
+// A person's command refused by the core: each kind has its status.
+[[noreturn]] void Refuse(const core::Refusal& refusal) {
+  switch (refusal.kind) {
+    case core::RefusalKind::kNotFound: Fail(bhttp::status::not_found, refusal.detail);
+    case core::RefusalKind::kConflict: Fail(bhttp::status::conflict, refusal.detail);
+    case core::RefusalKind::kInvalid: Fail(bhttp::status::unprocessable_entity, refusal.detail);
+    case core::RefusalKind::kForbidden: Fail(bhttp::status::forbidden, refusal.detail);
+  }
+  Fail(bhttp::status::internal_server_error, refusal.detail);
+}
+
 // The connection of this server thread.
 store::Database& Connection(const std::string& path) {
   thread_local std::map<std::string, std::unique_ptr<store::Database>> connections;
@@ -466,7 +477,7 @@ Response Review(Call& c) {
   const auto record = verify::ResolveReview(
       c.db, {id, decision == "verified", body["reason"].get<std::string>(), c.principal.name},
       Now());
-  if (!record.ok()) Fail(bhttp::status::conflict, record.error().detail);
+  if (!record.ok()) Refuse(record.error());
   return Json({{"inspection_id", id},
                {"decision", decision},
                {"reviewer", c.principal.name},

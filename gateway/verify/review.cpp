@@ -8,15 +8,15 @@
 namespace fieldproof::verify {
 namespace {
 
-core::Rejection Refused(std::string why) { return {core::RejectReason::kInvalidValue, std::move(why)}; }
+using core::RefusalKind;
 
 }  // namespace
 
-core::Result<core::MaintenanceRecord> ResolveReview(store::Database& db, const ReviewDecision& d,
+core::Decision<core::MaintenanceRecord> ResolveReview(store::Database& db, const ReviewDecision& d,
                                                     core::UnixMillis now) {
-  if (d.reason.empty()) return Refused("a review needs a reason");
-  if (d.reviewer.empty()) return Refused("a review needs the reviewer's name");
-  std::optional<core::Rejection> refusal;
+  if (d.reason.empty()) return core::Refusal{RefusalKind::kInvalid, "a review needs a reason"};
+  if (d.reviewer.empty()) return core::Refusal{RefusalKind::kInvalid, "a review needs the reviewer's name"};
+  std::optional<core::Refusal> refusal;
   core::MaintenanceRecord written;
   store::InTransaction(db, [&] {
     auto s = db.Prepare(
@@ -27,7 +27,7 @@ core::Result<core::MaintenanceRecord> ResolveReview(store::Database& db, const R
         "FROM inspections i WHERE i.id = ?");
     s.Bind(1, d.inspection_id);
     if (!s.Step()) {
-      refusal = Refused("inspection " + std::to_string(d.inspection_id) + " does not exist");
+      refusal = core::Refusal{RefusalKind::kNotFound, "inspection " + std::to_string(d.inspection_id) + " does not exist"};
       return;
     }
     core::MaintenanceRecord r;
@@ -43,12 +43,12 @@ core::Result<core::MaintenanceRecord> ResolveReview(store::Database& db, const R
     const std::int64_t interval_days = s.Int(9);
     s.Reset();
     if (verdict != "needs_review") {
-      refusal = Refused("inspection " + std::to_string(d.inspection_id) + " is " + verdict +
-                        ", not needs_review");
+      refusal = core::Refusal{RefusalKind::kConflict, "inspection " + std::to_string(d.inspection_id) + " is " + verdict +
+                        ", not needs_review"};
       return;
     }
     if (reviewed) {
-      refusal = Refused("inspection " + std::to_string(d.inspection_id) + " was reviewed already");
+      refusal = core::Refusal{RefusalKind::kConflict, "inspection " + std::to_string(d.inspection_id) + " was reviewed already"};
       return;
     }
     r.kind = "review";

@@ -18,9 +18,9 @@ struct ReviewDecision {
   std::string reviewer;
 };
 
-// One transaction. Refuses (invalid_value) an inspection that does not exist, does not
-// need review, or was reviewed already; an empty reason or reviewer.
-core::Result<core::MaintenanceRecord> ResolveReview(store::Database& db,
+// One transaction. Refuses an inspection that does not exist (not found), does not need
+// review or was reviewed already (conflict); an empty reason or reviewer (invalid).
+core::Decision<core::MaintenanceRecord> ResolveReview(store::Database& db,
                                                     const ReviewDecision& decision,
                                                     core::UnixMillis now);
 

@@ -301,6 +301,10 @@ TEST_F(ApiTest, RolesTokensAndErrors) {
   const std::string decision = R"({"inspection_id":)" + std::to_string(doubtful) +
                                R"(,"decision":"verified","reason":"test witnessed by the fire officer"})";
   EXPECT_EQ(HttpPost(port, "/api/v1/reviews", tokens["supervisor"], "{}").status, 400);
+  const std::string no_reason = R"({"inspection_id":)" + std::to_string(doubtful) +
+                                R"(,"decision":"verified","reason":""})";
+  EXPECT_EQ(HttpPost(port, "/api/v1/reviews", tokens["supervisor"], no_reason).status, 422)
+      << "refused as invalid by the review rule";
   const auto reviewed = HttpPost(port, "/api/v1/reviews", tokens["supervisor"], decision);
   ASSERT_EQ(reviewed.status, 200) << reviewed.body;
   EXPECT_EQ(nlohmann::json::parse(reviewed.body)["reviewer"], "supervisor");

@@ -233,6 +233,7 @@ TEST_F(LedgerTest, RefusesToCloseAPeriodBeforeOneAlreadyClosed) {
   const auto nov = ledger_.ClosePeriod(kNov, "", kNow);
   ASSERT_FALSE(nov.ok());
   EXPECT_NE(nov.error().detail.find("already closed 2026-12"), std::string::npos);
+  EXPECT_EQ(nov.error().kind, core::RefusalKind::kConflict);
   EXPECT_EQ(Count("SELECT count(*) FROM invoices"), 1);
   EXPECT_EQ(Count("SELECT last_number FROM invoice_series"), 1);
 }
@@ -356,6 +357,27 @@ TEST_F(PeriodCloserTest, AMonthIsNotClosedBeforeItsDay) {
   Inspection("A-1", "2026-11-20T10:00:00Z");
   RunCloser(At("2026-12-02T09:00:00Z"), 3, 3);
   EXPECT_EQ(Count("SELECT count(*) FROM invoices"), 0);
+}
+
+}  // namespace
+}  // namespace fieldproof::billing
+
+namespace fieldproof::billing {
+namespace {
+
+// Each refusal says of what kind it is, so the API can answer 404, 409 or 422.
+TEST_F(LedgerTest, ACreditNoteIsRefusedWithItsKind) {
+  Inspection("A-1", "2026-11-03T08:00:00Z");
+  ASSERT_TRUE(ledger_.ClosePeriod(kNov, "", kNow).ok());
+  const std::string number = ledger_.List("2026-11", "").at(0).number;
+  EXPECT_EQ(ledger_.IssueCreditNote("FP-INV-999999", "wrong", {}, "", kNow).error().kind, core::RefusalKind::kNotFound);
+  EXPECT_EQ(ledger_.IssueCreditNote(number, "", {}, "", kNow).error().kind, core::RefusalKind::kInvalid);
+  EXPECT_EQ(ledger_.IssueCreditNote(number, "wrong", {}, "not a date", kNow).error().kind,
+            core::RefusalKind::kInvalid);
+  ASSERT_TRUE(ledger_.IssueCreditNote(number, "wrong", {}, "", kNow).ok());
+  const auto again = ledger_.IssueCreditNote(number, "wrong", {}, "", kNow);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, core::RefusalKind::kConflict) << again.error().detail;
 }
 
 }  // namespace
