@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -13,6 +12,7 @@
 #include "gateway/app/system_clock.hpp"
 #include "gateway/billing/invoice_ledger.hpp"
 #include "gateway/codec/billing_codec.hpp"
+#include "gateway/codec/view_codec.hpp"
 #include "gateway/core/text.hpp"
 #include "gateway/export/csv_export.hpp"
 #include "gateway/export/ubl_writer.hpp"
@@ -227,22 +227,7 @@ int BillingCommands::ClosePeriod(billing::InvoiceLedger& ledger) {
 int BillingCommands::ListDocuments(billing::InvoiceLedger& ledger) {
   const auto rows = ledger.List(period_, customer_);
   if (json_) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& r : rows) {
-      out.push_back({{"number", r.number},
-                     {"type", core::ToString(r.type)},
-                     {"contract_id", r.contract_id},
-                     {"customer_id", r.customer_id},
-                     {"period", r.period},
-                     {"issue_date", r.issue_date},
-                     {"preceding_invoice", r.preceding_number},
-                     {"lines", r.lines},
-                     {"currency", r.currency},
-                     {"net", core::FormatAmount(r.net)},
-                     {"vat", core::FormatAmount(r.vat)},
-                     {"total", core::FormatAmount(r.total)}});
-    }
-    std::cout << out.dump(2) << "\n";
+    std::cout << codec::EncodeInvoiceSummaryArray(rows);
     return 0;
   }
   std::printf("%-16s %-11s %-7s %-10s %-12s %6s %12s %s\n", "number", "type", "period", "issued",
@@ -319,17 +304,7 @@ int BillingCommands::ListNotBillable(billing::InvoiceLedger& ledger) {
   if (!period) return 2;
   const auto rows = ledger.ListNotBillable(*period);
   if (json_) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& r : rows) {
-      out.push_back({{"site", r.site},
-                     {"inspection_id", r.inspection_id},
-                     {"asset_id", r.asset_id},
-                     {"technician_id", r.technician_id},
-                     {"ended_at", core::FormatRfc3339(r.ended_at)},
-                     {"status", r.status},
-                     {"reason", r.reason}});
-    }
-    std::cout << out.dump(2) << "\n";
+    std::cout << codec::EncodeNotBillableArray(rows);
     return 0;
   }
   for (const auto& r : rows) {

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "gateway/app/backup_commands.hpp"
@@ -11,6 +10,7 @@
 #include "gateway/app/coverage_command.hpp"
 #include "gateway/app/token_commands.hpp"
 #include "gateway/codec/registry_csv.hpp"
+#include "gateway/codec/view_codec.hpp"
 #include "gateway/core/text.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/crypto/key_diversification.hpp"
@@ -22,6 +22,7 @@
 #include "gateway/app/process_limits.hpp"
 #include "gateway/app/read_file.hpp"
 #include "gateway/app/system_clock.hpp"
+#include "gateway/store/inspection_queries.hpp"
 #include "gateway/store/integrity.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/store/registry_store.hpp"
@@ -72,75 +73,55 @@ int PrintStats(const std::string& db_path, bool as_json) {
   store::RegistryStore registry(db);
   store::EventStore events(db);
   const auto counts = events.Counts();
-  nlohmann::json j = {{"database", db_path},
-                      {"assets", registry.AssetCount()},
-                      {"technicians", registry.TechnicianCount()},
-                      {"devices", registry.DeviceCount()},
-                      {"taps", counts.taps},
-                      {"telemetry", counts.telemetry},
-                      {"rejected", counts.rejected}};
-  nlohmann::json by_reason = nlohmann::json::object();
-  for (const auto& [reason, count] : events.RejectedByReason()) by_reason[reason] = count;
-  j["rejected_by_reason"] = by_reason;
-  nlohmann::json by_verdict = nlohmann::json::object();
-  auto v = db.Prepare("SELECT verdict, count(*) FROM inspections GROUP BY verdict ORDER BY verdict");
-  while (v.Step()) by_verdict[v.Text(0)] = v.Int(1);
-  j["inspections_by_verdict"] = by_verdict;
+  const auto by_reason = events.RejectedByReason();
+  const codec::DatabaseStats stats{db_path,
+                                   registry.AssetCount(),
+                                   registry.TechnicianCount(),
+                                   registry.DeviceCount(),
+                                   counts.taps,
+                                   counts.telemetry,
+                                   counts.rejected,
+                                   {by_reason.begin(), by_reason.end()},
+                                   store::CountInspectionsByVerdict(db)};
   if (as_json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << codec::EncodeDatabaseStats(stats);
     return 0;
   }
-  std::cout << "database     " << db_path << "\n"
-            << "assets       " << j["assets"] << "\n"
-            << "technicians  " << j["technicians"] << "\n"
-            << "devices      " << j["devices"] << "\n"
-            << "taps         " << counts.taps << "\n"
-            << "telemetry    " << counts.telemetry << "\n"
-            << "rejected     " << counts.rejected << "\n";
-  auto print_counts = [](const nlohmann::json& counts) {
-    for (const auto& [name, n] : counts.items()) {
-      std::cout << "  " << name << std::string(24 - std::min<size_t>(22, name.size()), ' ') << n
-                << "\n";
+  std::cout << "database     " << PrintableText(db_path) << "\n"
+            << "assets       " << stats.assets << "\n"
+            << "technicians  " << stats.technicians << "\n"
+            << "devices      " << stats.devices << "\n"
+            << "taps         " << stats.taps << "\n"
+            << "telemetry    " << stats.telemetry << "\n"
+            << "rejected     " << stats.rejected << "\n";
+  auto print_counts = [](const std::vector<std::pair<std::string, std::int64_t>>& counts) {
+    for (const auto& [name, n] : counts) {
+      std::cout << "  " << PrintableText(name)
+                << std::string(24 - std::min<size_t>(22, name.size()), ' ') << n << "\n";
     }
   };
-  print_counts(by_reason);
+  print_counts(stats.rejected_by_reason);
   std::cout << "inspections\n";
-  print_counts(by_verdict);
+  print_counts(stats.inspections_by_verdict);
   return 0;
 }
 
 int ListRejected(const std::string& db_path, const std::string& site, int limit, bool as_json) {
   store::Database db(db_path);
   store::Migrate(db);
-  auto s = db.Prepare(
-      "SELECT received_at, coalesce(site, ''), topic, coalesce(msg_id, ''), reason, detail, "
-      "payload_bytes, substr(payload, 1, 120), times_seen FROM rejected_messages "
-      "WHERE ?1 = '' OR site = ?1 ORDER BY id DESC LIMIT ?2");
-  s.Bind(1, site).Bind(2, static_cast<std::int64_t>(limit));
-  nlohmann::json rows = nlohmann::json::array();
-  while (s.Step()) {
-    rows.push_back({{"received_at", core::FormatRfc3339(s.Int(0))},
-                    {"site", s.Text(1)},
-                    {"topic", s.Text(2)},
-                    {"msg_id", s.Text(3)},
-                    {"reason", s.Text(4)},
-                    {"detail", s.Text(5)},
-                    {"payload_bytes", s.Int(6)},
-                    {"payload_start", s.Text(7)},
-                    {"times_seen", s.Int(8)}});
-  }
+  const auto rows = store::ListRejected(db, site, {limit, 0}).items;
   if (as_json) {
-    std::cout << rows.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << codec::EncodeRejectedArray(rows);
     return 0;
   }
   // Topic, message id, detail (which quotes field names) and payload come from the sender;
   // the JSON form escapes them itself.
-  auto shown = [](const nlohmann::json& text) { return PrintableText(text.get<std::string>()); };
   for (const auto& r : rows) {
-    std::cout << r["received_at"].get<std::string>() << "  " << shown(r["reason"]) << "  "
-              << shown(r["topic"]) << "  msg_id=" << shown(r["msg_id"]) << "  ("
-              << r["payload_bytes"] << " bytes, seen " << r["times_seen"] << "x)\n    "
-              << shown(r["detail"]) << "\n    payload: " << shown(r["payload_start"]) << "\n";
+    std::cout << core::FormatRfc3339(r.received_at) << "  " << PrintableText(r.reason) << "  "
+              << PrintableText(r.topic) << "  msg_id=" << PrintableText(r.msg_id) << "  ("
+              << r.payload_bytes << " bytes, seen " << r.times_seen << "x)\n    "
+              << PrintableText(r.detail) << "\n    payload: " << PrintableText(r.payload_start)
+              << "\n";
   }
   std::cout << rows.size() << " rejected message(s) shown (newest first)\n";
   return 0;
@@ -161,7 +142,7 @@ struct TagVerifyOptions {
 // Prints one JSON object. Exit: 0 valid, 1 not valid, 2 unusable input.
 int VerifyTag(const TagVerifyOptions& o) {
   auto fail_input = [](const std::string& why) {
-    std::cout << nlohmann::json{{"valid", false}, {"reason", why}}.dump() << "\n";
+    std::cout << codec::EncodeTagCheck({false, "", 0, "", why});
     return 2;
   };
   std::optional<crypto::Key128> meta, file, master;
@@ -189,15 +170,12 @@ int VerifyTag(const TagVerifyOptions& o) {
                                    return std::optional(crypto::TagFileReadKey(*master, uid));
                                  })
              : crypto::VerifySun(*parts, *meta, *file);
-  nlohmann::json out = {{"valid", result.valid}};
+  codec::TagCheck check{result.valid, "", 0, "", result.reason};
   if (result.valid) {
-    out["uid"] = crypto::HexEncode(result.uid);
-    out["counter"] = result.read_counter;
-    if (result.file_data) out["file_data"] = crypto::HexEncode(*result.file_data);
-  } else {
-    out["reason"] = result.reason;
+    check = {true, crypto::HexEncode(result.uid), result.read_counter,
+             result.file_data ? crypto::HexEncode(*result.file_data) : "", ""};
   }
-  std::cout << out.dump() << "\n";
+  std::cout << codec::EncodeTagCheck(check);
   return result.valid ? 0 : 1;
 }
 
@@ -213,14 +191,9 @@ int VerifyChains(const std::string& db_path, const std::string& only_site) {
     const auto records = chain.Load(site);
     auto problems = core::VerifyChain(records, crypto::Sha256Hex);
     // A removed last record leaves no gap; the inspections it attested still point to it.
-    auto unrecorded = db.Prepare(
-        "SELECT i.id FROM inspections i WHERE i.site = ? AND i.verdict IN ('verified', "
-        "'verified_with_defects') AND NOT EXISTS (SELECT 1 FROM maintenance_records m WHERE "
-        "m.site = i.site AND m.inspection_id = i.id AND m.kind = 'inspection') ORDER BY i.id");
-    unrecorded.Bind(1, site);
-    while (unrecorded.Step()) {
-      problems.push_back({0, "verified inspection " + std::to_string(unrecorded.Int(0)) +
-                                 " has no maintenance record (removed)"});
+    for (const std::int64_t id : store::UnrecordedVerifiedInspections(db, site)) {
+      problems.push_back(
+          {0, "verified inspection " + std::to_string(id) + " has no maintenance record (removed)"});
     }
     if (problems.empty()) {
       std::cout << site << ": " << records.size() << " records, chain intact, head "

@@ -277,12 +277,12 @@ std::unique_ptr<store::Database> OpenStore(const Options& o) {
                    app::OctalMode(*old));
     }
   }
-  if (const auto version = db->QueryInt("PRAGMA user_version");
+  if (const int version = store::SchemaVersion(*db);
       version > 0 && version < store::LatestSchemaVersion()) {
     // A migration may read much of a large database; say why the start is slow.
     spdlog::info("store: upgrading {} from schema version {} to {}", o.db_path, version,
                  store::LatestSchemaVersion());
-    if (const std::string note = store::SlowUpgradeNote(*db, static_cast<int>(version)); !note.empty()) {
+    if (const std::string note = store::SlowUpgradeNote(*db, version); !note.empty()) {
       spdlog::info("store: {}", note);
     }
   }

@@ -1,9 +1,9 @@
 #pragma once
-// The billing adapter over SQLite: contracts, period close, issued invoices and credit
-// notes, and what could not be billed. Every issuing operation is one transaction, so an
-// interrupted close leaves nothing behind and a repeated one finds the period closed;
-// billed_records (one row per maintenance record, unique) makes double billing impossible
-// rather than unlikely. Not thread-safe: one ledger per connection.
+// Billing's units of work over store::InvoiceStore: contracts, period close, issued invoices
+// and credit notes, and what could not be billed. Every issuing operation is one
+// transaction, so an interrupted close leaves nothing behind and a repeated one finds the
+// period closed; billed_records (one row per maintenance record, unique) makes double
+// billing impossible rather than unlikely. Not thread-safe: one ledger per connection.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -13,6 +13,7 @@
 #include "gateway/core/contract.hpp"
 #include "gateway/core/invoice.hpp"
 #include "gateway/core/rejection.hpp"
+#include "gateway/store/invoice_store.hpp"
 #include "gateway/store/sqlite_db.hpp"
 
 namespace fieldproof::billing {
@@ -26,25 +27,6 @@ struct CloseOutcome {
   core::Cents payable = 0;
   std::string currency;
   std::vector<core::UnbillableVisit> unbillable;
-};
-
-struct InvoiceSummary {
-  std::string number;
-  core::DocumentType type;
-  std::string contract_id, customer_id, period, issue_date, currency, preceding_number;
-  core::Cents net = 0, vat = 0, total = 0;
-  std::int64_t lines = 0;
-};
-
-// An inspection of the period that is not billed, and why.
-struct NotBillable {
-  std::string site;
-  std::int64_t inspection_id = 0;
-  std::string asset_id;
-  std::string technician_id;
-  core::UnixMillis ended_at = 0;
-  std::string status;  // needs_review | rejected | not_in_contract | no_contract
-  std::string reason;
 };
 
 class InvoiceLedger {
@@ -72,23 +54,25 @@ class InvoiceLedger {
                                               const std::vector<int>& line_nos,
                                               const std::string& issue_date, core::UnixMillis now);
 
-  std::vector<InvoiceSummary> List(const std::string& period, const std::string& customer_id);
+  std::vector<core::InvoiceSummary> List(const std::string& period, const std::string& customer_id);
   std::optional<core::Invoice> Get(const std::string& number);
   // Invoices of `period` and the credit notes that correct them, by number.
   std::vector<core::Invoice> DocumentsOf(const core::Period& period);
 
   // Inspections that ended in `period` and are not (or cannot be) billed: needing review,
   // rejected, verified but without a price in the contract, or of a customer without one.
-  std::vector<NotBillable> ListNotBillable(const core::Period& period);
+  std::vector<core::NotBillable> ListNotBillable(const core::Period& period);
 
  private:
-  std::vector<core::BillableVisit> UnbilledVisits(const core::Contract& contract,
-                                                  core::UnixMillis before);
-  std::vector<core::ChainAnchor> ChainHeads(const std::vector<std::string>& sites);
-  std::int64_t NextNumber(const std::string& series);
-  void StoreDocument(const core::Invoice& invoice, core::UnixMillis now);
+  CloseOutcome CloseContract(const core::Contract& contract, const core::Period& period,
+                             const std::string& issue_date, core::UnixMillis now,
+                             const std::function<void(const core::Invoice&)>& on_issued);
+  core::Invoice IssueInvoice(const core::Contract& contract, const core::Period& period,
+                             const std::string& issue_date, core::UnixMillis now,
+                             core::DraftLines draft);
 
   store::Database& db_;
+  store::InvoiceStore store_;
 };
 
 }  // namespace fieldproof::billing

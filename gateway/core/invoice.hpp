@@ -112,6 +112,26 @@ struct Invoice {
 };
 
 // One verified maintenance record, as billing needs it.
+// An issued document as lists show it.
+struct InvoiceSummary {
+  std::string number;
+  DocumentType type;
+  std::string contract_id, customer_id, period, issue_date, currency, preceding_number;
+  Cents net = 0, vat = 0, total = 0;
+  std::int64_t lines = 0;
+};
+
+// An inspection of the period that is not billed, and why.
+struct NotBillable {
+  std::string site;
+  std::int64_t inspection_id = 0;
+  std::string asset_id;
+  std::string technician_id;
+  UnixMillis ended_at = 0;
+  std::string status;  // needs_review | rejected | not_in_contract | no_contract
+  std::string reason;
+};
+
 struct BillableVisit {
   RecordRef record;
   std::string asset_id;

@@ -20,6 +20,7 @@ struct ApiOptions {
   std::function<std::string()> intake_problem;
 };
 
+// Routes are one file per resource (site_routes.cpp, inspection_routes.cpp, ...; routes.hpp).
 class Api {
  public:
   explicit Api(ApiOptions options);

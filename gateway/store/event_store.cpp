@@ -4,6 +4,7 @@
 
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/store/migrations.hpp"
+#include "gateway/store/read_page.hpp"
 
 namespace fieldproof::store {
 namespace {
@@ -225,6 +226,22 @@ std::int64_t EventStore::DropRejected(const std::string& condition, std::int64_t
       .Run();
   db_.Prepare("DELETE FROM rejected_messages WHERE " + condition).Bind(1, bound).Run();
   return db_.Changes();
+}
+
+core::Page<core::RejectedMessage> ListRejected(Database& db, const std::string& site,
+                                               core::PageRequest page) {
+  auto s = db.Prepare(
+      "SELECT id, received_at, coalesce(site, '') AS site, topic, coalesce(msg_id, '') AS msg_id, "
+      "reason, detail, times_seen, payload_bytes, substr(payload, 1, 120) AS payload_start "
+      "FROM rejected_messages WHERE ?1 = '' OR site = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3");
+  s.Bind(1, site).Bind(2, page.limit + 1).Bind(3, page.offset);
+  return ReadPage<core::RejectedMessage>(s, page, [](const Statement& row) {
+    return core::RejectedMessage{row.Int("id"),         row.Int("received_at"),
+                                 row.Text("site"),      row.Text("topic"),
+                                 row.Text("msg_id"),    row.Text("reason"),
+                                 row.Text("detail"),    row.Int("times_seen"),
+                                 row.Int("payload_bytes"), row.Text("payload_start")};
+  });
 }
 
 }  // namespace fieldproof::store

@@ -13,6 +13,7 @@
 
 #include "gateway/core/clock_skew.hpp"
 #include "gateway/core/messages.hpp"
+#include "gateway/core/views.hpp"
 #include "gateway/store/sqlite_db.hpp"
 
 namespace fieldproof::store {
@@ -105,5 +106,9 @@ class EventStore {
   std::unordered_map<std::string, core::SensorClockWindows> sensor_clocks_in_transaction_;
   Statement advance_cursor_;
 };
+
+// Rejected messages, newest first, of `site` ("" = all): what operators look through.
+core::Page<core::RejectedMessage> ListRejected(Database& db, const std::string& site,
+                                               core::PageRequest page);
 
 }  // namespace fieldproof::store

@@ -435,6 +435,11 @@ std::string SlowUpgradeNote(Database& db, int from_version) {
          " readings; about 7 s per million on the project machine, docs/operations.md)";
 }
 
+int SchemaVersion(Database& db) {
+  db.QueryInt("SELECT count(*) FROM sqlite_master");
+  return static_cast<int>(db.QueryInt("PRAGMA user_version"));
+}
+
 void MigrateTo(Database& db, int target_version) {
   if (target_version < 0 || target_version > LatestSchemaVersion()) {
     throw StoreError(SQLITE_MISUSE, "no schema version " + std::to_string(target_version));

@@ -8,6 +8,9 @@
 namespace fieldproof::store {
 
 int LatestSchemaVersion();
+// The database's schema version, read together with its schema: a health check that the
+// file still answers.
+int SchemaVersion(Database& db);
 // Brings the database to the latest version; throws StoreError if the file is newer
 // than this build understands.
 void Migrate(Database& db);

@@ -34,36 +34,41 @@ core::MaintenanceRecord RecordChain::Append(core::MaintenanceRecord r) {
   return r;
 }
 
+const char* const kRecordColumns =
+    "site, seq, kind, inspection_id, asset_id, technician_id, started_at, ended_at, verdict, "
+    "checklist, defects, evidence, next_due_at, reviewer, reason, recorded_at, prev_hash, hash, "
+    "work_order_id";
+
+core::MaintenanceRecord ReadRecord(const Statement& row) {
+  core::MaintenanceRecord r;
+  r.site = row.Text("site");
+  r.seq = row.Int("seq");
+  r.kind = row.Text("kind");
+  r.inspection_id = row.Int("inspection_id");
+  r.asset_id = row.Text("asset_id");
+  r.technician_id = row.Text("technician_id");
+  r.started_at = row.Int("started_at");
+  r.ended_at = row.Int("ended_at");
+  r.verdict = row.Text("verdict");
+  r.checklist = row.Text("checklist");
+  r.defects = row.Text("defects");
+  r.evidence = row.Text("evidence");
+  r.next_due_at = row.OptionalInt("next_due_at");
+  r.reviewer = row.Text("reviewer");
+  r.reason = row.Text("reason");
+  r.recorded_at = row.Int("recorded_at");
+  r.prev_hash = row.Text("prev_hash");
+  r.hash = row.Text("hash");
+  r.work_order_id = row.Text("work_order_id");
+  return r;
+}
+
 std::vector<core::MaintenanceRecord> RecordChain::Load(const std::string& site) {
   std::vector<core::MaintenanceRecord> records;
-  auto s = db_.Prepare(
-      "SELECT site, seq, kind, inspection_id, asset_id, technician_id, started_at, ended_at, "
-      "verdict, checklist, defects, evidence, next_due_at, reviewer, reason, recorded_at, "
-      "prev_hash, hash, work_order_id FROM maintenance_records WHERE site = ? ORDER BY seq");
+  auto s = db_.Prepare(std::string("SELECT ") + kRecordColumns +
+                       " FROM maintenance_records WHERE site = ? ORDER BY seq");
   s.Bind(1, site);
-  while (s.Step()) {
-    core::MaintenanceRecord r;
-    r.site = s.Text(0);
-    r.seq = s.Int(1);
-    r.kind = s.Text(2);
-    r.inspection_id = s.Int(3);
-    r.asset_id = s.Text(4);
-    r.technician_id = s.Text(5);
-    r.started_at = s.Int(6);
-    r.ended_at = s.Int(7);
-    r.verdict = s.Text(8);
-    r.checklist = s.Text(9);
-    r.defects = s.Text(10);
-    r.evidence = s.Text(11);
-    if (!s.IsNull(12)) r.next_due_at = s.Int(12);
-    r.reviewer = s.Text(13);
-    r.reason = s.Text(14);
-    r.recorded_at = s.Int(15);
-    r.prev_hash = s.Text(16);
-    r.hash = s.Text(17);
-    r.work_order_id = s.Text(18);
-    records.push_back(std::move(r));
-  }
+  while (s.Step()) records.push_back(ReadRecord(s));
   return records;
 }
 

@@ -9,6 +9,10 @@
 
 namespace fieldproof::store {
 
+// The columns of maintenance_records that ReadRecord reads, for a SELECT list.
+extern const char* const kRecordColumns;
+core::MaintenanceRecord ReadRecord(const Statement& row);
+
 class RecordChain {
  public:
   RecordChain(Database& db, core::HashFn hash) : db_(db), hash_(std::move(hash)), sql_(db) {}

@@ -157,6 +157,26 @@ std::string Statement::Text(int column) const {
   return bytes ? std::string(bytes, sqlite3_column_bytes(stmt_, column)) : std::string();
 }
 
+int Statement::Column(std::string_view name) const {
+  const int count = sqlite3_column_count(stmt_);
+  for (int i = 0; i < count; ++i) {
+    if (name == sqlite3_column_name(stmt_, i)) return i;
+  }
+  throw StoreError(SQLITE_RANGE, "no column " + std::string(name) + " in: " + sqlite3_sql(stmt_));
+}
+
+std::optional<std::int64_t> Statement::OptionalInt(std::string_view name) const {
+  const int column = Column(name);
+  if (IsNull(column)) return std::nullopt;
+  return Int(column);
+}
+
+std::optional<std::string> Statement::OptionalText(std::string_view name) const {
+  const int column = Column(name);
+  if (IsNull(column)) return std::nullopt;
+  return Text(column);
+}
+
 Database::Database(const std::string& path) : path_(path), write_lock_(WriteLockFor(path)) {
   const int rc = sqlite3_open_v2(path.c_str(), &db_,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -60,6 +60,16 @@ class Statement {
   std::string Text(int column) const;
   bool IsNull(int column) const;
 
+  // The same by the column's name in the result (its `AS` alias, else the column's own
+  // name): rows are read by name, so a reordered SELECT cannot shift a field.
+  // StoreError when the result has no such column.
+  int Column(std::string_view name) const;
+  std::int64_t Int(std::string_view name) const { return Int(Column(name)); }
+  std::string Text(std::string_view name) const { return Text(Column(name)); }
+  bool IsNull(std::string_view name) const { return IsNull(Column(name)); }
+  std::optional<std::int64_t> OptionalInt(std::string_view name) const;
+  std::optional<std::string> OptionalText(std::string_view name) const;
+
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;

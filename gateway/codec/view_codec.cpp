@@ -1,0 +1,265 @@
+#include "gateway/codec/view_codec.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/core/money.hpp"
+#include "gateway/core/timestamp.hpp"
+
+namespace fieldproof::codec {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string Dump(const json& document, int indent = 2) {
+  return document.dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+json Time(core::UnixMillis t) { return core::FormatRfc3339(t); }
+
+json Time(const std::optional<core::UnixMillis>& t) { return t ? Time(*t) : json(nullptr); }
+
+template <class T>
+json Optional(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+template <class T, class Item>
+json Array(std::span<const T> values, Item item) {
+  json array = json::array();
+  for (const auto& v : values) array.push_back(item(v));
+  return array;
+}
+
+template <class T, class Item>
+json PageJson(const core::Page<T>& page, Item item) {
+  const auto& r = page.request;
+  return {{"items", Array(std::span<const T>(page.items), item)},
+          {"limit", r.limit},
+          {"offset", r.offset},
+          {"next_offset", page.more ? json(r.offset + r.limit) : json(nullptr)}};
+}
+
+json Counts(const std::vector<std::pair<std::string, std::int64_t>>& counts) {
+  json object = json::object();
+  for (const auto& [name, n] : counts) object[name] = n;
+  return object;
+}
+
+json AssetJson(const core::AssetSummary& a) {
+  return {{"site", a.site},
+          {"asset_id", a.asset_id},
+          {"building", a.building},
+          {"floor", a.floor},
+          {"location", a.location},
+          {"asset_type", a.asset_type},
+          {"interval_days", a.interval_days},
+          {"sensor_equipped", a.sensor_equipped},
+          {"last_verified", Time(a.last_verified)}};
+}
+
+json InspectionJson(const core::InspectionSummary& i) {
+  return {{"id", i.id},
+          {"site", i.site},
+          {"asset_id", Optional(i.asset_id)},
+          {"technician_id", i.technician_id},
+          {"device_id", i.device_id},
+          {"started_at", Time(i.started_at)},
+          {"ended_at", Time(i.ended_at)},
+          {"verdict", i.verdict},
+          {"strength", i.strength}};
+}
+
+json TapJson(const core::TapEvidenceRow& t) {
+  return {{"tap_id", t.tap_id},
+          {"kind", t.kind},
+          {"msg_id", t.msg_id},
+          {"tag_uid", Optional(t.tag_uid)},
+          {"read_counter", Optional(t.read_counter)},
+          {"read_at", Time(t.read_at)},
+          {"authentic", t.authentic},
+          {"tag_detail", t.tag_detail},
+          {"freshness", t.freshness},
+          {"freshness_detail", t.freshness_detail},
+          {"timing", t.timing},
+          {"timing_detail", t.timing_detail},
+          {"clock_offset_ms", t.clock_offset_ms}};
+}
+
+json RecordJson(const core::MaintenanceRecord& r) {
+  return {{"site", r.site},
+          {"seq", r.seq},
+          {"kind", r.kind},
+          {"inspection_id", r.inspection_id},
+          {"asset_id", r.asset_id},
+          {"technician_id", r.technician_id},
+          {"started_at", Time(r.started_at)},
+          {"ended_at", Time(r.ended_at)},
+          {"verdict", r.verdict},
+          {"next_due_at", Time(r.next_due_at)},
+          {"work_order_id", r.work_order_id},
+          {"reviewer", r.reviewer},
+          {"reason", r.reason},
+          {"prev_hash", r.prev_hash},
+          {"hash", r.hash}};
+}
+
+json RejectedJson(const core::RejectedMessage& m) {
+  return {{"id", m.id},
+          {"received_at", Time(m.received_at)},
+          {"site", m.site},
+          {"topic", m.topic},
+          {"msg_id", m.msg_id},
+          {"reason", m.reason},
+          {"detail", m.detail},
+          {"times_seen", m.times_seen},
+          {"payload_bytes", m.payload_bytes},
+          {"payload_start", m.payload_start}};
+}
+
+json InvoiceSummaryJson(const core::InvoiceSummary& i) {
+  return {{"number", i.number},
+          {"type", core::ToString(i.type)},
+          {"contract_id", i.contract_id},
+          {"customer_id", i.customer_id},
+          {"period", i.period},
+          {"issue_date", i.issue_date},
+          {"preceding_invoice", i.preceding_number},
+          {"lines", i.lines},
+          {"currency", i.currency},
+          {"net", core::FormatAmount(i.net)},
+          {"vat", core::FormatAmount(i.vat)},
+          {"total", core::FormatAmount(i.total)}};
+}
+
+json NotBillableJson(const core::NotBillable& n) {
+  return {{"site", n.site},
+          {"inspection_id", n.inspection_id},
+          {"asset_id", n.asset_id},
+          {"technician_id", n.technician_id},
+          {"ended_at", Time(n.ended_at)},
+          {"status", n.status},
+          {"reason", n.reason}};
+}
+
+}  // namespace
+
+std::string EncodeError(std::string_view message) {
+  return Dump(json{{"error", message}}, -1);
+}
+
+std::string EncodeHealth(const Health& health) {
+  json j = {{"status", health.status}, {"schema_version", health.schema_version}};
+  if (!health.intake.empty()) j["intake"] = health.intake;
+  return Dump(j);
+}
+
+std::string EncodePrincipal(const core::Principal& principal) {
+  return Dump({{"name", principal.name},
+               {"role", core::ToString(principal.role)},
+               {"customer_id", principal.customer_id}});
+}
+
+std::string EncodeSites(std::span<const core::SiteSummary> sites) {
+  return Dump({{"items", Array(sites, [](const core::SiteSummary& s) {
+                  return json{{"site", s.site}, {"assets", s.assets}};
+                })}});
+}
+
+std::string EncodeAssetPage(const core::Page<core::AssetSummary>& page) {
+  return Dump(PageJson(page, AssetJson));
+}
+
+std::string EncodeInspectionPage(const core::Page<core::InspectionSummary>& page) {
+  return Dump(PageJson(page, InspectionJson));
+}
+
+std::string EncodeInspectionList(std::span<const core::InspectionSummary> inspections) {
+  return Dump({{"items", Array(inspections, InspectionJson)}});
+}
+
+std::string EncodeInspectionDetail(const core::InspectionDetail& detail) {
+  json j = InspectionJson(detail.inspection);
+  j["checks"] = Array(std::span(detail.checks), [](const core::CheckRow& c) {
+    return json{{"name", c.name}, {"status", c.status}, {"detail", c.detail}};
+  });
+  j["taps"] = Array(std::span(detail.taps), TapJson);
+  j["maintenance_records"] = Array(std::span(detail.records), [](const core::RecordLink& r) {
+    return json{{"seq", r.seq}, {"kind", r.kind}, {"hash", r.hash}};
+  });
+  return Dump(j);
+}
+
+std::string EncodeRecordPage(const core::Page<core::MaintenanceRecord>& page) {
+  return Dump(PageJson(page, RecordJson));
+}
+
+std::optional<ReviewRequest> DecodeReviewRequest(std::string_view body, std::string* error) {
+  const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("inspection_id") || !j["inspection_id"].is_number_integer() ||
+      !j.contains("decision") || !j["decision"].is_string() || !j.contains("reason") ||
+      !j["reason"].is_string()) {
+    *error = R"(body must be {"inspection_id": N, "decision": "verified"|"rejected", "reason": "..."})";
+    return std::nullopt;
+  }
+  const std::string decision = j["decision"];
+  if (decision != "verified" && decision != "rejected") {
+    *error = "decision must be verified or rejected";
+    return std::nullopt;
+  }
+  return ReviewRequest{j["inspection_id"].get<std::int64_t>(), decision == "verified",
+                       j["reason"].get<std::string>()};
+}
+
+std::string EncodeReviewOutcome(const ReviewOutcome& outcome) {
+  const auto& r = outcome.record;
+  return Dump({{"inspection_id", outcome.inspection_id},
+               {"decision", outcome.decision},
+               {"reviewer", outcome.reviewer},
+               {"maintenance_record", {{"site", r.site}, {"seq", r.seq}, {"hash", r.hash}}}});
+}
+
+std::string EncodeRejectedPage(const core::Page<core::RejectedMessage>& page) {
+  return Dump(PageJson(page, RejectedJson));
+}
+
+std::string EncodeRejectedArray(std::span<const core::RejectedMessage> messages) {
+  return Dump(Array(messages, RejectedJson));
+}
+
+std::string EncodeInvoiceSummaries(std::span<const core::InvoiceSummary> invoices) {
+  return Dump({{"items", Array(invoices, InvoiceSummaryJson)}});
+}
+
+std::string EncodeInvoiceSummaryArray(std::span<const core::InvoiceSummary> invoices) {
+  return Dump(Array(invoices, InvoiceSummaryJson));
+}
+
+std::string EncodeNotBillableArray(std::span<const core::NotBillable> inspections) {
+  return Dump(Array(inspections, NotBillableJson));
+}
+
+std::string EncodeDatabaseStats(const DatabaseStats& s) {
+  return Dump({{"database", s.database},
+               {"assets", s.assets},
+               {"technicians", s.technicians},
+               {"devices", s.devices},
+               {"taps", s.taps},
+               {"telemetry", s.telemetry},
+               {"rejected", s.rejected},
+               {"rejected_by_reason", Counts(s.rejected_by_reason)},
+               {"inspections_by_verdict", Counts(s.inspections_by_verdict)}});
+}
+
+std::string EncodeTagCheck(const TagCheck& check) {
+  json j = {{"valid", check.valid}};
+  if (check.valid) {
+    j["uid"] = check.uid;
+    j["counter"] = check.counter;
+    if (!check.file_data.empty()) j["file_data"] = check.file_data;
+  } else {
+    j["reason"] = check.reason;
+  }
+  return Dump(j, -1);
+}
+
+}  // namespace fieldproof::codec

@@ -1,0 +1,59 @@
+// GET /api/v1/sites, /sites/{site}/coverage, /assets, /records: what a site holds, as far
+// as the principal sees it.
+#include "gateway/codec/coverage_codec.hpp"
+#include "gateway/codec/view_codec.hpp"
+#include "gateway/core/coverage.hpp"
+#include "gateway/core/local_time.hpp"
+#include "gateway/http/routes.hpp"
+#include "gateway/store/coverage_store.hpp"
+#include "gateway/store/site_queries.hpp"
+
+namespace fieldproof::http {
+namespace {
+
+using core::Capability;
+
+Response Sites(Call& c) {
+  c.Require(Capability::kReadSites);
+  return JsonReply(codec::EncodeSites(store::VisibleSites(c.db, c.Owner())));
+}
+
+Response Coverage(Call& c) {
+  c.Require(Capability::kReadSites);
+  const std::string& site = c.VisibleSite(c.args.at(0));
+  core::UnixMillis as_of = Now();
+  if (const std::string day = c.Param("as_of"); !day.empty()) {
+    const auto end = core::EndOfDayUtc(day);
+    if (!end) Fail(bhttp::status::bad_request, "as_of must be a date YYYY-MM-DD");
+    as_of = *end;
+  }
+  const auto report = core::BuildCoverageReport(store::LoadCoverageInputs(
+      c.db, {site, as_of, c.IntParam("due_soon_days", 30, 0, 365), 12, 30, c.Owner()}));
+  const auto overdue_limit = static_cast<std::size_t>(c.IntParam("overdue_limit", 100, 1, 100000));
+  return JsonReply(codec::EncodeCoverageReport(report, overdue_limit));
+}
+
+Response Assets(Call& c) {
+  c.Require(Capability::kReadSites);
+  store::AssetFilter filter{c.VisibleSite(c.Param("site")), c.Param("building"), std::nullopt,
+                            c.Owner()};
+  if (!c.Param("floor").empty()) filter.floor = static_cast<int>(c.IntParam("floor", 0, -100, 1000));
+  return JsonReply(codec::EncodeAssetPage(store::ListAssets(c.db, filter, c.PageParams())));
+}
+
+Response Records(Call& c) {
+  c.Require(Capability::kReadSites);
+  const store::RecordFilter filter{c.VisibleSite(c.Param("site")), c.Param("asset"), c.Owner()};
+  return JsonReply(codec::EncodeRecordPage(store::ListRecords(c.db, filter, c.PageParams())));
+}
+
+}  // namespace
+
+std::vector<Route> SiteRoutes() {
+  return {{bhttp::verb::get, "/sites", Sites},
+          {bhttp::verb::get, "/sites/{site}/coverage", Coverage},
+          {bhttp::verb::get, "/assets", Assets},
+          {bhttp::verb::get, "/records", Records}};
+}
+
+}  // namespace fieldproof::http

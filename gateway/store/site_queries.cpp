@@ -1,0 +1,85 @@
+#include "gateway/store/site_queries.hpp"
+
+#include "gateway/store/owner_filter.hpp"
+#include "gateway/store/read_page.hpp"
+#include "gateway/store/record_chain.hpp"
+
+namespace fieldproof::store {
+
+bool SiteVisible(Database& db, const std::string& site, const std::string& owner) {
+  auto s = db.Prepare("SELECT 1 FROM assets WHERE site = ?1 AND (?2 = '' OR owner_id = ?2) LIMIT 1");
+  s.Bind(1, site).Bind(2, owner);
+  const bool seen = s.Step();
+  s.Reset();
+  return seen;
+}
+
+bool AssetVisible(Database& db, const std::string& site, const std::string& asset_id,
+                  const std::string& owner) {
+  if (owner.empty()) return true;
+  auto s = db.Prepare("SELECT 1 FROM assets WHERE site = ?1 AND asset_id = ?2 AND owner_id = ?3");
+  s.Bind(1, site).Bind(2, asset_id).Bind(3, owner);
+  const bool seen = s.Step();
+  s.Reset();
+  return seen;
+}
+
+std::vector<core::SiteSummary> VisibleSites(Database& db, const std::string& owner) {
+  std::vector<core::SiteSummary> sites;
+  // Walks the assets' primary key from one site to the next instead of grouping every row.
+  auto next = db.Prepare("SELECT site FROM assets WHERE site > ? ORDER BY site LIMIT 1");
+  auto count =
+      db.Prepare("SELECT count(*) AS assets FROM assets WHERE site = ?1 AND (?2 = '' OR owner_id = ?2)");
+  for (std::string after;;) {
+    next.Bind(1, after);
+    if (!next.Step()) break;
+    after = next.Text("site");
+    next.Reset();
+    count.Bind(1, after).Bind(2, owner);
+    count.Step();
+    const std::int64_t assets = count.Int("assets");
+    count.Reset();
+    if (assets > 0) sites.push_back({after, assets});
+  }
+  return sites;
+}
+
+core::Page<core::AssetSummary> ListAssets(Database& db, const AssetFilter& filter,
+                                          core::PageRequest page) {
+  auto s = db.Prepare(
+      "SELECT site, asset_id, building, floor, location, asset_type, interval_days, "
+      "sensor_equipped, "
+      "(SELECT max(ended_at) FROM maintenance_records m WHERE m.site = a.site AND "
+      "m.asset_id = a.asset_id AND m.verdict IN ('verified', 'verified_with_defects')) "
+      "AS last_verified "
+      "FROM assets a WHERE site = ?1 AND (?2 = '' OR building = ?2) AND (?3 IS NULL OR floor = ?3) "
+      "AND (?6 = '' OR owner_id = ?6) "
+      "ORDER BY building, floor, asset_id LIMIT ?4 OFFSET ?5");
+  s.Bind(1, filter.site).Bind(2, filter.building);
+  if (filter.floor) {
+    s.Bind(3, *filter.floor);
+  } else {
+    s.BindNull(3);
+  }
+  s.Bind(4, page.limit + 1).Bind(5, page.offset).Bind(6, filter.owner);
+  return ReadPage<core::AssetSummary>(s, page, [](const Statement& row) {
+    return core::AssetSummary{row.Text("site"),          row.Text("asset_id"),
+                              row.Text("building"),      row.Int("floor"),
+                              row.Text("location"),      row.Text("asset_type"),
+                              row.Int("interval_days"),  row.Int("sensor_equipped") != 0,
+                              row.OptionalInt("last_verified")};
+  });
+}
+
+core::Page<core::MaintenanceRecord> ListRecords(Database& db, const RecordFilter& filter,
+                                                core::PageRequest page) {
+  auto s = db.Prepare(std::string("SELECT ") + kRecordColumns +
+                      " FROM maintenance_records m "
+                      "WHERE site = ?1 AND (?2 = '' OR asset_id = ?2) AND " +
+                      OwnedBy("m", 5) + " ORDER BY seq DESC LIMIT ?3 OFFSET ?4");
+  s.Bind(1, filter.site).Bind(2, filter.asset_id).Bind(3, page.limit + 1).Bind(4, page.offset);
+  s.Bind(5, filter.owner);
+  return ReadPage<core::MaintenanceRecord>(s, page, ReadRecord);
+}
+
+}  // namespace fieldproof::store
