@@ -319,5 +319,81 @@ TEST_F(ApiTest, RolesTokensAndErrors) {
       << "tokens are stored hashed";
 }
 
+// Every operation of docs/openapi.yaml answers as it says, for every role: the answers are
+// recorded and checked with Ajv against the description (tests/schema/
+// validate_api_responses.mjs), which also fails an operation that nothing here called.
+TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
+#ifndef FIELDPROOF_API_CHECK_NODE
+  GTEST_SKIP() << "needs node and `npm ci` in tests/schema (ops/test.sh does both)";
+#else
+  const auto captures = dir / "api-responses";
+  std::filesystem::create_directories(captures);
+  int recorded = 0;
+  auto call = [&](std::string_view method, const std::string& who, const std::string& target,
+                  const std::string& body = "") {
+    const auto r = HttpRequest(port, method, target, who.empty() ? "" : tokens[who], body);
+    std::ofstream(captures + "/" + std::to_string(++recorded) + ".json")
+        << nlohmann::json{{"method", method}, {"target", target}, {"status", r.status},
+                          {"content_type", r.content_type}, {"body", r.body}}
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return r;
+  };
+  const std::string inspection = OneOf(
+      "SELECT i.id FROM inspections i JOIN maintenance_records m ON m.inspection_id = i.id "
+      "JOIN assets a ON a.site = i.site AND a.asset_id = i.asset_id "
+      "WHERE i.site = 'FRA' AND a.owner_id = 'OWN-FRA' LIMIT 1");
+  const std::string invoice = OneOf("SELECT number FROM invoices WHERE customer_id = 'OWN-FRA'");
+  call("GET", "", "/healthz");
+  call("HEAD", "", "/healthz");
+  call("GET", "admin", "/metrics");
+  for (const std::string who : {"owner-fra", "owner-tnt", "admin"}) {
+    call("GET", who, "/api/v1/me");
+    call("GET", who, "/api/v1/sites");
+    call("GET", who, "/api/v1/sites/FRA/coverage");
+    call("GET", who, "/api/v1/assets?site=FRA&limit=3");
+    call("GET", who, "/api/v1/assets?site=FRA&floor=1&building=T1");
+    call("GET", who, "/api/v1/inspections?site=FRA&limit=3");
+    call("GET", who, "/api/v1/inspections/" + inspection);
+    call("GET", who, "/api/v1/records?site=FRA&limit=3");
+  }
+  for (const std::string who : {"owner-fra", "billing"}) {
+    call("GET", who, "/api/v1/invoices");
+    call("GET", who, "/api/v1/invoices/" + invoice);
+    call("GET", who, "/api/v1/invoices/" + invoice + "?format=ubl");
+    call("GET", who, "/api/v1/exports/2026-11.csv");
+    call("GET", who, "/api/v1/exports/2026-11.json");
+  }
+  call("GET", "admin", "/api/v1/rejected?limit=5");
+  // A review: the queue, the decision, and the refusals around it.
+  {
+    store::Database database(db);
+    database.Exec(
+        "UPDATE inspections SET verdict = 'needs_review' WHERE id = (SELECT max(id) FROM "
+        "inspections WHERE site = 'FRA' AND verdict = 'rejected')");
+  }
+  const auto queue = nlohmann::json::parse(call("GET", "supervisor", "/api/v1/reviews").body);
+  ASSERT_FALSE(queue["items"].empty());
+  const std::string decision = R"({"inspection_id":)" + queue["items"][0]["id"].dump() +
+                               R"(,"decision":"rejected","reason":"no functional test")";
+  EXPECT_EQ(call("POST", "supervisor", "/api/v1/reviews", decision + "}").status, 200);
+  EXPECT_EQ(call("POST", "supervisor", "/api/v1/reviews", decision + "}").status, 409);
+  EXPECT_EQ(call("POST", "supervisor", "/api/v1/reviews", "[1]").status, 400);
+  // Refusals each operation describes.
+  EXPECT_EQ(call("GET", "", "/api/v1/sites").status, 401);
+  EXPECT_EQ(call("GET", "owner-fra", "/api/v1/rejected").status, 403);
+  EXPECT_EQ(call("GET", "owner-muc", "/api/v1/inspections/" + inspection).status, 404);
+  EXPECT_EQ(call("GET", "owner-muc", "/api/v1/assets?site=FRA").status, 404);
+  EXPECT_EQ(call("GET", "admin", "/api/v1/records?site=FRA&limit=0").status, 400);
+  EXPECT_EQ(call("GET", "owner-fra", "/api/v1/invoices/NO-SUCH").status, 404);
+
+  const std::string source = FIELDPROOF_SOURCE_DIR;
+  const auto check = RunToCompletion({FIELDPROOF_API_CHECK_NODE,
+                                      source + "/tests/schema/validate_api_responses.mjs",
+                                      source + "/docs/openapi.yaml", captures},
+                                     dir);
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+#endif
+}
+
 }  // namespace
 }  // namespace fieldproof::testing

@@ -198,20 +198,17 @@ int HttpPortInLog(const std::string& gateway_log) {
   return std::stoi(log.substr(at + marker.size()));
 }
 
-HttpResult HttpGet(int port, const std::string& target, const std::string& token) {
-  return HttpPost(port, target, token, "", /*get=*/true);
-}
-
-HttpResult HttpPost(int port, const std::string& target, const std::string& token, const std::string& body, bool get) {
+HttpResult HttpRequest(int port, std::string_view method, const std::string& target,
+                       const std::string& token, const std::string& body) {
   namespace beast = boost::beast;
   boost::asio::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
                                                 static_cast<unsigned short>(port)));
-  beast::http::request<beast::http::string_body> request{get ? beast::http::verb::get : beast::http::verb::post,
-                                                         target, 11};
+  const auto verb = beast::http::string_to_verb({method.data(), method.size()});
+  beast::http::request<beast::http::string_body> request{verb, target, 11};
   request.set(beast::http::field::host, "127.0.0.1");
-  if (!get) {
+  if (!body.empty()) {
     request.set(beast::http::field::content_type, "application/json");
     request.body() = body;
     request.prepare_payload();
@@ -219,10 +216,12 @@ HttpResult HttpPost(int port, const std::string& target, const std::string& toke
   if (!token.empty()) request.set(beast::http::field::authorization, "Bearer " + token);
   beast::http::write(stream, request);
   beast::flat_buffer buffer;
-  beast::http::response<beast::http::string_body> response;
-  beast::http::read(stream, buffer, response);
+  beast::http::response_parser<beast::http::string_body> parser;
+  parser.skip(verb == beast::http::verb::head);
+  beast::http::read(stream, buffer, parser);
   beast::error_code ec;
   stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+  const auto& response = parser.get();
   return {static_cast<int>(response.result_int()), response.body(),
           std::string(response[beast::http::field::content_type])};
 }

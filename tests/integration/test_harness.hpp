@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/crypto/tag_emulator.hpp"
@@ -133,11 +134,17 @@ struct HttpResult {
   std::string body;
   std::string content_type;
 };
-// One GET against the gateway's API on loopback, with a bearer token unless empty.
-HttpResult HttpGet(int port, const std::string& target, const std::string& token = "");
-// A POST with a JSON body (`get`: a GET instead, for HttpGet).
-HttpResult HttpPost(int port, const std::string& target, const std::string& token, const std::string& body,
-                    bool get = false);
+// One request against the gateway's HTTP server on loopback, with a bearer token unless
+// empty; `body` (JSON) is sent when not empty. A HEAD response is read without a body.
+HttpResult HttpRequest(int port, std::string_view method, const std::string& target,
+                       const std::string& token, const std::string& body = "");
+inline HttpResult HttpGet(int port, const std::string& target, const std::string& token = "") {
+  return HttpRequest(port, "GET", target, token);
+}
+inline HttpResult HttpPost(int port, const std::string& target, const std::string& token,
+                           const std::string& body) {
+  return HttpRequest(port, "POST", target, token, body);
+}
 
 // The first fire shutter of site FRA in `db` without sensors (no functional-test telemetry to
 // fake), and its tag personalised with the test master key, for tests that tap by hand.
