@@ -50,6 +50,15 @@ struct TapEvidence {
   TimingFinding timing{Timing::kPlausible, ""};
 };
 
+// A tap as the verifier judged it: kept as its evidence, read again to pair it.
+struct AssessedTap {
+  std::int64_t tap_id = 0;
+  TapEvidence evidence;
+  std::optional<std::uint32_t> counter;  // Authentic SUN reads only.
+  std::optional<std::string> asset_id;
+  UnixMillis clock_offset = 0;  // Applied to its device times.
+};
+
 struct AssetTypePolicy {
   std::string asset_type;
   UnixMillis min_dwell = 0;

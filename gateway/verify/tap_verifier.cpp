@@ -15,28 +15,13 @@ namespace fieldproof::verify {
 namespace {
 
 constexpr std::int64_t kClockSamples = 50;  // Recent messages for the offset estimate.
+constexpr std::int64_t kExpiredEndsPerRound = 50;
 constexpr core::UnixMillis kTelemetryMargin = 10 * 60 * 1000;
 
 }  // namespace
 
-struct TapVerifier::PendingTap {
-  std::int64_t id;
-  core::UnixMillis received_at;
-  core::Tap tap;
-};
-
-namespace {
-
-// The columns of tap_evidence that describe one assessed tap, in this order.
-constexpr const char* kEvidenceColumns =
-    "e.tap_id, e.asset_id, coalesce(e.tag_uid, ''), e.read_counter, e.read_at, e.legacy, "
-    "e.authentic, e.tag_detail, e.freshness, e.freshness_detail, e.timing, e.timing_detail, t.msg_id, "
-    "e.clock_offset_ms";
-
-}  // namespace
-
 TapVerifier::TapVerifier(store::Database& db, VerifierConfig config)
-    : db_(db), config_(std::move(config)), chain_(db, crypto::Sha256Hex), registry_(db), sql_(db) {}
+    : db_(db), config_(std::move(config)), chain_(db, crypto::Sha256Hex), registry_(db), store_(db) {}
 
 void TapVerifier::RecordVerifiedWork(std::int64_t inspection_id, const core::Tap& end,
                                      const core::Asset& asset, core::UnixMillis started_at,
@@ -88,12 +73,7 @@ TapVerifier::DeviceClock TapVerifier::HandheldClock(const std::string& site,
                                                     std::int64_t up_to_tap) {
   DeviceClock clock;
   if (!config_.correct_device_clocks) return clock;  // Device times are taken as they are.
-  auto& s = sql_.Get(
-      "SELECT sent_at, received_at FROM taps WHERE site = ? AND device_id = ? AND id <= ? "
-      "ORDER BY id DESC LIMIT ?");
-  s.Bind(1, site).Bind(2, device_id).Bind(3, up_to_tap).Bind(4, kClockSamples);
-  while (s.Step()) clock.samples.push_back({s.Int(0), s.Int(1)});
-  std::reverse(clock.samples.begin(), clock.samples.end());  // Arrival order.
+  clock.samples = store_.RecentSends(site, device_id, up_to_tap, kClockSamples);
   clock.estimate = core::EstimateClockOffset(clock.samples);
   return clock;
 }
@@ -101,15 +81,8 @@ TapVerifier::DeviceClock TapVerifier::HandheldClock(const std::string& site,
 core::UnixMillis TapVerifier::SensorClockOffset(const std::string& site,
                                                 const std::string& asset_id) {
   if (!config_.correct_device_clocks) return 0;
-  // Sensors send at once, so their smallest delay is their clock's offset. Intake keeps it
-  // per sensor (EventStore, migration 9).
-  auto& s = sql_.Get(
-      "SELECT min(delay_min, coalesce(previous_delay_min, delay_min)) FROM sensor_clocks "
-      "WHERE site = ? AND asset_id = ?");
-  s.Bind(1, site).Bind(2, asset_id);
-  const core::UnixMillis offset = s.Step() ? s.Int(0) : 0;
-  s.Reset();
-  return offset;
+  // Sensors send at once, so their smallest delay is their clock's offset.
+  return store_.SensorClockOffset(site, asset_id);
 }
 
 TapVerifier::AssessedTap TapVerifier::Examine(const PendingTap& pending) {
@@ -144,10 +117,8 @@ TapVerifier::AssessedTap TapVerifier::Examine(const PendingTap& pending) {
 // not make the tag's next honest reads look rolled back.
 void TapVerifier::KeepRead(const std::string& site, const AssessedTap& x, core::UnixMillis received_at) {
   const core::UnixMillis at = x.evidence.read_at;
-  sql_.Get("INSERT OR REPLACE INTO tag_reads (site, tag_uid, read_counter, read_at, tap_id) VALUES (?,?,?,?,?)")
-      .Bind(1, site).Bind(2, x.evidence.uid).Bind(3, static_cast<std::int64_t>(*x.counter))
-      .Bind(4, config_.correct_device_clocks ? std::min(at, received_at) : at)
-      .Bind(5, x.tap_id).Run();
+  store_.KeepRead(site, x.evidence.uid, *x.counter,
+                  config_.correct_device_clocks ? std::min(at, received_at) : at, x.tap_id);
 }
 
 void TapVerifier::ExamineTag(const core::Tap& tap, AssessedTap& x) {
@@ -181,66 +152,24 @@ void TapVerifier::ExamineTag(const core::Tap& tap, AssessedTap& x) {
 // Only the reads next to this counter matter: the earlier reads of a tag are in counter
 // and time order already (each was fresh when it was kept), so the nearest lower counter
 // was read latest among the lower ones and the nearest higher one earliest among the
-// higher ones. Two lookups on the primary key, however many reads the tag has.
+// higher ones.
 core::FreshnessCheck TapVerifier::CheckFreshness(const std::string& site, const std::string& uid,
                                                  std::uint32_t counter, core::UnixMillis read_at,
                                                  bool again) {
-  std::vector<core::SeenRead> neighbours;
-  for (const char* sql :
-       {again ? "SELECT read_counter, read_at FROM tag_reads WHERE site = ? AND tag_uid = ? "
-                "AND read_counter < ? ORDER BY read_counter DESC LIMIT 1"
-              : "SELECT read_counter, read_at FROM tag_reads WHERE site = ? AND tag_uid = ? "
-                "AND read_counter <= ? ORDER BY read_counter DESC LIMIT 1",
-        "SELECT read_counter, read_at FROM tag_reads WHERE site = ? AND tag_uid = ? "
-        "AND read_counter > ? ORDER BY read_counter LIMIT 1"}) {
-    auto& s = sql_.Get(sql);
-    s.Bind(1, site).Bind(2, uid).Bind(3, static_cast<std::int64_t>(counter));
-    if (s.Step()) neighbours.push_back({static_cast<std::uint32_t>(s.Int(0)), s.Int(1)});
-    s.Reset();
-  }
+  const auto neighbours = store_.NeighbourReads(site, uid, counter, /*exclude_equal=*/again);
   return core::CheckFreshness(neighbours, counter, read_at, config_.policy.rollback_tolerance);
-}
-
-void TapVerifier::StoreEvidence(const PendingTap& p, const AssessedTap& x) {
-  const core::TapEvidence& ev = x.evidence;
-  auto& insert = sql_.Get(
-      "INSERT INTO tap_evidence (tap_id, site, device_id, kind, asset_id, tag_uid, "
-      "read_counter, read_at, clock_offset_ms, legacy, authentic, tag_detail, freshness, "
-      "freshness_detail, timing, timing_detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  insert.Bind(1, p.id).Bind(2, p.tap.site).Bind(3, p.tap.device_id).Bind(4, core::ToString(p.tap.kind));
-  insert.BindOptional(5, x.asset_id);
-  insert.BindOptional(6, ev.uid.empty() ? std::nullopt : std::optional(ev.uid));
-  if (x.counter) {
-    insert.Bind(7, static_cast<std::int64_t>(*x.counter));
-  } else {
-    insert.BindNull(7);
-  }
-  insert.Bind(8, ev.read_at).Bind(9, x.clock_offset).Bind(10, ev.legacy_uid ? 1 : 0)
-      .Bind(11, ev.authentic ? 1 : 0).Bind(12, ev.tag_detail)
-      .Bind(13, core::ToString(ev.freshness.outcome)).Bind(14, ev.freshness.detail)
-      .Bind(15, core::ToString(ev.timing.outcome)).Bind(16, ev.timing.detail);
-  insert.Run();
 }
 
 AssessReport TapVerifier::AssessPending(std::size_t max_taps, core::UnixMillis now) {
   AssessReport report;
   store::InTransaction(db_, [&] {
-    std::vector<PendingTap> pending;
-    {
-      auto& s = sql_.Get(
-          "SELECT id, received_at, payload FROM taps WHERE assessed = 0 ORDER BY id LIMIT ?");
-      s.Bind(1, static_cast<std::int64_t>(max_taps));
-      while (s.Step()) {
-        auto tap = codec::DecodeTap(s.Text(2));  // Stored only after it decoded.
-        if (tap.ok()) pending.push_back({s.Int(0), s.Int(1), std::move(tap).value()});
-      }
-    }
+    const std::vector<PendingTap> pending = store_.UnassessedTaps(max_taps);
     for (const PendingTap& p : pending) {
       const AssessedTap x = Examine(p);
-      StoreEvidence(p, x);
+      store_.SaveEvidence(p, x);
       const auto notice = p.tap.kind == core::TapKind::kEnd ? OnEndTap(p, x, now) : OnStartTap(p, x, now);
       if (notice) report.notices.push_back(*notice);
-      sql_.Get("UPDATE taps SET assessed = 1 WHERE id = ?").Bind(1, p.id).Run();
+      store_.MarkAssessed(p.id);
       ++report.taps;
     }
     // Only once the stored taps are all assessed: a start may be among the rest.
@@ -256,17 +185,7 @@ std::optional<OutgoingVerdict> TapVerifier::OnEndTap(const PendingTap& end, cons
   if (auto start = OpenStartFor(end.tap, x, /*any_tag=*/x.evidence.uid.empty())) {
     return CloseSession(end, x, *start, now);
   }
-  auto& wait = sql_.Get(
-      "INSERT INTO waiting_end_taps (tap_id, site, device_id, tag_uid, read_counter, read_at, since) "
-      "VALUES (?,?,?,?,?,?,?)");
-  wait.Bind(1, end.id).Bind(2, end.tap.site).Bind(3, end.tap.device_id);
-  wait.BindOptional(4, x.evidence.uid.empty() ? std::nullopt : std::optional(x.evidence.uid));
-  if (x.counter) {
-    wait.Bind(5, static_cast<std::int64_t>(*x.counter));
-  } else {
-    wait.BindNull(5);
-  }
-  wait.Bind(6, x.evidence.read_at).Bind(7, now).Run();
+  store_.AddWaitingEnd(end, x, now);
   return std::nullopt;
 }
 
@@ -277,36 +196,28 @@ std::optional<OutgoingVerdict> TapVerifier::OnEndTap(const PendingTap& end, cons
 // that has arrived by then.
 std::optional<OutgoingVerdict> TapVerifier::OnStartTap(const PendingTap& start, const AssessedTap& x,
                                                        core::UnixMillis now) {
-  auto& s = sql_.Get(
-      "SELECT tap_id, read_counter FROM waiting_end_taps WHERE site = ? AND device_id = ? "
-      "AND tag_uid IS ? AND read_at BETWEEN ? AND ? "
-      "AND (read_counter IS NULL OR read_counter > ?) ORDER BY read_at LIMIT 1");
-  s.Bind(1, start.tap.site).Bind(2, start.tap.device_id);
-  s.BindOptional(3, x.evidence.uid.empty() ? std::nullopt : std::optional(x.evidence.uid));
-  s.Bind(4, x.evidence.read_at).Bind(5, x.evidence.read_at + config_.policy.max_session);
-  s.Bind(6, x.counter ? static_cast<std::int64_t>(*x.counter) : -1);
-  if (!s.Step()) return std::nullopt;
-  const std::int64_t end_id = s.Int(0);
-  const std::optional<std::int64_t> end_counter = s.IsNull(1) ? std::nullopt : std::optional(s.Int(1));
-  s.Reset();
-  if (x.counter && end_counter && !OnlyOthersReadBetween(start, x, *end_counter)) return std::nullopt;
-  const auto end = LoadTap(end_id);
-  const auto end_x = LoadAssessed(end_id);
+  const auto waiting = store_.WaitingEndFor(
+      start.tap.site, start.tap.device_id,
+      x.evidence.uid.empty() ? std::nullopt : std::optional(x.evidence.uid), x.evidence.read_at,
+      x.evidence.read_at + config_.policy.max_session,
+      x.counter ? static_cast<std::int64_t>(*x.counter) : -1);
+  if (!waiting) return std::nullopt;
+  if (x.counter && waiting->read_counter &&
+      !OnlyOthersReadBetween(start, x, *waiting->read_counter)) {
+    return std::nullopt;
+  }
+  const auto end = store_.FindTap(waiting->tap_id);
+  const auto end_x = store_.FindEvidence(waiting->tap_id);
   if (!end || !end_x) return std::nullopt;
-  sql_.Get("DELETE FROM waiting_end_taps WHERE tap_id = ?").Bind(1, end_id).Run();
+  store_.RemoveWaitingEnd(waiting->tap_id);
   return CloseSession(*end, *end_x, x, now);
 }
 
 bool TapVerifier::OnlyOthersReadBetween(const PendingTap& start, const AssessedTap& x,
                                         std::int64_t end_counter) {
-  auto& s = sql_.Get(
-      "SELECT count(*) FROM tag_reads r JOIN taps t ON t.id = r.tap_id WHERE r.site = ? "
-      "AND r.tag_uid = ? AND r.read_counter > ? AND r.read_counter < ? AND t.device_id <> ?");
-  s.Bind(1, start.tap.site).Bind(2, x.evidence.uid).Bind(3, static_cast<std::int64_t>(*x.counter));
-  s.Bind(4, end_counter).Bind(5, start.tap.device_id);
-  const std::int64_t others = s.Step() ? s.Int(0) : 0;
-  s.Reset();
-  return others == end_counter - static_cast<std::int64_t>(*x.counter) - 1;
+  const auto start_counter = static_cast<std::int64_t>(*x.counter);
+  return store_.OtherHandheldReads(start.tap.site, x.evidence.uid, start_counter, end_counter,
+                                   start.tap.device_id) == end_counter - start_counter - 1;
 }
 
 // An end tap that waited long enough: paired with its handheld's open start of the same
@@ -317,14 +228,11 @@ void TapVerifier::ExpireWaitingEnds(core::UnixMillis now, AssessReport& report) 
   // the broker from while the gateway was away.
   if (!first_round_) first_round_ = now;
   if (now - *first_round_ < config_.policy.end_waits_for_start) return;
-  std::vector<std::int64_t> expired;
-  auto& s = sql_.Get("SELECT tap_id FROM waiting_end_taps WHERE since <= ? ORDER BY since LIMIT 50");
-  s.Bind(1, now - config_.policy.end_waits_for_start);
-  while (s.Step()) expired.push_back(s.Int(0));
-  for (const std::int64_t id : expired) {
-    sql_.Get("DELETE FROM waiting_end_taps WHERE tap_id = ?").Bind(1, id).Run();
-    const auto end = LoadTap(id);
-    const auto end_x = LoadAssessed(id);
+  for (const std::int64_t id :
+       store_.WaitingEndsSince(now - config_.policy.end_waits_for_start, kExpiredEndsPerRound)) {
+    store_.RemoveWaitingEnd(id);
+    const auto end = store_.FindTap(id);
+    const auto end_x = store_.FindEvidence(id);
     if (!end || !end_x) continue;
     auto start = OpenStartFor(end->tap, *end_x, /*any_tag=*/end_x->evidence.uid.empty());
     if (!start) start = OpenStartFor(end->tap, *end_x, /*any_tag=*/true);
@@ -335,64 +243,14 @@ void TapVerifier::ExpireWaitingEnds(core::UnixMillis now, AssessReport& report) 
 
 std::optional<TapVerifier::AssessedTap> TapVerifier::OpenStartFor(const core::Tap& end,
                                                                   const AssessedTap& x, bool any_tag) {
-  const std::string select = std::string("SELECT ") + kEvidenceColumns +
-                             " FROM tap_evidence e JOIN taps t ON t.id = e.tap_id "
-                             "WHERE e.site = ? AND e.device_id = ? AND e.kind = 'start' "
-                             "AND e.inspection_id IS NULL AND e.read_at BETWEEN ? AND ? ";
-  auto& s = any_tag ? sql_.Get(select + "ORDER BY e.read_at DESC LIMIT 1")
-                    : sql_.Get(select +
-                               "AND e.tag_uid = ? AND (e.read_counter IS NULL OR e.read_counter < ?) "
-                               "ORDER BY e.read_at DESC LIMIT 1");
-  s.Bind(1, end.site).Bind(2, end.device_id);
-  s.Bind(3, x.evidence.read_at - config_.policy.max_session).Bind(4, x.evidence.read_at);
+  store::OpenStartQuery query{end.site, end.device_id,
+                              x.evidence.read_at - config_.policy.max_session, x.evidence.read_at,
+                              std::nullopt, 0};
   if (!any_tag) {
-    s.Bind(5, x.evidence.uid);
-    s.Bind(6, x.counter ? static_cast<std::int64_t>(*x.counter) : std::int64_t{1} << 32);
+    query.tag_uid = x.evidence.uid;
+    query.below_counter = x.counter ? static_cast<std::int64_t>(*x.counter) : std::int64_t{1} << 32;
   }
-  if (!s.Step()) return std::nullopt;
-  AssessedTap start = AssessedFromRow(s);
-  s.Reset();
-  return start;
-}
-
-// A row of kEvidenceColumns.
-TapVerifier::AssessedTap TapVerifier::AssessedFromRow(const store::Statement& s) {
-  AssessedTap x;
-  x.tap_id = s.Int(0);
-  if (!s.IsNull(1)) x.asset_id = s.Text(1);
-  core::TapEvidence& ev = x.evidence;
-  ev.uid = s.Text(2);
-  if (!s.IsNull(3)) x.counter = static_cast<std::uint32_t>(s.Int(3));
-  ev.read_at = s.Int(4);
-  ev.legacy_uid = s.Int(5) != 0;
-  ev.authentic = s.Int(6) != 0;
-  ev.tag_detail = s.Text(7);
-  ev.freshness = {core::ParseFreshness(s.Text(8)).value_or(core::Freshness::kReplay), s.Text(9)};
-  ev.timing = {core::ParseTiming(s.Text(10)).value_or(core::Timing::kImpossible), s.Text(11)};
-  ev.msg_id = s.Text(12);
-  x.clock_offset = s.Int(13);
-  return x;
-}
-
-std::optional<TapVerifier::AssessedTap> TapVerifier::LoadAssessed(std::int64_t tap_id) {
-  auto& s = sql_.Get(std::string("SELECT ") + kEvidenceColumns +
-                     " FROM tap_evidence e JOIN taps t ON t.id = e.tap_id WHERE e.tap_id = ?");
-  s.Bind(1, tap_id);
-  if (!s.Step()) return std::nullopt;
-  AssessedTap x = AssessedFromRow(s);
-  s.Reset();
-  return x;
-}
-
-std::optional<TapVerifier::PendingTap> TapVerifier::LoadTap(std::int64_t tap_id) {
-  auto& s = sql_.Get("SELECT received_at, payload FROM taps WHERE id = ?");
-  s.Bind(1, tap_id);
-  if (!s.Step()) return std::nullopt;
-  auto tap = codec::DecodeTap(s.Text(1));
-  const core::UnixMillis received_at = s.Int(0);
-  s.Reset();
-  if (!tap.ok()) return std::nullopt;
-  return PendingTap{tap_id, received_at, std::move(tap).value()};
+  return store_.OpenStart(query);
 }
 
 OutgoingVerdict TapVerifier::RejectOrphan(const PendingTap& end, const AssessedTap& end_x,
@@ -426,19 +284,10 @@ core::InspectionFacts TapVerifier::GatherFacts(const PendingTap& end, const Asse
   f.device_company = registry_.FindDeviceCompany(tap.site, tap.device_id);
   if (asset.sensor_equipped) {
     const core::UnixMillis offset = SensorClockOffset(tap.site, asset.asset_id);
-    auto& s = sql_.Get(
-        "SELECT device_time, payload FROM telemetry WHERE site = ? AND asset_id = ? "
-        "AND device_time BETWEEN ? AND ?");
-    s.Bind(1, tap.site).Bind(2, asset.asset_id);
-    s.Bind(3, f.start.read_at - offset - kTelemetryMargin);
-    s.Bind(4, f.end.read_at - offset + kTelemetryMargin);
-    while (s.Step()) {
-      auto telemetry = codec::DecodeTelemetry(s.Text(1));
-      if (!telemetry.ok()) continue;
-      for (const auto& reading : telemetry.value().readings) {
-        f.telemetry.push_back({core::CorrectDeviceTime(s.Int(0), offset), reading});
-      }
-    }
+    f.telemetry = store_.TelemetryBetween(tap.site, asset.asset_id,
+                                          f.start.read_at - offset - kTelemetryMargin,
+                                          f.end.read_at - offset + kTelemetryMargin);
+    for (auto& reading : f.telemetry) reading.at = core::CorrectDeviceTime(reading.at, offset);
   }
   GatherTechnicianWork(f);
   return f;
@@ -448,39 +297,24 @@ core::InspectionFacts TapVerifier::GatherFacts(const PendingTap& end, const Asse
 // before and after (travel), and one that overlaps it. Rejected inspections prove no
 // presence and are left out (the partial indexes of migration 12).
 void TapVerifier::GatherTechnicianWork(core::InspectionFacts& f) {
-  const std::string visit = "SELECT id, asset_id, device_id, started_at, ended_at FROM inspections "
-                            "WHERE site = ? AND technician_id = ? AND asset_id IS NOT NULL "
-                            "AND verdict <> 'rejected' ";
   // The visit's asset is looked up only for the visits used.
-  std::string asset_id;
-  auto find = [&](const std::string& where_order, std::initializer_list<core::UnixMillis> at)
-      -> std::optional<core::OtherVisit> {
-    auto& s = sql_.Get(visit + where_order);
-    s.Bind(1, f.site).Bind(2, f.technician_id);
-    int index = 3;
-    for (const core::UnixMillis t : at) s.Bind(index++, t);
-    if (!s.Step()) return std::nullopt;
-    core::OtherVisit v{s.Int(0), {}, s.Text(2), s.Int(3), s.Int(4)};
-    asset_id = s.Text(1);
-    s.Reset();
-    return v;
-  };
-  auto with_asset = [&](std::optional<core::OtherVisit> v) -> std::optional<core::OtherVisit> {
-    auto asset = v ? registry_.FindAsset(f.site, asset_id) : std::nullopt;
+  auto with_asset = [&](std::optional<store::TechnicianVisit> v) -> std::optional<core::OtherVisit> {
+    auto asset = v ? registry_.FindAsset(f.site, v->asset_id) : std::nullopt;
     if (!asset) return std::nullopt;
-    v->asset = std::move(*asset);
-    return v;
+    v->visit.asset = std::move(*asset);
+    return std::move(v->visit);
   };
-  f.previous = with_asset(find("AND ended_at <= ? ORDER BY ended_at DESC LIMIT 1", {f.start.read_at}));
-  f.next = with_asset(find("AND started_at >= ? ORDER BY started_at LIMIT 1", {f.end.read_at}));
+  f.previous = with_asset(store_.VisitEndedBefore(f.site, f.technician_id, f.start.read_at));
+  f.next = with_asset(store_.VisitStartedAfter(f.site, f.technician_id, f.end.read_at));
   // No inspection lasts longer than `max_session`, so one that overlaps this one started
   // within that long before this start: a bounded walk, however long the history.
-  f.overlapping = find("AND started_at >= ? AND started_at < ? AND ended_at > ? ORDER BY started_at LIMIT 1",
-                       {f.start.read_at - config_.policy.max_session, f.end.read_at, f.start.read_at});
-  if (f.overlapping) {
+  if (auto overlapping = store_.OverlappingVisit(f.site, f.technician_id,
+                                                 f.start.read_at - config_.policy.max_session,
+                                                 f.start.read_at, f.end.read_at)) {
     // The evidence names the other inspection even if its asset has left the registry.
-    f.overlapping->asset = registry_.FindAsset(f.site, asset_id).value_or(core::Asset{});
-    f.overlapping->asset.asset_id = asset_id;
+    overlapping->visit.asset =
+        registry_.FindAsset(f.site, overlapping->asset_id).value_or(overlapping->visit.asset);
+    f.overlapping = std::move(overlapping->visit);
   }
 }
 
@@ -489,7 +323,7 @@ void TapVerifier::GatherTechnicianWork(core::InspectionFacts& f) {
 // change): the start is placed and judged again with the clock as known now.
 TapVerifier::AssessedTap TapVerifier::WithClockAsOf(AssessedTap start, const AssessedTap& end) {
   if (!config_.correct_device_clocks || start.clock_offset == end.clock_offset) return start;
-  const auto tap = LoadTap(start.tap_id);
+  const auto tap = store_.FindTap(start.tap_id);
   if (!tap) return start;
   const DeviceClock clock = HandheldClock(tap->tap.site, tap->tap.device_id, end.tap_id);
   start.clock_offset = clock.estimate->offset;
@@ -504,13 +338,7 @@ TapVerifier::AssessedTap TapVerifier::WithClockAsOf(AssessedTap start, const Ass
       KeepRead(tap->tap.site, start, tap->received_at);
     }
   }
-  const core::TapEvidence& ev = start.evidence;
-  sql_.Get("UPDATE tap_evidence SET read_at = ?, clock_offset_ms = ?, timing = ?, timing_detail = ?, "
-           "freshness = ?, freshness_detail = ? WHERE tap_id = ?")
-      .Bind(1, ev.read_at).Bind(2, start.clock_offset)
-      .Bind(3, core::ToString(ev.timing.outcome)).Bind(4, ev.timing.detail)
-      .Bind(5, core::ToString(ev.freshness.outcome)).Bind(6, ev.freshness.detail)
-      .Bind(7, start.tap_id).Run();
+  store_.UpdateEvidence(start);
   return start;
 }
 
@@ -544,33 +372,12 @@ std::int64_t TapVerifier::StoreInspection(const PendingTap& end, const AssessedT
                                           const std::optional<core::Asset>& asset,
                                           const core::Assessment& assessment, core::UnixMillis now) {
   const core::Tap& tap = end.tap;
-  auto& insert = sql_.Get(
-      "INSERT INTO inspections (site, asset_id, technician_id, device_id, start_tap_id, "
-      "end_tap_id, started_at, ended_at, verdict, strength, result, checklist, defects, "
-      "assessed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  insert.Bind(1, tap.site);
-  insert.BindOptional(2, asset ? std::optional(asset->asset_id) : std::nullopt);
-  insert.Bind(3, tap.technician_id).Bind(4, tap.device_id).Bind(5, start.tap_id).Bind(6, end.id);
-  insert.Bind(7, start.evidence.read_at);
-  insert.Bind(8, end_x.evidence.read_at);
-  insert.Bind(9, core::ToString(assessment.verdict)).Bind(10, core::ToString(assessment.strength));
-  insert.BindOptional(11, tap.result ? std::optional(std::string(core::ToString(*tap.result)))
-                                     : std::nullopt);
-  insert.Bind(12, codec::EncodeChecklist(tap.checklist)).Bind(13, codec::EncodeDefects(tap.defects));
-  insert.Bind(14, now);
-  insert.Run();
-  const std::int64_t inspection_id = db_.LastInsertRowId();
-  auto& check = sql_.Get(
-      "INSERT INTO inspection_checks (inspection_id, seq, name, status, detail) VALUES (?,?,?,?,?)");
-  for (std::size_t i = 0; i < assessment.checks.size(); ++i) {
-    const core::Check& c = assessment.checks[i];
-    check.Bind(1, inspection_id).Bind(2, static_cast<std::int64_t>(i)).Bind(3, c.name);
-    check.Bind(4, core::ToString(c.status)).Bind(5, c.detail);
-    check.Run();
-  }
-  sql_.Get("UPDATE tap_evidence SET inspection_id = ? WHERE tap_id IN (?, ?)")
-      .Bind(1, inspection_id).Bind(2, start.tap_id).Bind(3, end.id).Run();
-  return inspection_id;
+  return store_.SaveInspection(
+      {tap.site, asset ? std::optional(asset->asset_id) : std::nullopt, tap.technician_id,
+       tap.device_id, start.tap_id, end.id, start.evidence.read_at, end_x.evidence.read_at,
+       tap.result ? std::optional(std::string(core::ToString(*tap.result))) : std::nullopt,
+       codec::EncodeChecklist(tap.checklist), codec::EncodeDefects(tap.defects), now},
+      assessment);
 }
 
 }  // namespace fieldproof::verify

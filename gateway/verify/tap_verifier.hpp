@@ -18,6 +18,7 @@
 #include "gateway/store/record_chain.hpp"
 #include "gateway/store/registry_store.hpp"
 #include "gateway/store/sqlite_db.hpp"
+#include "gateway/store/verification_store.hpp"
 
 namespace fieldproof::verify {
 
@@ -51,15 +52,8 @@ class TapVerifier {
   AssessReport AssessPending(std::size_t max_taps, core::UnixMillis now);
 
  private:
-  struct PendingTap;
-  // A tap as assessed: its evidence and what it identified.
-  struct AssessedTap {
-    std::int64_t tap_id = 0;
-    core::TapEvidence evidence;
-    std::optional<std::uint32_t> counter;  // Authentic SUN reads only.
-    std::optional<std::string> asset_id;
-    core::UnixMillis clock_offset = 0;  // Applied to its device times.
-  };
+  using PendingTap = store::StoredTap;
+  using AssessedTap = core::AssessedTap;
   struct DeviceClock {
     std::optional<core::ClockEstimate> estimate;  // None without clock correction.
     std::vector<core::ClockSample> samples;       // Arrival order.
@@ -71,7 +65,6 @@ class TapVerifier {
   core::FreshnessCheck CheckFreshness(const std::string& site, const std::string& uid,
                                       std::uint32_t counter, core::UnixMillis read_at, bool again = false);
   void KeepRead(const std::string& site, const AssessedTap& x, core::UnixMillis received_at);
-  void StoreEvidence(const PendingTap& tap, const AssessedTap& x);
   std::optional<OutgoingVerdict> OnEndTap(const PendingTap& end, const AssessedTap& x, core::UnixMillis now);
   std::optional<OutgoingVerdict> OnStartTap(const PendingTap& start, const AssessedTap& x,
                                             core::UnixMillis now);
@@ -81,9 +74,6 @@ class TapVerifier {
   // Pairing. The open start tap of the end's handheld and tag read last before it, or with
   // `any_tag` the handheld's latest open start before it; within `max_session` of it.
   std::optional<AssessedTap> OpenStartFor(const core::Tap& end, const AssessedTap& x, bool any_tag);
-  std::optional<AssessedTap> LoadAssessed(std::int64_t tap_id);
-  static AssessedTap AssessedFromRow(const store::Statement& s);
-  std::optional<PendingTap> LoadTap(std::int64_t tap_id);
 
   AssessedTap WithClockAsOf(AssessedTap start, const AssessedTap& end);
   OutgoingVerdict CloseSession(const PendingTap& end, const AssessedTap& end_x,
@@ -113,7 +103,7 @@ class TapVerifier {
   std::vector<std::pair<std::string, crypto::Key128>> meta_keys_;  // Per site, derived once.
   store::RecordChain chain_;
   store::RegistryStore registry_;
-  store::StatementCache sql_;
+  store::VerificationStore store_;
   std::optional<core::UnixMillis> first_round_;  // When this verifier first looked for expired ends.
 };
 
