@@ -96,7 +96,9 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), stmt_(nullptr
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    : db_(other.db_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      column_names_(std::move(other.column_names_)) {}
 
 Statement& Statement::Bind(int index, std::int64_t value) {
   Check(db_, sqlite3_bind_int64(stmt_, index, value), "bind");
@@ -158,9 +160,12 @@ std::string Statement::Text(int column) const {
 }
 
 int Statement::Column(std::string_view name) const {
-  const int count = sqlite3_column_count(stmt_);
-  for (int i = 0; i < count; ++i) {
-    if (name == sqlite3_column_name(stmt_, i)) return i;
+  if (column_names_.empty()) {
+    const int count = sqlite3_column_count(stmt_);
+    for (int i = 0; i < count; ++i) column_names_.emplace_back(sqlite3_column_name(stmt_, i));
+  }
+  for (std::size_t i = 0; i < column_names_.size(); ++i) {
+    if (column_names_[i] == name) return static_cast<int>(i);
   }
   throw StoreError(SQLITE_RANGE, "no column " + std::string(name) + " in: " + sqlite3_sql(stmt_));
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 // SQLite's own types, declared here so that <sqlite3.h> stays inside gateway/store.
 struct sqlite3;
@@ -73,6 +74,8 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  // The result's column names, read once: sqlite3_column_name takes the connection's mutex.
+  mutable std::vector<std::string> column_names_;
 };
 
 // A lock taken in the order asked for: a writer that commits and at once wants the next
