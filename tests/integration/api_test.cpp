@@ -278,6 +278,10 @@ TEST_F(ApiTest, RolesTokensAndErrors) {
   EXPECT_EQ(Get("admin", "/api/v1/assets?site=FRA&limit=0").status, 400);
   EXPECT_EQ(Get("admin", "/api/v1/inspections?site=FRA&from=yesterday").status, 400);
   EXPECT_EQ(Get("admin", "/api/v1/nothing").status, 404);
+  const auto wrong_method = HttpRequest(port, "DELETE", "/api/v1/reviews", tokens["admin"]);
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_NE(wrong_method.body.find("this resource answers GET, POST"), std::string::npos)
+      << wrong_method.body;
 
   // Paging: two pages of two, no overlap.
   const auto first = GetJson("admin", "/api/v1/assets?site=FRA&limit=2");
