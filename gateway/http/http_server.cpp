@@ -12,6 +12,7 @@
 #include <boost/beast/core/string.hpp>
 #include <optional>
 
+#include "gateway/codec/view_codec.hpp"
 #include "gateway/http/fair_queue.hpp"
 
 namespace fieldproof::http {
@@ -27,7 +28,7 @@ Response Plain(bhttp::status status, unsigned version, std::string_view error) {
   Response res{status, version};
   res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::cache_control, "no-store");
-  res.body() = std::string(R"({"error":")") + std::string(error) + "\"}";
+  res.body() = codec::EncodeError(error);
   return res;
 }
 

@@ -22,13 +22,20 @@
 //
 // Prints one line per capture and per missing operation and ends with "N passed, N failed";
 // exits 1 on any failure.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-import Ajv2020 from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
 import { parse as parseYaml } from "yaml";
+
+import {
+  describeErrors,
+  isDirectory,
+  isObject,
+  jsonFiles,
+  newAjv,
+  newTally,
+} from "./check_support.mjs";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -45,38 +52,7 @@ const schemaDir = resolve(schemasArg ?? join(dirname(openapiPath), "..", "schema
 // The $id under which the description's components/schemas are known to Ajv (as $defs).
 const OPENAPI_ID = pathToFileURL(openapiPath).href;
 
-let passed = 0;
-let failed = 0;
-function ok(label) {
-  passed += 1;
-  console.log(`ok   ${label}`);
-}
-function fail(label, why) {
-  failed += 1;
-  console.log(`FAIL ${label}: ${why}`);
-}
-function finish() {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 ? 0 : 1);
-}
-
-function isDirectory(path) {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isObject(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function jsonFiles(dir) {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(".json"))
-    .sort();
-}
+const { ok, fail, finish } = newTally();
 
 // Returns { ok: true, value } or { ok: false, why }.
 function readJson(path) {
@@ -85,17 +61,6 @@ function readJson(path) {
   } catch (e) {
     return { ok: false, why: e.message };
   }
-}
-
-function describeErrors(errors) {
-  const shown = (errors ?? []).slice(0, 5).map((e) => {
-    let text = `${e.instancePath || "/"} ${e.message}`;
-    if (e.keyword === "additionalProperties") text += ` (${e.params.additionalProperty})`;
-    if (e.keyword === "enum") text += ` (${e.params.allowedValues.join(", ")})`;
-    return text;
-  });
-  const more = (errors ?? []).length - shown.length;
-  return shown.join("; ") + (more > 0 ? `; and ${more} more` : "");
 }
 
 // --- The description ---------------------------------------------------------------------
@@ -135,20 +100,13 @@ function responseObject(response) {
 
 // --- Ajv with schemas/*.json --------------------------------------------------------------
 
-// The same options as validate_examples.mjs, which explains the two relaxed checks: the files
-// in schemas/ are compiled here too (invoice.json and what it refers to).
-const ajv = new Ajv2020({
-  strict: true,
-  strictRequired: false,
-  strictTypes: "log",
+// The strict options of validate_examples.mjs (newAjv explains the two relaxed checks): the
+// files in schemas/ are compiled here too (invoice.json and what it refers to). All errors, so
+// that one run shows everything a capture gets wrong; OpenAPI's formats besides the dates.
+const ajv = newAjv({
   allErrors: true,
-  logger: {
-    log: (...args) => console.error(...args),
-    warn: (...args) => console.error("warning:", ...args),
-    error: (...args) => console.error("error:", ...args),
-  },
+  formats: ["date-time", "date", "int32", "int64", "float", "double", "byte", "binary", "password"],
 });
-addFormats(ajv, ["date-time", "date", "int32", "int64", "float", "double", "byte", "binary", "password"]);
 
 // File -> the $id it is known by, to resolve `$ref: "../schemas/invoice.json"`.
 const schemaIdByPath = new Map();
@@ -405,7 +363,9 @@ function checkCapture(file, capture) {
   } catch (e) {
     return fail(where, `schema does not compile: ${e.message}`);
   }
-  if (!validate(body)) return fail(where, describeErrors(validate.errors));
+  if (!validate(body)) {
+    return fail(where, describeErrors(validate.errors, { limit: 5, details: true }));
+  }
   return ok(label);
 }
 

@@ -10,12 +10,18 @@
 // agrees with what JSON parsing alone can tell (malformed_json, not_an_object).
 //
 // Prints one line per example and ends with "N passed, N failed"; exits 1 on any failure.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import Ajv2020 from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import {
+  describeErrors,
+  isDirectory,
+  isObject,
+  jsonFiles,
+  newAjv,
+  newTally,
+} from "./check_support.mjs";
 
 const DECODER_REASONS = new Set([
   "malformed_json",
@@ -30,21 +36,6 @@ const scriptDir = dirname(fileURLToPath(import.meta.url));
 const root = resolve(process.argv[2] ?? join(scriptDir, "..", ".."));
 const schemaDir = join(root, "schemas");
 const examplesDir = join(schemaDir, "examples");
-
-function isDirectory(path) {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function jsonFiles(dir) {
-  if (!isDirectory(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(".json"))
-    .sort();
-}
 
 // The gateway rejects payloads that are not UTF-8 as malformed_json, so decode strictly
 // (readFileSync(..., "utf8") would silently substitute U+FFFD).
@@ -65,52 +56,15 @@ function parseJson(path) {
   }
 }
 
-function isObject(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
+const { ok, fail, finish } = newTally();
 
-function describeErrors(errors) {
-  return (errors ?? [])
-    .map((e) => `${e.instancePath || "/"} ${e.message}`)
-    .join("; ");
-}
-
-let passed = 0;
-let failed = 0;
-function ok(label) {
-  passed += 1;
-  console.log(`ok   ${label}`);
-}
-function fail(label, why) {
-  failed += 1;
-  console.log(`FAIL ${label}: ${why}`);
-}
-
-// Load every schema first so that $refs between them (common.json) resolve.
-// Strict mode is on: unknown keywords and formats, ignored keywords, non-strict numbers fail
-// compilation. Two of Ajv's optional extra checks are kept at Ajv's own defaults, because
-// tap.json's conditional rules trip them although they are correct JSON Schema 2020-12:
-//   strictRequired (default off): `then: { required: ["checklist", "result"] }` inside allOf
-//     names properties declared two levels up, which that check cannot see;
-//   strictTypes (default "log"): `then: { properties: { defects: { minItems: 1 } } }` has no
-//     local `type: "array"`. Reported as a warning on stderr, not a failure.
-const ajv = new Ajv2020({
-  strict: true,
-  strictRequired: false,
-  strictTypes: "log",
-  allErrors: false,
-  logger: {
-    log: (...args) => console.error(...args),
-    warn: (...args) => console.error("warning:", ...args),
-    error: (...args) => console.error("error:", ...args),
-  },
-});
-addFormats(ajv, ["date-time", "date"]);
+// Load every schema first so that $refs between them (common.json) resolve. Strict mode and
+// the two relaxed checks are explained at newAjv in check_support.mjs.
+const ajv = newAjv({ allErrors: false, formats: ["date-time", "date"] });
 const schemaNames = jsonFiles(schemaDir);
 if (schemaNames.length === 0) {
-  console.log(`FAIL ${schemaDir}: no schemas found`);
-  console.log("0 passed, 1 failed");
-  process.exit(1);
+  fail(schemaDir, "no schemas found");
+  finish();
 }
 for (const file of schemaNames) {
   const parsed = parseJson(join(schemaDir, file));
@@ -187,5 +141,4 @@ for (const set of exampleSets) {
   }
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
