@@ -251,6 +251,10 @@ void AddServiceOptions(CLI::App& app, Options& o) {
                  "Open HTTP connections at most; more are closed at once")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  app.add_option("--max-photo-bytes", o.http.max_upload_bytes,
+                 "Largest photo a handheld may upload (PUT /api/v1/photos/...); larger get 413")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{64} << 20))
+      ->capture_default_str();
   app.add_option("--http-token-rate", o.http.per_token.per_second,
                  "API requests a second per token on average (0: no limit); more get 429")
       ->check(CLI::Range(0.0, 100000.0))

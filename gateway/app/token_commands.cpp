@@ -19,9 +19,10 @@ TokenCommands::TokenCommands(CLI::App& app) {
       ->required();
   create_
       ->add_option("--role", role_,
-                   "owner (read-only, one customer's sites), billing, supervisor or admin")
+                   "owner (read-only, one customer's sites), billing, supervisor, admin, or "
+                   "device (a handheld uploading its photos; --name is its device id)")
       ->required()
-      ->check(CLI::IsMember({"owner", "billing", "supervisor", "admin"}));
+      ->check(CLI::IsMember({"owner", "billing", "supervisor", "admin", "device"}));
   create_->add_option("--customer", customer_,
                       "For owners: the customer (asset owner_id) they may see");
   list_ = token->add_subcommand("list", "List tokens (never the secrets)");

@@ -238,6 +238,14 @@ std::string EncodeNotBillableArray(std::span<const core::NotBillable> inspection
   return Dump(Array(inspections, NotBillableJson));
 }
 
+std::string EncodePhotoInfo(const core::PhotoInfo& photo) {
+  return Dump({{"sha256", photo.sha256},
+               {"media_type", photo.media_type},
+               {"size", photo.size},
+               {"device_id", photo.device_id},
+               {"uploaded_at", Time(photo.uploaded_at)}});
+}
+
 std::string EncodeDatabaseStats(const DatabaseStats& s) {
   return Dump({{"database", s.database},
                {"assets", s.assets},

@@ -61,6 +61,8 @@ std::string EncodeInvoiceSummaries(std::span<const core::InvoiceSummary> invoice
 std::string EncodeInvoiceSummaryArray(std::span<const core::InvoiceSummary> invoices);
 std::string EncodeNotBillableArray(std::span<const core::NotBillable> inspections);
 
+std::string EncodePhotoInfo(const core::PhotoInfo& photo);
+
 struct DatabaseStats {
   std::string database;
   std::int64_t assets = 0, technicians = 0, devices = 0;

@@ -12,12 +12,14 @@ std::string_view ToString(Role role) {
       return "supervisor";
     case Role::kAdmin:
       return "admin";
+    case Role::kDevice:
+      return "device";
   }
   return "owner";
 }
 
 std::optional<Role> ParseRole(std::string_view text) {
-  for (Role r : {Role::kOwner, Role::kBilling, Role::kSupervisor, Role::kAdmin}) {
+  for (Role r : {Role::kOwner, Role::kBilling, Role::kSupervisor, Role::kAdmin, Role::kDevice}) {
     if (ToString(r) == text) return r;
   }
   return std::nullopt;
@@ -33,6 +35,8 @@ bool Principal::May(Capability capability) const {
       return capability == Capability::kReadSites || capability == Capability::kReadInvoices;
     case Role::kSupervisor:
       return capability == Capability::kReadSites || capability == Capability::kReview;
+    case Role::kDevice:
+      return capability == Capability::kUploadPhotos;
   }
   return false;
 }

@@ -8,7 +8,7 @@
 
 namespace fieldproof::core {
 
-enum class Role { kOwner, kBilling, kSupervisor, kAdmin };
+enum class Role { kOwner, kBilling, kSupervisor, kAdmin, kDevice };
 std::string_view ToString(Role role);
 std::optional<Role> ParseRole(std::string_view text);
 
@@ -17,10 +17,11 @@ enum class Capability {
   kReadInvoices,  // Invoices, credit notes and their exports.
   kReview,        // Resolve inspections that need review.
   kOperate,       // Rejected messages, metrics.
+  kUploadPhotos,  // A handheld's photos of its inspections.
 };
 
 struct Principal {
-  std::string name;
+  std::string name;  // A handheld's token is named by its device id.
   Role role = Role::kOwner;
   std::string customer_id;  // Owners only: the customer whose sites and invoices they see.
 

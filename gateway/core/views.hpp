@@ -102,4 +102,13 @@ struct RejectedMessage {
   std::string payload_start;  // The first 120 bytes, as the sender sent them.
 };
 
+// A photo kept in the store (its bytes aside).
+struct PhotoInfo {
+  std::string sha256;
+  std::string media_type;
+  std::int64_t size = 0;
+  std::string device_id;  // The handheld that uploaded it first.
+  UnixMillis uploaded_at = 0;
+};
+
 }  // namespace fieldproof::core

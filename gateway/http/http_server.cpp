@@ -139,6 +139,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!AcceptableTransferEncoding(parser_->get())) {
       return Refuse(bhttp::status::bad_request, "unsupported Transfer-Encoding (only chunked)");
     }
+    if (IsUpload(parser_->get())) parser_->body_limit(server_.config.max_upload_bytes);
     bhttp::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
@@ -172,6 +173,12 @@ class Session : public std::enable_shared_from_this<Session> {
       res.set(bhttp::field::retry_after, "1");
       Send(std::move(res));
     }
+  }
+
+  bool IsUpload(const Request& header) const {
+    const auto& path = server_.config.upload_path;
+    const std::string_view target(header.target().data(), header.target().size());
+    return !path.empty() && header.method() == bhttp::verb::put && target.starts_with(path);
   }
 
   // Whose turn and whose rate: the bearer token, or the peer's address without one.

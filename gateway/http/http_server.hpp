@@ -30,6 +30,9 @@ struct ServerConfig {
   unsigned short port = 8080;  // 0: any free port (tests).
   int threads = 2;             // Worker threads for requests that are not quick.
   std::size_t max_request_bytes = 64 * 1024;
+  // PUT requests below this path (photos) may carry up to max_upload_bytes instead.
+  std::string upload_path = "/api/v1/photos/";
+  std::size_t max_upload_bytes = 8 << 20;
   int timeout_seconds = 30;
   int max_connections = 512;        // More are closed at once (and logged).
   std::size_t max_waiting = 1000;   // Requests queued for a worker; more get 503.

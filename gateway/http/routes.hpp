@@ -19,5 +19,6 @@ std::vector<Route> SiteRoutes();        // sites, coverage, assets, records
 std::vector<Route> InspectionRoutes();  // inspections, reviews
 std::vector<Route> InvoiceRoutes();     // invoices, exports
 std::vector<Route> OperatorRoutes();    // me, rejected
+std::vector<Route> PhotoRoutes();       // photos
 
 }  // namespace fieldproof::http

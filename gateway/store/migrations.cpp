@@ -419,6 +419,18 @@ CREATE INDEX inspections_present_by_end ON inspections (site, technician_id, end
 CREATE INDEX inspections_present_by_start ON inspections (site, technician_id, started_at)
   WHERE asset_id IS NOT NULL AND verdict <> 'rejected';
 )sql",
+    // 13: photos of inspections, content-addressed by their SHA-256 (docs/handheld.md). In
+    // the database, so that a backup holds them with the records that will name them.
+    R"sql(
+CREATE TABLE photos (
+  sha256       TEXT PRIMARY KEY,
+  media_type   TEXT NOT NULL,     -- told by the content: image/jpeg or image/png
+  size         INTEGER NOT NULL,
+  content      BLOB NOT NULL,
+  device_id    TEXT NOT NULL,     -- the handheld that uploaded it first
+  uploaded_at  INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

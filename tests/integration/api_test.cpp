@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "gateway/crypto/sha256.hpp"
 #include "gateway/store/sqlite_db.hpp"
 #include "tests/integration/test_harness.hpp"
 
@@ -368,6 +369,14 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
     call("GET", who, "/api/v1/exports/2026-11.json");
   }
   call("GET", "admin", "/api/v1/rejected?limit=5");
+  // A handheld's photo: uploaded with a device token, read back by an operator.
+  tokens["HH-0101"] = Cli({"token", "create", "--name", "HH-0101", "--role", "device"}).out;
+  tokens["HH-0101"].erase(tokens["HH-0101"].find('\n'));
+  const std::string png("\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR\x00\x00\x00\x01", 20);
+  const std::string photo = "/api/v1/photos/" + crypto::Sha256Hex(png);
+  EXPECT_EQ(call("PUT", "HH-0101", photo, png).status, 201);
+  EXPECT_EQ(call("GET", "admin", photo).status, 200);
+  call("GET", "HH-0101", "/api/v1/me");
   // A review: the queue, the decision, and the refusals around it.
   {
     store::Database database(db);

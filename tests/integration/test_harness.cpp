@@ -209,7 +209,8 @@ HttpResult HttpRequest(int port, std::string_view method, const std::string& tar
   beast::http::request<beast::http::string_body> request{verb, target, 11};
   request.set(beast::http::field::host, "127.0.0.1");
   if (!body.empty()) {
-    request.set(beast::http::field::content_type, "application/json");
+    const bool png = body.starts_with("\x89PNG");
+    request.set(beast::http::field::content_type, png ? "image/png" : "application/json");
     request.body() = body;
     request.prepare_payload();
   }

@@ -135,7 +135,8 @@ struct HttpResult {
   std::string content_type;
 };
 // One request against the gateway's HTTP server on loopback, with a bearer token unless
-// empty; `body` (JSON) is sent when not empty. A HEAD response is read without a body.
+// empty; `body` is sent when not empty, as image/png when it starts like a PNG, else as
+// JSON. A HEAD response is read without a body.
 HttpResult HttpRequest(int port, std::string_view method, const std::string& target,
                        const std::string& token, const std::string& body = "");
 inline HttpResult HttpGet(int port, const std::string& target, const std::string& token = "") {

@@ -1,0 +1,61 @@
+// PUT /api/v1/photos/{sha256} (handhelds) and GET /api/v1/photos/{sha256}: photos of
+// inspections, kept under their SHA-256 (docs/handheld.md).
+#include "gateway/codec/view_codec.hpp"
+#include "gateway/core/image.hpp"
+#include "gateway/crypto/sha256.hpp"
+#include "gateway/http/routes.hpp"
+#include "gateway/store/photo_store.hpp"
+
+namespace fieldproof::http {
+namespace {
+
+using core::Capability;
+
+const std::string& PhotoHash(const Call& c) {
+  const std::string& hash = c.args.at(0);
+  if (!core::IsPhotoHash(hash)) {
+    Fail(bhttp::status::not_found, "a photo is named by its SHA-256: 64 lowercase hex digits");
+  }
+  return hash;
+}
+
+// 201 when the photo is new, 200 when it was kept already (a resend after a lost answer).
+Response Upload(Call& c) {
+  c.Require(Capability::kUploadPhotos);
+  const std::string& hash = PhotoHash(c);
+  const std::string& content = c.request.body();
+  const auto type = core::SniffImage(content);
+  if (!type) {
+    Fail(bhttp::status::unsupported_media_type,
+         "only JPEG and PNG photos are kept, told by their content; this is neither");
+  }
+  if (const std::string actual = crypto::Sha256Hex(content); actual != hash) {
+    Fail(bhttp::status::unprocessable_entity,
+         "the photo's SHA-256 is " + actual + ", not the " + hash + " it was sent as");
+  }
+  store::PhotoStore photos(c.db);
+  const bool added = photos.Save(hash, *type, content, c.principal.name, Now());
+  return Reply(added ? bhttp::status::created : bhttp::status::ok,
+               codec::EncodePhotoInfo(*photos.Find(hash)));
+}
+
+// Until photos travel with inspections, only the roles that see every customer see them.
+Response Download(Call& c) {
+  c.Require(Capability::kReadSites);
+  const std::string& hash = PhotoHash(c);
+  auto photo = c.Owner().empty() ? store::PhotoStore(c.db).Content(hash) : std::nullopt;
+  if (!photo) Fail(bhttp::status::not_found, "no photo " + hash);
+  Response res = Reply(bhttp::status::ok, std::move(photo->first), photo->second.c_str());
+  res.set(bhttp::field::cache_control, "private, max-age=31536000, immutable");
+  res.set("X-Content-Type-Options", "nosniff");
+  return res;
+}
+
+}  // namespace
+
+std::vector<Route> PhotoRoutes() {
+  return {{bhttp::verb::put, "/photos/{sha256}", Upload},
+          {bhttp::verb::get, "/photos/{sha256}", Download}};
+}
+
+}  // namespace fieldproof::http
