@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -126,7 +127,8 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void DoRead() {
     parser_.emplace();
-    parser_->body_limit(server_.config.max_request_bytes);
+    // The largest any request may carry; OnHeader holds each to its own limit.
+    parser_->body_limit(std::max(server_.config.max_request_bytes, server_.config.max_upload_bytes));
     parser_->header_limit(16 * 1024);
     stream_.expires_after(std::chrono::seconds(server_.config.timeout_seconds));
     bhttp::async_read_header(
@@ -139,7 +141,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!AcceptableTransferEncoding(parser_->get())) {
       return Refuse(bhttp::status::bad_request, "unsupported Transfer-Encoding (only chunked)");
     }
-    if (IsUpload(parser_->get())) parser_->body_limit(server_.config.max_upload_bytes);
+    const std::size_t limit = IsUpload(parser_->get()) ? server_.config.max_upload_bytes
+                                                         : server_.config.max_request_bytes;
+    if (const auto length = parser_->content_length(); length && *length > limit) {
+      return Refuse(bhttp::status::payload_too_large, "request too large");
+    }
+    parser_->body_limit(limit);  // A chunked body is counted as it arrives.
     bhttp::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });

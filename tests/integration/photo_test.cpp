@@ -20,7 +20,7 @@ class PhotoTest : public SiteTest {
  protected:
   void SetUp() override {
     SiteTest::SetUp();
-    gateway = std::make_unique<Gateway>(dir, broker, std::vector<std::string>{"--max-photo-bytes", "4096"});
+    gateway = std::make_unique<Gateway>(dir, broker, std::vector<std::string>{"--max-photo-bytes", "70000"});
     for (auto [name, role] : std::vector<std::pair<std::string, std::string>>{
              {"HH-0101", "device"}, {"admin", "admin"}, {"supervisor", "supervisor"}}) {
       tokens[name] = CreateToken({"--name", name, "--role", role});
@@ -67,6 +67,10 @@ TEST_F(PhotoTest, AHandheldUploadsAPhotoOnceUnderItsHash) {
   EXPECT_EQ(HttpGet(port, "/api/v1/photos/" + hash, tokens["HH-0101"]).status, 403)
       << "a handheld uploads; it does not read the store";
   EXPECT_EQ(HttpGet(port, "/api/v1/photos/" + std::string(64, 'a'), tokens["admin"]).status, 404);
+
+  // Larger than any other request may be (64 KiB), within --max-photo-bytes.
+  const std::string large = kPng + std::string(67'000, '\x7F');
+  EXPECT_EQ(Put("HH-0101", crypto::Sha256Hex(large), large).status, 201);
 }
 
 TEST_F(PhotoTest, WhatIsNotAPhotoOfThatHashIsRefusedWithItsReason) {
@@ -83,8 +87,14 @@ TEST_F(PhotoTest, WhatIsNotAPhotoOfThatHashIsRefusedWithItsReason) {
   EXPECT_EQ(Put("supervisor", crypto::Sha256Hex(kPng), kPng).status, 403);
   EXPECT_EQ(Put("", crypto::Sha256Hex(kPng), kPng).status, 401);
 
-  const std::string large = kPng + std::string(5000, '\0');
-  EXPECT_EQ(Put("HH-0101", crypto::Sha256Hex(large), large).status, 413) << "--max-photo-bytes 4096";
+  // Small enough to sit in the socket's buffers whole: the gateway answers 413 after the
+  // header and closes without reading the rest.
+  const std::string too_large = kPng + std::string(71'000, '\0');
+  EXPECT_EQ(Put("HH-0101", crypto::Sha256Hex(too_large), too_large).status, 413)
+      << "--max-photo-bytes 70000";
+  const std::string json_as_large(68'000, ' ');
+  EXPECT_EQ(HttpRequest(port, "POST", "/api/v1/reviews", tokens["admin"], json_as_large).status, 413)
+      << "only photo uploads may be that large";
   EXPECT_EQ(HttpGet(port, "/api/v1/photos/" + crypto::Sha256Hex(kPng), tokens["admin"]).status,
             404)
       << "nothing refused was kept";
