@@ -8,6 +8,7 @@
 #include "gateway/app/backup_commands.hpp"
 #include "gateway/app/billing_commands.hpp"
 #include "gateway/app/coverage_command.hpp"
+#include "gateway/app/device_commands.hpp"
 #include "gateway/app/token_commands.hpp"
 #include "gateway/codec/registry_csv.hpp"
 #include "gateway/codec/view_codec.hpp"
@@ -284,6 +285,7 @@ int main(int argc, char** argv) {
   app::BillingCommands billing(app);
   app::CoverageCommand coverage(app);
   app::TokenCommands tokens(app);
+  app::DeviceCommands devices(app);
   app::BackupCommands backups(app);
 
   CLI11_PARSE(app, argc, argv);
@@ -292,6 +294,7 @@ int main(int argc, char** argv) {
     if (auto code = billing.Run(db_path)) return *code;
     if (auto code = coverage.Run(db_path)) return *code;
     if (auto code = tokens.Run(db_path)) return *code;
+    if (auto code = devices.Run(db_path)) return *code;
     if (auto code = backups.Run(db_path)) return *code;
     if (*verify_chain) return VerifyChains(db_path, chain_site);
     if (*review) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace fieldproof::app {
 
@@ -37,13 +38,14 @@ inline std::string OctalMode(std::filesystem::perms mode) {
 
 // The site master key derives every tag's keys: a key file other users can read, write or
 // replace is refused, with the command that fixes it. Empty when the file is private enough.
-inline std::string ExposedSecret(const std::string& path) {
+inline std::string ExposedSecret(const std::string& path,
+                                 std::string_view holds = "the site master key") {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::perms mode = fs::status(path, ec).permissions();
   if (ec || (mode & fs::perms::others_all) == fs::perms::none) return "";
   return path + " can be read or changed by every user of this machine (mode " + OctalMode(mode) +
-         "); it holds the site master key: chmod 600 " + path;
+         "); it holds " + std::string(holds) + ": chmod 600 " + path;
 }
 
 // The soft descriptor limit raised as far as the hard limit allows (at most 65,536): every

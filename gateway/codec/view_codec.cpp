@@ -246,6 +246,16 @@ std::string EncodePhotoInfo(const core::PhotoInfo& photo) {
                {"uploaded_at", Time(photo.uploaded_at)}});
 }
 
+std::string EncodeDeviceCredentials(const DeviceCredentials& c) {
+  return Dump({{"device_id", c.device_id},
+               {"site", c.site},
+               {"mqtt",
+                {{"url", c.broker_url},
+                 {"client_id", c.device_id},
+                 {"username", c.device_id},
+                 {"password", c.password}}}});
+}
+
 std::string EncodeDatabaseStats(const DatabaseStats& s) {
   return Dump({{"database", s.database},
                {"assets", s.assets},

@@ -63,6 +63,16 @@ std::string EncodeNotBillableArray(std::span<const core::NotBillable> inspection
 
 std::string EncodePhotoInfo(const core::PhotoInfo& photo);
 
+// What an enrolled handheld needs to connect: {device_id, site, mqtt: {url, client_id,
+// username, password}}; shown once.
+struct DeviceCredentials {
+  std::string device_id;
+  std::string site;
+  std::string broker_url;
+  std::string password;
+};
+std::string EncodeDeviceCredentials(const DeviceCredentials& credentials);
+
 struct DatabaseStats {
   std::string database;
   std::int64_t assets = 0, technicians = 0, devices = 0;

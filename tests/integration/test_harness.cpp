@@ -23,6 +23,7 @@
 
 #include "gateway/crypto/hex.hpp"
 #include "gateway/crypto/key_diversification.hpp"
+#include "gateway/crypto/random.hpp"
 #include "gateway/store/sqlite_db.hpp"
 
 extern char** environ;
@@ -131,14 +132,35 @@ RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir) 
   return {*code, ReadText(log)};
 }
 
-Broker::Broker(const ScratchDir& dir, std::vector<std::string> extra_config)
+Broker::Broker(const ScratchDir& dir, std::vector<std::string> extra_config, Devices devices)
     : dir_(dir), port_(FreeLoopbackPort()) {
   std::ofstream conf(dir_ / "mosquitto.conf");
   // Started as root, mosquitto drops to user "mosquitto", which cannot write its
   // persistence file here; run it as whoever runs the tests (a no-op when not root).
   const passwd* me = ::getpwuid(::geteuid());
-  conf << "user " << (me ? me->pw_name : "root") << "\n"
-       << "listener " << port_ << " 127.0.0.1\n"
+  conf << "user " << (me ? me->pw_name : "root") << "\n";
+  if (devices == Devices::kWebSockets) {
+    // One plugin instance, on the device listener only (ops/mosquitto.conf says why).
+    const std::string password = crypto::RandomHex(16);
+    const auto init = RunToCompletion({MOSQUITTO_CTRL_BIN, "dynsec", "init", dir_ / "dynsec.json",
+                                       "admin", password},
+                                      dir_);
+    if (init.exit_code != 0) throw std::runtime_error("mosquitto_ctrl dynsec init: " + init.out);
+    {
+      std::ofstream admin(admin_file());
+      admin << "admin:" << password << "\n";
+    }
+    std::filesystem::permissions(admin_file(), std::filesystem::perms::owner_read |
+                                                    std::filesystem::perms::owner_write);
+    devices_port_ = FreeLoopbackPort();
+    conf << "per_listener_settings true\n"
+         << "listener " << devices_port_ << " lo\n"  // "lo": loopback only (websockets)
+         << "protocol websockets\n"
+         << "allow_anonymous false\n"
+         << "plugin " << MOSQUITTO_DYNSEC_PLUGIN << "\n"
+         << "plugin_opt_config_file " << (dir_ / "dynsec.json") << "\n";
+  }
+  conf << "listener " << port_ << " 127.0.0.1\n"
        << "allow_anonymous true\n"
        << "persistence true\n"
        << "persistence_location " << dir_.path().string() << "/\n"

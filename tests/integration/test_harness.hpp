@@ -69,9 +69,15 @@ RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir);
 
 class Broker {
  public:
+  enum class Devices { kNone, kWebSockets };
   // `extra_config`: mosquitto.conf lines after the defaults (a later value wins).
-  explicit Broker(const ScratchDir& dir, std::vector<std::string> extra_config = {});
+  // `devices`: also a WebSocket listener on loopback for handhelds' own accounts, governed by
+  // the dynamic-security plugin; its admin's "username:password" is in admin_file().
+  explicit Broker(const ScratchDir& dir, std::vector<std::string> extra_config = {},
+                  Devices devices = Devices::kNone);
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+  std::string devices_uri() const { return "ws://127.0.0.1:" + std::to_string(devices_port_); }
+  std::string admin_file() const { return dir_ / "broker-admin"; }
   void Restart();
   void Signal(int signal) const { process_->Signal(signal); }  // SIGSTOP/SIGCONT: a hung broker.
   pid_t pid() const { return process_->pid(); }
@@ -80,6 +86,7 @@ class Broker {
   void Start();
   const ScratchDir& dir_;
   int port_;
+  int devices_port_ = 0;
   std::unique_ptr<Process> process_;
 };
 
