@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libpaho-mqttpp-dev libpaho-mqtt-dev libsqlite3-dev sqlite3 nlohmann-json3-dev libsimdjson-dev libssl-dev openssl
-  libboost-dev libcli11-dev libspdlog-dev libfmt-dev
+  libboost-dev libcli11-dev libspdlog-dev libfmt-dev libqrencode-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev libxml2-utils
   mosquitto mosquitto-clients
   chromium

@@ -1,7 +1,8 @@
 #pragma once
 // `fieldproof device enrol|revoke`: a handheld's own account on the broker's device listener
-// (docs/handheld.md). Enrolling prints the account's credentials once; revoking ends it at
-// once, disconnecting the device.
+// (docs/handheld.md). Enrolling prints a one-time code (and its QR code) that the handheld's
+// app exchanges at the gateway for its credentials, or with --print-credentials the
+// credentials themselves; revoking ends the account at once, disconnecting the device.
 #include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
@@ -15,11 +16,14 @@ class DeviceCommands {
 
  private:
   int Enrol(const std::string& db_path) const;
-  int Revoke() const;
+  int PrintCredentials() const;
+  int Revoke(const std::string& db_path) const;
 
   CLI::App* enrol_ = nullptr;
   CLI::App* revoke_ = nullptr;
-  std::string device_id_, site_, broker_uri_, admin_file_;
+  std::string device_id_, site_, broker_uri_, admin_file_, app_url_;
+  int valid_minutes_ = 60;
+  bool print_credentials_ = false;
 };
 
 }  // namespace fieldproof::app

@@ -19,6 +19,7 @@
 #include "gateway/core/topic.hpp"
 #include "gateway/ingest/ingest_pipeline.hpp"
 #include "gateway/mqtt/mqtt_source.hpp"
+#include "gateway/app/device_accounts.hpp"
 #include "gateway/app/gateway_metrics.hpp"
 #include "gateway/app/process_limits.hpp"
 #include "gateway/app/read_file.hpp"
@@ -58,6 +59,9 @@ struct Options {
   http::ServerConfig http;
   bool http_enabled = true;
   int billing_check_interval_s = 3600;
+  std::string devices_broker;     // Enrols handhelds when set (with broker_admin_file).
+  std::string devices_url;        // Default: devices_broker.
+  std::string broker_admin_file;
   std::string log_level = "info";
   store::IntegrityCheckMode integrity_check = store::IntegrityCheckMode::kQuick;
 };
@@ -227,6 +231,21 @@ void AddVerifyOptions(CLI::App& app, Options& o) {
       ->capture_default_str();
 }
 
+// Handhelds enrolled with a one-time code get accounts of their own on the broker's device
+// listener (docs/handheld.md).
+void AddDeviceOptions(CLI::App& app, Options& o) {
+  auto* broker = app.add_option("--devices-broker", o.devices_broker,
+                                "The broker's device listener, where its dynamic-security "
+                                "plugin answers (e.g. ws://127.0.0.1:9001); enrols handhelds");
+  auto* admin = app.add_option("--broker-admin-file", o.broker_admin_file,
+                               "File (mode 600) holding the plugin's admin as username:password");
+  broker->needs(admin);
+  admin->needs(broker);
+  app.add_option("--devices-url", o.devices_url,
+                 "Where enrolled handhelds connect, as they see it (e.g. "
+                 "wss://mqtt.airport.example:8884); default: --devices-broker");
+}
+
 void AddServiceOptions(CLI::App& app, Options& o) {
   app.add_option("--stats-interval", o.stats_interval_s, "Seconds between stats log lines (0: off)")
       ->capture_default_str();
@@ -322,11 +341,24 @@ std::unique_ptr<http::HttpServer> StartHttp(const Options& o, const ingest::Inge
                                             const mqtt_adapter::MqttSource& mqtt,
                                             std::atomic<const http::HttpServer*>& served_by) {
   if (!o.http_enabled) return nullptr;
-  http::Api api({o.db_path,
-                 [&pipeline, verifier, &mqtt, &served_by] {
-                   return codec::EncodePrometheusText(app::GatewayMetrics(pipeline, verifier, mqtt, served_by.load()));
-                 },
-                 [&pipeline] { return pipeline.IntakeProblem(); }});
+  http::ApiOptions options{o.db_path,
+                           [&pipeline, verifier, &mqtt, &served_by] {
+                             return codec::EncodePrometheusText(
+                                 app::GatewayMetrics(pipeline, verifier, mqtt, served_by.load()));
+                           },
+                           [&pipeline] { return pipeline.IntakeProblem(); },
+                           {},
+                           o.devices_url.empty() ? o.devices_broker : o.devices_url};
+  if (!o.devices_broker.empty()) {
+    auto accounts = std::make_shared<const app::DeviceAccounts>(
+        app::DeviceAccounts::ConfigFrom(o.devices_broker, o.broker_admin_file));
+    options.open_device_account = [accounts](const std::string& site, const std::string& device_id,
+                                             const std::string& password) {
+      accounts->Open({site, device_id, password});
+    };
+    spdlog::info("http: enrols handhelds on {}", o.devices_broker);
+  }
+  http::Api api(std::move(options));
   auto server = std::make_unique<http::HttpServer>(
       o.http, [api = std::move(api)](const http::Request& request) { return api.Handle(request); },
       http::Api::IsQuick);
@@ -434,6 +466,7 @@ int main(int argc, char** argv) {
   AddMqttOptions(app, o);
   AddVerifyOptions(app, o);
   AddServiceOptions(app, o);
+  AddDeviceOptions(app, o);
   CLI11_PARSE(app, argc, argv);
   app::RestrictNewFiles();
 

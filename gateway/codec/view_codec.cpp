@@ -247,13 +247,24 @@ std::string EncodePhotoInfo(const core::PhotoInfo& photo) {
 }
 
 std::string EncodeDeviceCredentials(const DeviceCredentials& c) {
-  return Dump({{"device_id", c.device_id},
-               {"site", c.site},
-               {"mqtt",
-                {{"url", c.broker_url},
-                 {"client_id", c.device_id},
-                 {"username", c.device_id},
-                 {"password", c.password}}}});
+  json j = {{"device_id", c.device_id},
+            {"site", c.site},
+            {"mqtt",
+             {{"url", c.broker_url},
+              {"client_id", c.device_id},
+              {"username", c.device_id},
+              {"password", c.password}}}};
+  if (!c.api_token.empty()) j["api_token"] = c.api_token;
+  return Dump(j);
+}
+
+std::optional<std::string> DecodeEnrolRequest(std::string_view body, std::string* error) {
+  const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || j.size() != 1 || !j.contains("code") || !j["code"].is_string()) {
+    *error = R"(body must be {"code": "<the enrolment code>"})";
+    return std::nullopt;
+  }
+  return j["code"].get<std::string>();
 }
 
 std::string EncodeDatabaseStats(const DatabaseStats& s) {

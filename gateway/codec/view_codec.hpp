@@ -63,14 +63,17 @@ std::string EncodeNotBillableArray(std::span<const core::NotBillable> inspection
 
 std::string EncodePhotoInfo(const core::PhotoInfo& photo);
 
-// What an enrolled handheld needs to connect: {device_id, site, mqtt: {url, client_id,
-// username, password}}; shown once.
+// What an enrolled handheld needs: {device_id, site, mqtt: {url, client_id, username,
+// password}, api_token (for its photos; left out when empty)}; shown once.
 struct DeviceCredentials {
   std::string device_id;
   std::string site;
   std::string broker_url;
   std::string password;
+  std::string api_token;
 };
+// POST /api/v1/enrol: {"code": "ABCD-EFGH-JKLM-NPQR"}; nullopt, with `error`, otherwise.
+std::optional<std::string> DecodeEnrolRequest(std::string_view body, std::string* error);
 std::string EncodeDeviceCredentials(const DeviceCredentials& credentials);
 
 struct DatabaseStats {

@@ -7,14 +7,18 @@
 
 namespace fieldproof::crypto {
 
-std::string RandomHex(std::size_t bytes) {
-  std::vector<unsigned char> buffer(bytes);
-  if (RAND_bytes(buffer.data(), static_cast<int>(buffer.size())) != 1) {
+void RandomFill(std::span<std::uint8_t> out) {
+  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
     throw std::runtime_error("the random number generator failed");
   }
+}
+
+std::string RandomHex(std::size_t bytes) {
+  std::vector<std::uint8_t> buffer(bytes);
+  RandomFill(buffer);
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  for (unsigned char b : buffer) {
+  for (const std::uint8_t b : buffer) {
     out += kDigits[b >> 4];
     out += kDigits[b & 15];
   }

@@ -158,6 +158,7 @@ Response Api::Handle(const Request& request) const {
     if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1") {
       Fail(bhttp::status::not_found, "no such resource");
     }
+    if (seg.size() == 3 && seg[2] == "enrol") return Enrol(db, request, options_);
     return Dispatch(db, request, *target, options_);
   } catch (const HttpError& e) {
     Response res = Reply(e.status, codec::EncodeError(e.message));

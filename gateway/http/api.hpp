@@ -18,6 +18,11 @@ struct ApiOptions {
   std::function<std::string()> metrics;
   // Why intake is paused, empty while it flows; /healthz answers 503 with it.
   std::function<std::string()> intake_problem;
+  // Opens a handheld's broker account (site, device id, password); throws saying why it
+  // cannot. Unset: this gateway enrols no handhelds (POST /api/v1/enrol answers 503).
+  std::function<void(const std::string&, const std::string&, const std::string&)>
+      open_device_account;
+  std::string devices_url;  // Where enrolled handhelds connect (their MQTT over WebSockets).
 };
 
 // Routes are one file per resource (site_routes.cpp, inspection_routes.cpp, ...; routes.hpp).

@@ -21,4 +21,7 @@ std::vector<Route> InvoiceRoutes();     // invoices, exports
 std::vector<Route> OperatorRoutes();    // me, rejected
 std::vector<Route> PhotoRoutes();       // photos
 
+// POST /api/v1/enrol, the one route without a bearer token (enrol_route.cpp).
+Response Enrol(store::Database& db, const Request& request, const ApiOptions& options);
+
 }  // namespace fieldproof::http

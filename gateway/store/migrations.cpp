@@ -9,7 +9,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 13> kMigrations = {
+constexpr std::array<std::string_view, 14> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -430,6 +430,19 @@ CREATE TABLE photos (
   device_id    TEXT NOT NULL,     -- the handheld that uploaded it first
   uploaded_at  INTEGER NOT NULL
 );
+)sql",
+    // 14: one-time codes that enrol a handheld (fieldproof device enrol; docs/handheld.md).
+    // Only the code's SHA-256 is kept, as with API tokens.
+    R"sql(
+CREATE TABLE device_enrolments (
+  code_hash   TEXT PRIMARY KEY,
+  device_id   TEXT NOT NULL,
+  site        TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  used_at     INTEGER
+) WITHOUT ROWID;
+CREATE INDEX device_enrolments_by_device ON device_enrolments (device_id);
 )sql",
 };
 

@@ -15,6 +15,13 @@ bool TokenStore::Create(const core::Principal& p, const std::string& token, core
   return db_.Changes() == 1;
 }
 
+void TokenStore::Replace(const core::Principal& p, const std::string& token, core::UnixMillis now) {
+  InTransaction(db_, [&] {
+    db_.Prepare("DELETE FROM api_tokens WHERE name = ?").Bind(1, p.name).Run();
+    Create(p, token, now);
+  });
+}
+
 std::optional<core::Principal> TokenStore::Find(const std::string& token) {
   auto s = db_.Prepare(
       "SELECT name, role, customer_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL");

@@ -24,6 +24,8 @@ class TokenStore {
   // Stores `token` (hashed) for `principal`; false when the name is taken.
   bool Create(const core::Principal& principal, const std::string& token, core::UnixMillis now);
   // The principal of an unrevoked token.
+  // The principal's token, replacing any earlier one of that name (a handheld enrolled again).
+  void Replace(const core::Principal& principal, const std::string& token, core::UnixMillis now);
   std::optional<core::Principal> Find(const std::string& token);
   std::vector<TokenInfo> List();
   bool Revoke(const std::string& name, core::UnixMillis now);

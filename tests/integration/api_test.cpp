@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -30,7 +31,10 @@ class ApiTest : public SiteTest {
     for (const char* what : {"assets", "technicians", "devices"}) {
       ASSERT_EQ(Cli({"import", what, dir / ("muc/" + std::string(what) + ".csv")}).exit_code, 0);
     }
-    gateway = std::make_unique<Gateway>(dir, broker, VerifyingGatewayArgs(dir));
+    auto args = VerifyingGatewayArgs(dir);
+    args.insert(args.end(), {"--devices-broker", devices_broker.devices_uri(),
+                             "--broker-admin-file", devices_broker.admin_file()});
+    gateway = std::make_unique<Gateway>(dir, broker, args);
     const auto fra_sent = RunSim(dir, broker, {"--messages", "800"});
     std::vector<std::string> sim = {FIELDPROOF_SIM_BIN, "run",      "--broker",   broker.uri(),
                                     "--master-key",     kMasterKey, "--messages", "800",
@@ -127,6 +131,9 @@ class ApiTest : public SiteTest {
     return s.Text(0);
   }
 
+  // Handhelds enrol on a broker of their own here (the intake broker is SiteTest's).
+  ScratchDir devices_dir;
+  Broker devices_broker{devices_dir, {}, Broker::Devices::kWebSockets};
   std::unique_ptr<Gateway> gateway;
   std::map<std::string, std::string> tokens;
   int port = 0;
@@ -377,6 +384,15 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
   EXPECT_EQ(call("PUT", "HH-0101", photo, png).status, 201);
   EXPECT_EQ(call("GET", "admin", photo).status, 200);
   call("GET", "HH-0101", "/api/v1/me");
+  // A handheld's enrolment: the code works once.
+  const std::string handheld = OneOf("SELECT device_id FROM devices WHERE site = 'FRA' LIMIT 1");
+  const auto printed = Cli({"device", "enrol", handheld, "--site", "FRA"});
+  std::smatch code;
+  ASSERT_TRUE(std::regex_search(printed.out, code, std::regex("[A-Z2-7]{4}(-[A-Z2-7]{4}){3}")))
+      << printed.out;
+  const std::string enrol = R"({"code": ")" + code.str() + R"("})";
+  EXPECT_EQ(call("POST", "", "/api/v1/enrol", enrol).status, 200);
+  EXPECT_EQ(call("POST", "", "/api/v1/enrol", enrol).status, 404);
   // A review: the queue, the decision, and the refusals around it.
   {
     store::Database database(db);

@@ -1,13 +1,16 @@
 // Handhelds' own accounts on the broker (docs/handheld.md), against a real mosquitto with its
-// dynamic-security plugin on a WebSocket listener and a real gateway: an enrolled handheld
-// connects over WebSockets with the credentials `fieldproof device enrol` printed, its taps
-// are stored; it cannot publish as another handheld or connect under another client id; a
-// revoked one is disconnected at once and refused from then on.
+// dynamic-security plugin on a WebSocket listener and a real gateway: a handheld exchanges
+// the one-time code `fieldproof device enrol` printed for its credentials, connects over
+// WebSockets and its taps are stored; it cannot publish as another handheld or connect under
+// another client id; a revoked one is disconnected at once and refused from then on.
 #include <gtest/gtest.h>
 #include <mqtt/client.h>
 
+#include <regex>
+
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/core/topic.hpp"
+#include "gateway/crypto/sha256.hpp"
 #include "gateway/store/sqlite_db.hpp"
 #include "tests/integration/test_harness.hpp"
 
@@ -20,7 +23,10 @@ class DeviceAccountTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ImportSite(dir, db);
-    gateway = std::make_unique<Gateway>(dir, broker);
+    gateway = std::make_unique<Gateway>(
+        dir, broker,
+        std::vector<std::string>{"--devices-broker", broker.devices_uri(), "--broker-admin-file",
+                                 broker.admin_file()});
     store::Database database(db);
     auto s = database.Prepare("SELECT device_id FROM devices WHERE site = 'FRA' ORDER BY device_id");
     ASSERT_TRUE(s.Step());
@@ -36,6 +42,22 @@ class DeviceAccountTest : public ::testing::Test {
     argv.insert(argv.end(), {"--devices-broker", broker.devices_uri(), "--broker-admin-file",
                              broker.admin_file()});
     return RunToCompletion(argv, dir);
+  }
+
+  // The code `device enrol` printed below its QR code, exchanged at the gateway.
+  nlohmann::json EnrolByCode(const std::string& device_id) {
+    const auto printed = Device({"enrol", device_id, "--site", "FRA"});
+    EXPECT_EQ(printed.exit_code, 0) << printed.out;
+    std::smatch found;  // The output holds the QR code, the code, and a line on stderr.
+    EXPECT_TRUE(std::regex_search(printed.out, found, std::regex("\\n([A-Z2-7]{4}(-[A-Z2-7]{4}){3})\\n")))
+        << printed.out;
+    const std::string code = found[1];
+    const std::string body = R"({"code": ")" + code + R"("})";
+    const auto exchanged = HttpPost(gateway->HttpPort(), "/api/v1/enrol", "", body);
+    EXPECT_EQ(exchanged.status, 200) << exchanged.body;
+    EXPECT_EQ(HttpPost(gateway->HttpPort(), "/api/v1/enrol", "", body).status, 404)
+        << "a code works once";
+    return nlohmann::json::parse(exchanged.body);
   }
 
   std::string Tap(const std::string& msg_id, const std::string& as_device) const {
@@ -77,9 +99,9 @@ mqtt::connect_options Login(const nlohmann::json& credentials) {
 }
 
 TEST_F(DeviceAccountTest, AnEnrolledHandheldPublishesOnlyAsItselfUntilRevoked) {
-  const auto enrolled = Device({"enrol", device, "--site", "FRA"});
-  ASSERT_EQ(enrolled.exit_code, 0) << enrolled.out;
-  const auto credentials = nlohmann::json::parse(enrolled.out.substr(0, enrolled.out.rfind('}') + 1));
+  const auto credentials = EnrolByCode(device);
+  ASSERT_TRUE(credentials.contains("mqtt"));
+  EXPECT_EQ(credentials["device_id"], device);
   EXPECT_EQ(credentials["mqtt"]["client_id"], device);
   EXPECT_EQ(credentials["mqtt"]["url"], broker.devices_uri());
 
@@ -97,8 +119,16 @@ TEST_F(DeviceAccountTest, AnEnrolledHandheldPublishesOnlyAsItselfUntilRevoked) {
   EXPECT_THROW(impostor.connect(Login(credentials)), mqtt::exception)
       << "the account is bound to its client id";
 
+  // Its API token uploads its photos.
+  const std::string png("\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR\x00\x00\x00\x01", 20);
+  const std::string photo = "/api/v1/photos/" + crypto::Sha256Hex(png);
+  const std::string token = credentials["api_token"];
+  EXPECT_EQ(HttpRequest(gateway->HttpPort(), "PUT", photo, token, png).status, 201);
+
   const auto revoked = Device({"revoke", device});
   ASSERT_EQ(revoked.exit_code, 0) << revoked.out;
+  EXPECT_EQ(HttpRequest(gateway->HttpPort(), "PUT", photo, token, png).status, 401)
+      << "a revoked handheld's token is refused too";
   EXPECT_TRUE(WaitUntil([&] { return !handheld.is_connected(); }, 10s))
       << "the broker disconnects a revoked handheld at once";
   mqtt::client again(broker.devices_uri(), device);
@@ -110,16 +140,21 @@ TEST_F(DeviceAccountTest, OnlyARegisteredHandheldIsEnrolledAndWrongCredentialsAr
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.out.find("no registered handheld of FRA"), std::string::npos) << unknown.out;
 
-  const auto enrolled = Device({"enrol", device, "--site", "FRA"});
+  EXPECT_EQ(HttpPost(gateway->HttpPort(), "/api/v1/enrol", "", R"({"code": "AAAA-BBBB-CCCC-DDDD"})")
+                .status,
+            404);
+  EXPECT_EQ(HttpPost(gateway->HttpPort(), "/api/v1/enrol", "", R"({"code": "short"})").status, 400);
+  EXPECT_EQ(HttpPost(gateway->HttpPort(), "/api/v1/enrol", "", "[]").status, 400);
+
+  // Set up by hand: the credentials at once, without a code.
+  const auto enrolled = Device({"enrol", device, "--site", "FRA", "--print-credentials"});
   ASSERT_EQ(enrolled.exit_code, 0) << enrolled.out;
   auto credentials = nlohmann::json::parse(enrolled.out.substr(0, enrolled.out.rfind('}') + 1));
   credentials["mqtt"]["password"] = "guessed";
   mqtt::client handheld(broker.devices_uri(), device);
   EXPECT_THROW(handheld.connect(Login(credentials)), mqtt::exception);
 
-  const auto enrolled_again = Device({"enrol", device, "--site", "FRA"});
-  ASSERT_EQ(enrolled_again.exit_code, 0) << "enrolling again replaces the account";
-  const auto fresh = nlohmann::json::parse(enrolled_again.out.substr(0, enrolled_again.out.rfind('}') + 1));
+  const auto fresh = EnrolByCode(device);  // Enrolling again replaces the account.
   EXPECT_NE(fresh["mqtt"]["password"], credentials["mqtt"]["password"]);
   mqtt::client with_new(broker.devices_uri(), device);
   EXPECT_NO_THROW(with_new.connect(Login(fresh)));
