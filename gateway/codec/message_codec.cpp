@@ -2,10 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <limits>
 
 #include "gateway/codec/json_reader.hpp"
 #include "gateway/core/identifiers.hpp"
+#include "gateway/core/image.hpp"
 
 namespace fieldproof::codec {
 namespace {
@@ -69,10 +71,31 @@ core::Defect DecodeDefect(JsonValue value, std::string path) {
   return defect;
 }
 
+// Each photo's SHA-256, at most 10, none twice (docs/handheld.md).
+std::vector<std::string> DecodePhotoHashes(const JsonReader& r) {
+  const auto photos = r.Array("photos", 0, 10);
+  std::vector<std::string> hashes;
+  for (std::size_t i = 0; i < photos.size(); ++i) {
+    const std::string path = r.PathOf("photos") + "/" + std::to_string(i);
+    std::string_view hash;
+    if (photos[i].get_string().get(hash) != simdjson::SUCCESS) {
+      Fail(RejectReason::kWrongType, path + ": must be a string");
+    }
+    if (!core::IsPhotoHash(hash)) {
+      Fail(RejectReason::kInvalidValue, path + ": must be a SHA-256 in 64 lowercase hex digits");
+    }
+    if (std::find(hashes.begin(), hashes.end(), hash) != hashes.end()) {
+      Fail(RejectReason::kInvalidValue, path + ": the same photo twice");
+    }
+    hashes.emplace_back(hash);
+  }
+  return hashes;
+}
+
 core::Tap DecodeTapObject(const JsonReader& r) {
   r.ExpectMembers({"msg_id", "device_id", "technician_id", "site", "tag", "read_at", "sent_at",
                    "kind", "firmware"},
-                  {"checklist", "result", "defects", "work_order_id"});
+                  {"checklist", "result", "defects", "work_order_id", "photos"});
   core::Tap tap;
   tap.msg_id = r.String("msg_id", core::IsMsgId, kMsgIdRule);
   tap.device_id = r.String("device_id", core::IsEntityId, kEntityRule);
@@ -88,7 +111,7 @@ core::Tap DecodeTapObject(const JsonReader& r) {
   }
 
   if (tap.kind == core::TapKind::kStart) {
-    for (std::string_view key : {"checklist", "result", "defects"}) {
+    for (std::string_view key : {"checklist", "result", "defects", "photos"}) {
       if (r.Has(key)) Fail(RejectReason::kInvalidValue, r.PathOf(key) + ": start taps carry none");
     }
     return tap;
@@ -114,6 +137,7 @@ core::Tap DecodeTapObject(const JsonReader& r) {
       tap.defects.push_back(DecodeDefect(defects[i], r.PathOf("defects") + "/" + std::to_string(i)));
     }
   }
+  if (r.Has("photos")) tap.photos = DecodePhotoHashes(r);
   if (tap.result == core::InspectionResult::kFail) {
     if (!r.Has("defects")) Fail(RejectReason::kMissingField, "/defects: required when result is fail");
     if (tap.defects.empty()) Fail(RejectReason::kInvalidValue, "/defects: a failed inspection lists at least one defect");
@@ -493,6 +517,7 @@ std::string EncodeTap(const core::Tap& tap) {
   if (tap.result) j["result"] = core::ToString(*tap.result);
   if (!tap.defects.empty()) j["defects"] = DefectsToJson(tap.defects);
   if (tap.work_order_id) j["work_order_id"] = *tap.work_order_id;
+  if (!tap.photos.empty()) j["photos"] = tap.photos;
   return j.dump();
 }
 
@@ -512,6 +537,10 @@ std::string EncodeReadings(const std::vector<core::Reading>& readings) {
 
 std::string EncodeChecklist(const std::map<std::string, core::ChecklistAnswer>& checklist) {
   return ChecklistToJson(checklist).dump();
+}
+
+std::string EncodePhotoHashes(const std::vector<std::string>& photos) {
+  return photos.empty() ? std::string() : json(photos).dump();
 }
 
 std::string EncodeDefects(const std::vector<core::Defect>& defects) {

@@ -29,6 +29,8 @@ std::string EncodeRejectionNotice(const core::RejectionNotice& notice);
 std::string EncodeReadings(const std::vector<core::Reading>& readings);
 std::string EncodeChecklist(const std::map<std::string, core::ChecklistAnswer>& checklist);
 std::string EncodeDefects(const std::vector<core::Defect>& defects);
+// An end tap's photos as a maintenance record keeps them: a JSON array, "" when none.
+std::string EncodePhotoHashes(const std::vector<std::string>& photos);
 
 std::string EncodeVerdictNotice(const core::VerdictNotice& notice);
 // The evidence of an assessment as a JSON array of {name, status, detail}.

@@ -186,6 +186,7 @@ std::string EncodeInspectionDetail(const core::InspectionDetail& detail) {
   j["maintenance_records"] = Array(std::span(detail.records), [](const core::RecordLink& r) {
     return json{{"seq", r.seq}, {"kind", r.kind}, {"hash", r.hash}};
   });
+  j["photos"] = detail.photos;
   return Dump(j);
 }
 

@@ -160,6 +160,20 @@ Check Overlap(const InspectionFacts& f) {
               " (inspection " + std::to_string(o.inspection_id) + ")"};
 }
 
+// Photos are evidence only when the gateway has them: the record names them by hash, so a
+// photo that never arrived could be anything later.
+Check Photos(const InspectionFacts& f) {
+  if (f.photos.empty()) return {"photos", CheckStatus::kNotApplicable, "no photos taken"};
+  if (!f.photos_missing.empty()) {
+    std::string missing;
+    for (const auto& hash : f.photos_missing) missing += (missing.empty() ? "" : ", ") + hash.substr(0, 12);
+    return {"photos", CheckStatus::kReview,
+            std::to_string(f.photos_missing.size()) + " of " + std::to_string(f.photos.size()) +
+                " photos never uploaded (" + missing + "…)"};
+  }
+  return {"photos", CheckStatus::kPass, std::to_string(f.photos.size()) + " photos kept"};
+}
+
 }  // namespace
 
 std::string_view ToString(Verdict v) {
@@ -249,6 +263,7 @@ Assessment AssessInspection(const InspectionFacts& f, const AssetTypePolicy& typ
       FunctionalTest(f, type_policy),
       Travel(f, site_policy.travel),
       Overlap(f),
+      Photos(f),
   };
   auto any = [&](CheckStatus status) {
     return std::any_of(checks.begin(), checks.end(), [&](const Check& c) { return c.status == status; });

@@ -135,6 +135,8 @@ struct InspectionFacts {
   std::optional<OtherVisit> previous;    // The technician's inspection that ended last before this start.
   std::optional<OtherVisit> next;        // ...and the one that started first after this end.
   std::optional<OtherVisit> overlapping;  // One of the technician's inspections during this one.
+  std::vector<std::string> photos;          // The end tap's photos (SHA-256)...
+  std::vector<std::string> photos_missing;  // ...and those the gateway never received.
 };
 
 struct Assessment {

@@ -41,6 +41,8 @@ std::string CanonicalRecordText(const MaintenanceRecord& r) {
   Field(out, "reason", r.reason);
   // Added in schema 5; absent when empty, so records written before it keep their hash.
   if (!r.work_order_id.empty()) Field(out, "work_order_id", r.work_order_id);
+  // Added in schema 15, likewise: a photo swapped later no longer matches its hash here.
+  if (!r.photos.empty()) Field(out, "photos", r.photos);
   Field(out, "recorded_at", std::to_string(r.recorded_at));
   Field(out, "prev_hash", r.prev_hash);
   return out;

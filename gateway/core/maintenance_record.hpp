@@ -35,6 +35,7 @@ struct MaintenanceRecord {
   std::string reviewer;       // Review records only.
   std::string reason;         // Review records only.
   std::string work_order_id;  // "WO-<n>" when the visit completed that follow-up work order.
+  std::string photos;         // JSON: the SHA-256 of each photo of the visit; "" when none.
   UnixMillis recorded_at = 0;
   std::string prev_hash;
   std::string hash;

@@ -47,6 +47,7 @@ struct Tap {
   std::vector<Defect> defects;
   std::optional<std::string> work_order_id;
   std::string firmware;
+  std::vector<std::string> photos;  // End taps only: SHA-256 of each photo uploaded.
 };
 
 struct StateReading {

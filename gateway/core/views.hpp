@@ -87,6 +87,7 @@ struct InspectionDetail {
   std::vector<CheckRow> checks;
   std::vector<TapEvidenceRow> taps;
   std::vector<RecordLink> records;
+  std::vector<std::string> photos;  // SHA-256, in the end tap's order.
 };
 
 struct RejectedMessage {

@@ -4,6 +4,7 @@
 #include "gateway/core/image.hpp"
 #include "gateway/crypto/sha256.hpp"
 #include "gateway/http/routes.hpp"
+#include "gateway/store/inspection_queries.hpp"
 #include "gateway/store/photo_store.hpp"
 
 namespace fieldproof::http {
@@ -39,11 +40,13 @@ Response Upload(Call& c) {
                codec::EncodePhotoInfo(*photos.Find(hash)));
 }
 
-// Until photos travel with inspections, only the roles that see every customer see them.
+// An owner sees the photos of its own inspections; the other roles see every photo.
 Response Download(Call& c) {
   c.Require(Capability::kReadSites);
   const std::string& hash = PhotoHash(c);
-  auto photo = c.Owner().empty() ? store::PhotoStore(c.db).Content(hash) : std::nullopt;
+  const bool visible =
+      c.Owner().empty() || store::PhotoOfVisibleInspection(c.db, hash, c.Owner());
+  auto photo = visible ? store::PhotoStore(c.db).Content(hash) : std::nullopt;
   if (!photo) Fail(bhttp::status::not_found, "no photo " + hash);
   Response res = Reply(bhttp::status::ok, std::move(photo->first), photo->second.c_str());
   res.set(bhttp::field::cache_control, "private, max-age=31536000, immutable");

@@ -61,6 +61,14 @@ std::vector<core::RecordLink> RecordsOf(Database& db, std::int64_t id) {
   return records;
 }
 
+std::vector<std::string> PhotosOf(Database& db, std::int64_t id) {
+  auto s = db.Prepare("SELECT sha256 FROM inspection_photos WHERE inspection_id = ? ORDER BY seq");
+  s.Bind(1, id);
+  std::vector<std::string> photos;
+  while (s.Step()) photos.push_back(s.Text("sha256"));
+  return photos;
+}
+
 }  // namespace
 
 core::Page<core::InspectionSummary> ListInspections(Database& db, const InspectionFilter& filter,
@@ -82,14 +90,25 @@ std::optional<core::InspectionDetail> FindInspection(Database& db, std::int64_t 
                       kWithReview + "WHERE i.id = ?");
   s.Bind(1, id);
   if (!s.Step()) return std::nullopt;
-  core::InspectionDetail detail{ReadSummary(s), {}, {}, {}};
+  core::InspectionDetail detail{ReadSummary(s), {}, {}, {}, {}};
   const std::int64_t start_tap = s.Int("start_tap_id");
   const std::int64_t end_tap = s.Int("end_tap_id");
   s.Reset();
   detail.checks = ChecksOf(db, id);
   detail.taps = EvidenceOf(db, start_tap, end_tap);
   detail.records = RecordsOf(db, id);
+  detail.photos = PhotosOf(db, id);
   return detail;
+}
+
+bool PhotoOfVisibleInspection(Database& db, const std::string& sha256, const std::string& owner) {
+  auto s = db.Prepare(
+      "SELECT 1 FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id "
+      "WHERE p.sha256 = ?1 AND " + OwnedBy("i", 2) + " LIMIT 1");
+  s.Bind(1, sha256).Bind(2, owner);
+  const bool seen = s.Step();
+  s.Reset();
+  return seen;
 }
 
 std::vector<core::InspectionSummary> ListAwaitingReview(Database& db, const std::string& site,

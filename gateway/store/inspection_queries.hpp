@@ -27,6 +27,9 @@ core::Page<core::InspectionSummary> ListInspections(Database& db, const Inspecti
 // With its checks, both taps' evidence and the maintenance records that attest it.
 std::optional<core::InspectionDetail> FindInspection(Database& db, std::int64_t id);
 
+// Whether an inspection `owner` sees ("" = every customer) names the photo.
+bool PhotoOfVisibleInspection(Database& db, const std::string& sha256, const std::string& owner);
+
 // Inspections that need a person's decision and have none yet, oldest first, at most `limit`.
 std::vector<core::InspectionSummary> ListAwaitingReview(Database& db, const std::string& site,
                                                         std::int64_t limit);

@@ -9,7 +9,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 14> kMigrations = {
+constexpr std::array<std::string_view, 15> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -443,6 +443,18 @@ CREATE TABLE device_enrolments (
   used_at     INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX device_enrolments_by_device ON device_enrolments (device_id);
+)sql",
+    // 15: photos travel in end taps (docs/handheld.md): each inspection's photos, and in the
+    // maintenance record their hashes, chained with the rest.
+    R"sql(
+ALTER TABLE maintenance_records ADD COLUMN photos TEXT NOT NULL DEFAULT '';
+CREATE TABLE inspection_photos (
+  sha256         TEXT NOT NULL,
+  inspection_id  INTEGER NOT NULL REFERENCES inspections (id),
+  seq            INTEGER NOT NULL,   -- the order the end tap named them in
+  PRIMARY KEY (sha256, inspection_id)
+) WITHOUT ROWID;
+CREATE INDEX inspection_photos_by_inspection ON inspection_photos (inspection_id, seq);
 )sql",
 };
 

@@ -18,8 +18,8 @@ core::MaintenanceRecord RecordChain::Append(core::MaintenanceRecord r) {
   auto& insert = sql_.Get(
       "INSERT INTO maintenance_records (site, seq, kind, inspection_id, asset_id, technician_id, "
       "started_at, ended_at, verdict, checklist, defects, evidence, next_due_at, reviewer, "
-      "reason, recorded_at, prev_hash, hash, work_order_id) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "reason, recorded_at, prev_hash, hash, work_order_id, photos) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   insert.Bind(1, r.site).Bind(2, r.seq).Bind(3, r.kind).Bind(4, r.inspection_id);
   insert.Bind(5, r.asset_id).Bind(6, r.technician_id).Bind(7, r.started_at).Bind(8, r.ended_at);
   insert.Bind(9, r.verdict).Bind(10, r.checklist).Bind(11, r.defects).Bind(12, r.evidence);
@@ -29,7 +29,7 @@ core::MaintenanceRecord RecordChain::Append(core::MaintenanceRecord r) {
     insert.BindNull(13);
   }
   insert.Bind(14, r.reviewer).Bind(15, r.reason).Bind(16, r.recorded_at);
-  insert.Bind(17, r.prev_hash).Bind(18, r.hash).Bind(19, r.work_order_id);
+  insert.Bind(17, r.prev_hash).Bind(18, r.hash).Bind(19, r.work_order_id).Bind(20, r.photos);
   insert.Run();
   return r;
 }
@@ -37,7 +37,7 @@ core::MaintenanceRecord RecordChain::Append(core::MaintenanceRecord r) {
 const char* const kRecordColumns =
     "site, seq, kind, inspection_id, asset_id, technician_id, started_at, ended_at, verdict, "
     "checklist, defects, evidence, next_due_at, reviewer, reason, recorded_at, prev_hash, hash, "
-    "work_order_id";
+    "work_order_id, photos";
 
 core::MaintenanceRecord ReadRecord(const Statement& row) {
   core::MaintenanceRecord r;
@@ -60,6 +60,7 @@ core::MaintenanceRecord ReadRecord(const Statement& row) {
   r.prev_hash = row.Text("prev_hash");
   r.hash = row.Text("hash");
   r.work_order_id = row.Text("work_order_id");
+  r.photos = row.Text("photos");
   return r;
 }
 

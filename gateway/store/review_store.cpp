@@ -1,5 +1,7 @@
 #include "gateway/store/review_store.hpp"
 
+#include "gateway/codec/message_codec.hpp"
+
 namespace fieldproof::store {
 
 std::optional<ReviewSubject> FindReviewSubject(Database& db, std::int64_t inspection_id) {
@@ -28,6 +30,12 @@ std::optional<ReviewSubject> FindReviewSubject(Database& db, std::int64_t inspec
   subject.reviewed = s.Int("reviewed") != 0;
   subject.interval_days = s.Int("interval_days");
   s.Reset();
+  auto photos = db.Prepare(
+      "SELECT sha256 FROM inspection_photos WHERE inspection_id = ? ORDER BY seq");
+  photos.Bind(1, inspection_id);
+  std::vector<std::string> hashes;
+  while (photos.Step()) hashes.push_back(photos.Text("sha256"));
+  r.photos = codec::EncodePhotoHashes(hashes);  // The review attests the same photos.
   auto checks = db.Prepare(
       "SELECT name, status, detail FROM inspection_checks WHERE inspection_id = ? ORDER BY seq");
   checks.Bind(1, inspection_id);

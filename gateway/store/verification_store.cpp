@@ -310,6 +310,17 @@ std::optional<TechnicianVisit> VerificationStore::OverlappingVisit(
                site, technician_id, {from, end, start});
 }
 
+std::vector<std::string> VerificationStore::MissingPhotos(const std::vector<std::string>& hashes) {
+  std::vector<std::string> missing;
+  auto& s = sql_.Get("SELECT 1 FROM photos WHERE sha256 = ?");
+  for (const auto& hash : hashes) {
+    s.Bind(1, hash);
+    if (!s.Step()) missing.push_back(hash);
+    s.Reset();
+  }
+  return missing;
+}
+
 std::int64_t VerificationStore::SaveInspection(const InspectionRow& row,
                                                const core::Assessment& assessment) {
   auto& insert = sql_.Get(
@@ -331,6 +342,11 @@ std::int64_t VerificationStore::SaveInspection(const InspectionRow& row,
     const core::Check& c = assessment.checks[i];
     check.Bind(1, inspection_id).Bind(2, static_cast<std::int64_t>(i)).Bind(3, c.name);
     check.Bind(4, core::ToString(c.status)).Bind(5, c.detail).Run();
+  }
+  auto& photo = sql_.Get(
+      "INSERT OR IGNORE INTO inspection_photos (sha256, inspection_id, seq) VALUES (?,?,?)");
+  for (std::size_t i = 0; i < row.photos.size(); ++i) {
+    photo.Bind(1, row.photos[i]).Bind(2, inspection_id).Bind(3, static_cast<std::int64_t>(i)).Run();
   }
   sql_.Get("UPDATE tap_evidence SET inspection_id = ? WHERE tap_id IN (?, ?)")
       .Bind(1, inspection_id)

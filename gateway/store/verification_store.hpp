@@ -60,6 +60,7 @@ struct InspectionRow {
   std::string checklist;  // JSON.
   std::string defects;    // JSON.
   core::UnixMillis assessed_at = 0;
+  std::vector<std::string> photos;  // SHA-256, in the end tap's order.
 };
 
 class VerificationStore {
@@ -124,7 +125,11 @@ class VerificationStore {
                                                   core::UnixMillis from, core::UnixMillis start,
                                                   core::UnixMillis end);
 
-  // Inserts the inspection and its checks and links both taps' evidence to it; its id.
+  // Of these photos, those the gateway does not have.
+  std::vector<std::string> MissingPhotos(const std::vector<std::string>& hashes);
+
+  // Inserts the inspection, its checks and its photos, and links both taps' evidence to it;
+  // its id.
   std::int64_t SaveInspection(const InspectionRow& inspection, const core::Assessment& assessment);
 
  private:

@@ -39,6 +39,7 @@ void TapVerifier::RecordVerifiedWork(std::int64_t inspection_id, const core::Tap
   record.checklist = codec::EncodeChecklist(end.checklist);
   record.defects = codec::EncodeDefects(end.defects);
   record.evidence = codec::EncodeChecks(assessment.checks);
+  record.photos = codec::EncodePhotoHashes(end.photos);
   record.next_due_at = core::NextDueAt(ended_at, asset.interval_days);
   record.recorded_at = now;
   if (end.work_order_id && store::CompleteWorkOrder(db_, end.site, asset.asset_id, *end.work_order_id,
@@ -290,6 +291,8 @@ core::InspectionFacts TapVerifier::GatherFacts(const PendingTap& end, const Asse
     for (auto& reading : f.telemetry) reading.at = core::CorrectDeviceTime(reading.at, offset);
   }
   GatherTechnicianWork(f);
+  f.photos = tap.photos;
+  f.photos_missing = store_.MissingPhotos(tap.photos);
   return f;
 }
 
@@ -376,7 +379,7 @@ std::int64_t TapVerifier::StoreInspection(const PendingTap& end, const AssessedT
       {tap.site, asset ? std::optional(asset->asset_id) : std::nullopt, tap.technician_id,
        tap.device_id, start.tap_id, end.id, start.evidence.read_at, end_x.evidence.read_at,
        tap.result ? std::optional(std::string(core::ToString(*tap.result))) : std::nullopt,
-       codec::EncodeChecklist(tap.checklist), codec::EncodeDefects(tap.defects), now},
+       codec::EncodeChecklist(tap.checklist), codec::EncodeDefects(tap.defects), now, tap.photos},
       assessment);
 }
 

@@ -1,9 +1,17 @@
-// Photos over HTTP against a real gateway: a handheld's token uploads a photo under its
-// SHA-256; the gateway tells JPEG and PNG by content, checks the hash, keeps a photo once,
-// refuses what is too large, and shows photos only to the roles allowed to see them.
+// Photos against a real gateway: a handheld's token uploads a photo under its SHA-256; the
+// gateway tells JPEG and PNG by content, checks the hash, keeps a photo once, refuses what is
+// too large; the end tap names the photos, the maintenance record chains them, and only
+// those who see the inspection see its photos.
 #include <gtest/gtest.h>
 
+#include <mqtt/async_client.h>
+
+#include <random>
+
+#include "gateway/codec/message_codec.hpp"
+#include "gateway/core/topic.hpp"
 #include "gateway/crypto/sha256.hpp"
+#include "gateway/store/sqlite_db.hpp"
 #include "tests/integration/test_harness.hpp"
 
 namespace fieldproof::testing {
@@ -20,7 +28,9 @@ class PhotoTest : public SiteTest {
  protected:
   void SetUp() override {
     SiteTest::SetUp();
-    gateway = std::make_unique<Gateway>(dir, broker, std::vector<std::string>{"--max-photo-bytes", "70000"});
+    auto args = VerifyingGatewayArgs(dir);
+    args.insert(args.end(), {"--max-photo-bytes", "70000"});
+    gateway = std::make_unique<Gateway>(dir, broker, args);
     for (auto [name, role] : std::vector<std::pair<std::string, std::string>>{
              {"HH-0101", "device"}, {"admin", "admin"}, {"supervisor", "supervisor"}}) {
       tokens[name] = CreateToken({"--name", name, "--role", role});
@@ -63,7 +73,7 @@ TEST_F(PhotoTest, AHandheldUploadsAPhotoOnceUnderItsHash) {
   EXPECT_EQ(fetched.body, kPng);
   EXPECT_EQ(HttpGet(port, "/api/v1/photos/" + hash, tokens["supervisor"]).status, 200);
   EXPECT_EQ(HttpGet(port, "/api/v1/photos/" + hash, tokens["owner"]).status, 404)
-      << "photos are not yet tied to an owner's inspections";
+      << "an owner sees only the photos of its own inspections; this one is in none";
   EXPECT_EQ(HttpGet(port, "/api/v1/photos/" + hash, tokens["HH-0101"]).status, 403)
       << "a handheld uploads; it does not read the store";
   EXPECT_EQ(HttpGet(port, "/api/v1/photos/" + std::string(64, 'a'), tokens["admin"]).status, 404);
@@ -99,6 +109,97 @@ TEST_F(PhotoTest, WhatIsNotAPhotoOfThatHashIsRefusedWithItsReason) {
             404)
       << "nothing refused was kept";
   EXPECT_EQ(HttpGet(port, "/healthz").status, 200) << "and the gateway serves on";
+}
+
+// An honest inspection by hand whose end tap names two photos, one of them never uploaded:
+// the photos check asks for review, the names stay on the inspection; then the same with
+// only the uploaded photo: verified, and the maintenance record chains its hash. The owner of
+// the asset sees the photo; another owner does not.
+TEST_F(PhotoTest, PhotosTravelInTheEndTapIntoTheMaintenanceRecord) {
+  const std::string hash = crypto::Sha256Hex(kPng);
+  ASSERT_EQ(Put("HH-0101", hash, kPng).status, 201);
+  const std::string never_uploaded(64, 'd');
+  auto [asset_id, tag_config] = FirstPlainShutter(db);
+  tag_config.read_counter = 100;
+  crypto::TagEmulator tag(tag_config);
+  std::mt19937 rng(9);
+  mqtt::async_client handheld(broker.uri(), "HH-0002-photos");
+  handheld.connect()->wait();
+  auto inspect = [&](const std::string& name, core::UnixMillis at, std::vector<std::string> photos) {
+    core::Tap tap;
+    tap.device_id = "HH-0002";
+    tap.technician_id = "T-0002";
+    tap.site = "FRA";
+    tap.firmware = "hh-web-1.0.0";
+    tap.msg_id = name + "-start";
+    tap.tag = {core::TagRead::Type::kSun, *tag.Read(rng)};
+    tap.read_at = at;
+    tap.sent_at = at + 300;
+    tap.kind = core::TapKind::kStart;
+    handheld.publish(core::TapTopic("FRA", "HH-0002"), codec::EncodeTap(tap), 1, false)->wait();
+    tap.msg_id = name + "-end";
+    tap.tag = {core::TagRead::Type::kSun, *tag.Read(rng)};
+    tap.read_at += 5 * 60'000;
+    tap.sent_at = tap.read_at + 300;
+    tap.kind = core::TapKind::kEnd;
+    for (const char* item : {"labels_legible", "no_damage", "guides_and_seals", "closing_device",
+                             "full_closure", "release_device", "hold_open_device", "signage"}) {
+      tap.checklist[item] = core::ChecklistAnswer::kPass;
+    }
+    tap.result = core::InspectionResult::kPass;
+    tap.photos = std::move(photos);
+    handheld.publish(core::TapTopic("FRA", "HH-0002"), codec::EncodeTap(tap), 1, false)->wait();
+  };
+  auto verdict_of = [&](const std::string& end_msg_id) {
+    store::Database database(db);
+    auto s = database.Prepare(
+        "SELECT i.id, i.verdict, c.status, c.detail FROM inspections i JOIN taps t ON "
+        "t.id = i.end_tap_id JOIN inspection_checks c ON c.inspection_id = i.id AND "
+        "c.name = 'photos' WHERE t.msg_id = ?");
+    s.Bind(1, end_msg_id);
+    std::vector<std::string> row;
+    if (s.Step()) row = {std::to_string(s.Int(0)), s.Text(1), s.Text(2), s.Text(3)};
+    return row;
+  };
+  inspect("missing", *core::ParseRfc3339("2026-11-06T08:00:00Z"), {hash, never_uploaded});
+  ASSERT_TRUE(WaitUntil([&] { return !verdict_of("missing-end").empty(); }, std::chrono::seconds(20)))
+      << gateway->log();
+  auto row = verdict_of("missing-end");
+  EXPECT_EQ(row[1], "needs_review");
+  EXPECT_EQ(row[2], "review");
+  EXPECT_NE(row[3].find("1 of 2 photos never uploaded (dddddddddddd"), std::string::npos) << row[3];
+
+  inspect("kept", *core::ParseRfc3339("2026-11-06T09:00:00Z"), {hash});
+  ASSERT_TRUE(WaitUntil([&] { return !verdict_of("kept-end").empty(); }, std::chrono::seconds(20)));
+  row = verdict_of("kept-end");
+  EXPECT_EQ(row[1], "verified");
+  EXPECT_EQ(row[2], "pass");
+  handheld.disconnect()->wait();
+  {
+    store::Database database(db);
+    auto s = database.Prepare("SELECT photos FROM maintenance_records WHERE inspection_id = ?");
+    s.Bind(1, static_cast<std::int64_t>(std::stoll(row[0])));
+    ASSERT_TRUE(s.Step());
+    EXPECT_EQ(s.Text(0), "[\"" + hash + "\"]") << "the record chains the photo's hash";
+  }
+  EXPECT_EQ(RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "verify-chain"}, dir).exit_code, 0);
+
+  const auto detail = nlohmann::json::parse(
+      HttpGet(port, "/api/v1/inspections/" + row[0], tokens["admin"]).body);
+  EXPECT_EQ(detail["photos"], nlohmann::json::array({hash}));
+  std::string owner;
+  {
+    store::Database database(db);
+    auto s = database.Prepare("SELECT owner_id FROM assets WHERE site = 'FRA' AND asset_id = ?");
+    s.Bind(1, asset_id);
+    ASSERT_TRUE(s.Step());
+    owner = s.Text(0);
+  }
+  tokens["its-owner"] = CreateToken({"--name", "its-owner", "--role", "owner", "--customer", owner});
+  tokens["another-owner"] =
+      CreateToken({"--name", "another-owner", "--role", "owner", "--customer", "OWN-NOBODY"});
+  EXPECT_EQ(HttpGet(port, "/api/v1/photos/" + hash, tokens["its-owner"]).status, 200);
+  EXPECT_EQ(HttpGet(port, "/api/v1/photos/" + hash, tokens["another-owner"]).status, 404);
 }
 
 }  // namespace

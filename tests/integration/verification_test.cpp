@@ -43,8 +43,8 @@ TEST_F(VerificationTest, EveryHonestInspectionIsVerifiedWithItsEvidence) {
   EXPECT_EQ(Count("SELECT count(*) FROM inspections WHERE verdict = 'verified_with_defects'"),
             Count("SELECT count(*) FROM taps WHERE kind = 'end' AND result = 'fail'"));
   EXPECT_EQ(Count("SELECT count(*) FROM inspections WHERE strength <> 'strong'"), 0);
-  // Eleven checks per inspection, and the sensor assets' functional tests were seen.
-  EXPECT_EQ(Count("SELECT count(*) FROM inspection_checks"), 14 * end_taps);
+  // Fifteen checks per inspection, and the sensor assets' functional tests were seen.
+  EXPECT_EQ(Count("SELECT count(*) FROM inspection_checks"), 15 * end_taps);
   EXPECT_GT(Count("SELECT count(*) FROM inspection_checks WHERE name = 'functional_test' "
                   "AND status = 'pass'"), 0);
   // Every authentic read's counter is remembered for the freshness rule.
@@ -200,7 +200,7 @@ TEST_F(VerificationTest, InsertedRecordsAndRemovedLastRecordsAreFound) {
     database.Exec(
         "INSERT INTO maintenance_records SELECT site, 2, kind, inspection_id, 'FORGED', "
         "technician_id, started_at, ended_at, verdict, checklist, defects, evidence, next_due_at, "
-        "reviewer, reason, recorded_at, hash, hash, work_order_id FROM maintenance_records "
+        "reviewer, reason, recorded_at, hash, hash, work_order_id, photos FROM maintenance_records "
         "WHERE seq = 1");
   }
   auto inserted =

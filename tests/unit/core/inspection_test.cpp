@@ -29,7 +29,7 @@ const std::vector<std::string> kCheckNames = {
     "start_tag_authentic", "end_tag_authentic", "start_tag_fresh",       "end_tag_fresh",
     "start_tap_timing",    "end_tap_timing",    "same_tag",              "technician_authorised",
     "device_registered",   "dwell",             "checklist_complete",    "functional_test",
-    "travel",              "technician_overlap",
+    "travel",              "technician_overlap", "photos",
 };
 
 AssetTypePolicy ShutterPolicy() {
@@ -116,6 +116,7 @@ InspectionFacts HonestInspection() {
   f.device_company = "ShutterCo";
   f.telemetry = CloseCycle(kT0 + 3 * kMinute, 9000);
   f.previous = OtherVisit{1, NeighbourAsset(), "HH-0042", kT0 - 15 * kMinute, kT0 - 5 * kMinute};
+  f.photos = {std::string(64, 'c')};
   return f;
 }
 
@@ -770,7 +771,7 @@ TEST(InspectionTest, ChecksAreStableAcrossOutcomes) {
   worst.checklist.clear();
   for (const InspectionFacts& f : {HonestInspection(), worst}) {
     const Assessment a = AssessInspection(f, ShutterPolicy(), SitePolicy{});
-    EXPECT_EQ(a.checks.size(), 14u);
+    EXPECT_EQ(a.checks.size(), 15u);
     EXPECT_EQ(NamesOf(a), kCheckNames);
   }
 }
@@ -866,6 +867,28 @@ INSTANTIATE_TEST_SUITE_P(
         TravelCase{"CustomFloorAndBuilding", 0, 0, 1, 4, "A", "B", Policy(2.0, 20'000, 300'000),
                    360'000}),
     [](const ::testing::TestParamInfo<TravelCase>& info) { return info.param.name; });
+
+TEST(InspectionTest, PhotosThatNeverArrivedAskForReview) {
+  InspectionFacts f = HonestInspection();
+  f.photos.clear();
+  auto photos_check = [](const Assessment& a) {
+    return *std::find_if(a.checks.begin(), a.checks.end(),
+                         [](const Check& c) { return c.name == "photos"; });
+  };
+  Assessment a = AssessInspection(f, ShutterPolicy(), SitePolicy{});
+  EXPECT_EQ(photos_check(a).status, CheckStatus::kNotApplicable);
+  f.photos = {std::string(64, 'a'), std::string(64, 'b')};
+  a = AssessInspection(f, ShutterPolicy(), SitePolicy{});
+  EXPECT_EQ(photos_check(a).status, CheckStatus::kPass);
+  EXPECT_EQ(photos_check(a).detail, "2 photos kept");
+  EXPECT_EQ(a.verdict, Verdict::kVerified);
+  f.photos_missing = {std::string(64, 'b')};
+  a = AssessInspection(f, ShutterPolicy(), SitePolicy{});
+  EXPECT_EQ(photos_check(a).status, CheckStatus::kReview);
+  EXPECT_NE(photos_check(a).detail.find("1 of 2 photos never uploaded (bbbbbbbbbbbb"), std::string::npos)
+      << photos_check(a).detail;
+  EXPECT_EQ(a.verdict, Verdict::kNeedsReview);
+}
 
 }  // namespace
 }  // namespace fieldproof::core
