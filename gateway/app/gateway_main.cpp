@@ -66,6 +66,16 @@ struct Options {
   store::IntegrityCheckMode integrity_check = store::IntegrityCheckMode::kQuick;
 };
 
+// The asset-type policies (dwell, checklist, closing times) of --asset-types; none without.
+std::vector<core::AssetTypePolicy> LoadAssetTypes(const Options& o) {
+  if (o.asset_types_file.empty()) return {};
+  auto policies = codec::DecodeAssetTypePolicies(app::ReadFile(o.asset_types_file).value_or(""));
+  if (!policies.ok()) {
+    throw std::runtime_error(o.asset_types_file + ": " + policies.error().detail);
+  }
+  return std::move(policies).value();
+}
+
 // Verification needs the master key and the asset-type policies; both come from files
 // the operator names, never from the database.
 std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
@@ -82,11 +92,7 @@ std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
   if (o.asset_types_file.empty()) {
     throw std::runtime_error("--asset-types is required with --master-key-file");
   }
-  auto policies = codec::DecodeAssetTypePolicies(app::ReadFile(o.asset_types_file).value_or(""));
-  if (!policies.ok()) {
-    throw std::runtime_error(o.asset_types_file + ": " + policies.error().detail);
-  }
-  config.asset_types = std::move(policies).value();
+  config.asset_types = LoadAssetTypes(o);
   if (!o.verification_policy_file.empty()) {
     auto policy = codec::DecodeVerificationPolicy(app::ReadFile(o.verification_policy_file).value_or(""));
     if (!policy.ok()) throw std::runtime_error(o.verification_policy_file + ": " + policy.error().detail);
@@ -348,7 +354,8 @@ std::unique_ptr<http::HttpServer> StartHttp(const Options& o, const ingest::Inge
                            },
                            [&pipeline] { return pipeline.IntakeProblem(); },
                            {},
-                           o.devices_url.empty() ? o.devices_broker : o.devices_url};
+                           o.devices_url.empty() ? o.devices_broker : o.devices_url,
+                           LoadAssetTypes(o)};
   if (!o.devices_broker.empty()) {
     auto accounts = std::make_shared<const app::DeviceAccounts>(
         app::DeviceAccounts::ConfigFrom(o.devices_broker, o.broker_admin_file));

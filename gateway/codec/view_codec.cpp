@@ -268,6 +268,30 @@ std::optional<std::string> DecodeEnrolRequest(std::string_view body, std::string
   return j["code"].get<std::string>();
 }
 
+std::string EncodeSiteSnapshot(std::string_view site, core::UnixMillis generated_at,
+                               std::span<const core::AssetTypePolicy> asset_types,
+                               std::span<const core::HandheldAsset> assets) {
+  return Dump({{"site", site},
+               {"generated_at", Time(generated_at)},
+               {"asset_types", Array(asset_types,
+                                     [](const core::AssetTypePolicy& p) {
+                                       return json{{"asset_type", p.asset_type},
+                                                   {"checklist", p.checklist},
+                                                   {"min_dwell_s", p.min_dwell / 1000}};
+                                     })},
+               {"assets", Array(assets, [](const core::HandheldAsset& a) {
+                  return json{{"asset_id", a.asset_id},
+                              {"asset_type", a.asset_type},
+                              {"building", a.building},
+                              {"floor", a.floor},
+                              {"location", a.location},
+                              {"last_verified", Time(a.last_verified)},
+                              {"next_due", Time(a.next_due)},
+                              {"open_work_orders", a.open_work_orders}};
+                })}},
+              -1);
+}
+
 std::string EncodeDatabaseStats(const DatabaseStats& s) {
   return Dump({{"database", s.database},
                {"assets", s.assets},

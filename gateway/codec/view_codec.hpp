@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gateway/core/access.hpp"
+#include "gateway/core/inspection.hpp"
 #include "gateway/core/invoice.hpp"
 #include "gateway/core/maintenance_record.hpp"
 #include "gateway/core/views.hpp"
@@ -62,6 +63,12 @@ std::string EncodeInvoiceSummaryArray(std::span<const core::InvoiceSummary> invo
 std::string EncodeNotBillableArray(std::span<const core::NotBillable> inspections);
 
 std::string EncodePhotoInfo(const core::PhotoInfo& photo);
+
+// A handheld's copy of its site: {site, generated_at, asset_types: [{asset_type,
+// checklist, min_dwell_s}], assets: [...]} (docs/handheld.md).
+std::string EncodeSiteSnapshot(std::string_view site, core::UnixMillis generated_at,
+                               std::span<const core::AssetTypePolicy> asset_types,
+                               std::span<const core::HandheldAsset> assets);
 
 // What an enrolled handheld needs: {device_id, site, mqtt: {url, client_id, username,
 // password}, api_token (for its photos; left out when empty)}; shown once.

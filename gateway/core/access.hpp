@@ -18,6 +18,7 @@ enum class Capability {
   kReview,        // Resolve inspections that need review.
   kOperate,       // Rejected messages, metrics.
   kUploadPhotos,  // A handheld's photos of its inspections.
+  kSiteSnapshot,  // A handheld's copy of its site: assets, schedule, checklists.
 };
 
 struct Principal {

@@ -103,6 +103,18 @@ struct RejectedMessage {
   std::string payload_start;  // The first 120 bytes, as the sender sent them.
 };
 
+// An asset as a handheld shows it when its tag is read, online or off.
+struct HandheldAsset {
+  std::string asset_id;
+  std::string asset_type;
+  std::string building;
+  std::int64_t floor = 0;
+  std::string location;
+  std::optional<UnixMillis> last_verified;
+  std::optional<UnixMillis> next_due;
+  std::vector<std::string> open_work_orders;  // WO-<n>
+};
+
 // A photo kept in the store (its bytes aside).
 struct PhotoInfo {
   std::string sha256;

@@ -26,7 +26,8 @@ store::Database& Connection(const std::string& path) {
 const std::vector<Route>& AllRoutes() {
   static const std::vector<Route> routes = [] {
     std::vector<Route> all;
-    for (auto part : {SiteRoutes, InspectionRoutes, InvoiceRoutes, OperatorRoutes, PhotoRoutes}) {
+    for (auto part : {SiteRoutes, InspectionRoutes, InvoiceRoutes, OperatorRoutes, PhotoRoutes,
+                      HandheldRoutes}) {
       for (const Route& route : part()) all.push_back(route);
     }
     return all;

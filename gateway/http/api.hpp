@@ -7,6 +7,9 @@
 // Thread-safe: each server thread uses its own SQLite connection.
 #include <functional>
 #include <string>
+#include <vector>
+
+#include "gateway/core/inspection.hpp"
 
 #include "gateway/http/http_server.hpp"
 
@@ -23,6 +26,8 @@ struct ApiOptions {
   std::function<void(const std::string&, const std::string&, const std::string&)>
       open_device_account;
   std::string devices_url;  // Where enrolled handhelds connect (their MQTT over WebSockets).
+  // Each asset type's checklist and minimum stay, for the handhelds' site snapshot.
+  std::vector<core::AssetTypePolicy> asset_types;
 };
 
 // Routes are one file per resource (site_routes.cpp, inspection_routes.cpp, ...; routes.hpp).

@@ -1,5 +1,7 @@
 #include "gateway/store/site_queries.hpp"
 
+#include <map>
+
 #include "gateway/store/owner_filter.hpp"
 #include "gateway/store/read_page.hpp"
 #include "gateway/store/record_chain.hpp"
@@ -69,6 +71,33 @@ core::Page<core::AssetSummary> ListAssets(Database& db, const AssetFilter& filte
                               row.Int("interval_days"),  row.Int("sensor_equipped") != 0,
                               row.OptionalInt("last_verified")};
   });
+}
+
+std::vector<core::HandheldAsset> SiteSnapshot(Database& db, const std::string& site) {
+  std::map<std::string, std::vector<std::string>> work_orders;
+  auto open = db.Prepare(
+      "SELECT asset_id, 'WO-' || id AS work_order FROM work_orders WHERE site = ? AND "
+      "status = 'open' ORDER BY id");
+  open.Bind(1, site);
+  while (open.Step()) work_orders[open.Text("asset_id")].push_back(open.Text("work_order"));
+  auto s = db.Prepare(
+      "SELECT asset_id, asset_type, building, floor, location, "
+      "(SELECT max(ended_at) FROM maintenance_records m WHERE m.site = a.site AND "
+      "m.asset_id = a.asset_id AND m.verdict IN ('verified', 'verified_with_defects')) "
+      "AS last_verified, "
+      "(SELECT max(next_due_at) FROM maintenance_records m WHERE m.site = a.site AND "
+      "m.asset_id = a.asset_id) AS next_due "
+      "FROM assets a WHERE site = ? ORDER BY asset_id");
+  s.Bind(1, site);
+  std::vector<core::HandheldAsset> assets;
+  while (s.Step()) {
+    const std::string id = s.Text("asset_id");
+    const auto orders = work_orders.find(id);
+    assets.push_back({id, s.Text("asset_type"), s.Text("building"), s.Int("floor"),
+                      s.Text("location"), s.OptionalInt("last_verified"), s.OptionalInt("next_due"),
+                      orders == work_orders.end() ? std::vector<std::string>{} : orders->second});
+  }
+  return assets;
 }
 
 core::Page<core::MaintenanceRecord> ListRecords(Database& db, const RecordFilter& filter,

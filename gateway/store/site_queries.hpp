@@ -32,6 +32,9 @@ struct AssetFilter {
 core::Page<core::AssetSummary> ListAssets(Database& db, const AssetFilter& filter,
                                           core::PageRequest page);
 
+// Every asset of the site as its handhelds show it (kept on the device for offline use), by id.
+std::vector<core::HandheldAsset> SiteSnapshot(Database& db, const std::string& site);
+
 struct RecordFilter {
   std::string site;
   std::string asset_id;  // "" = every asset.

@@ -391,8 +391,16 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
   ASSERT_TRUE(std::regex_search(printed.out, code, std::regex("[A-Z2-7]{4}(-[A-Z2-7]{4}){3}")))
       << printed.out;
   const std::string enrol = R"({"code": ")" + code.str() + R"("})";
-  EXPECT_EQ(call("POST", "", "/api/v1/enrol", enrol).status, 200);
+  const auto enrolled = call("POST", "", "/api/v1/enrol", enrol);
+  EXPECT_EQ(enrolled.status, 200);
   EXPECT_EQ(call("POST", "", "/api/v1/enrol", enrol).status, 404);
+  // The enrolled handheld's copy of its site.
+  tokens[handheld] = nlohmann::json::parse(enrolled.body)["api_token"];
+  const auto snapshot = call("GET", handheld, "/api/v1/handheld/snapshot?site=FRA");
+  EXPECT_EQ(snapshot.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(snapshot.body)["assets"].size(), 300u);
+  EXPECT_EQ(call("GET", handheld, "/api/v1/handheld/snapshot?site=BER").status, 404)
+      << "a handheld gets the sites it is registered at";
   // A review: the queue, the decision, and the refusals around it.
   {
     store::Database database(db);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <mqtt/client.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "gateway/codec/message_codec.hpp"
@@ -26,7 +27,8 @@ class DeviceAccountTest : public ::testing::Test {
     gateway = std::make_unique<Gateway>(
         dir, broker,
         std::vector<std::string>{"--devices-broker", broker.devices_uri(), "--broker-admin-file",
-                                 broker.admin_file()});
+                                 broker.admin_file(), "--asset-types",
+                                 std::string(FIELDPROOF_SOURCE_DIR) + "/ops/asset-types.json"});
     store::Database database(db);
     auto s = database.Prepare("SELECT device_id FROM devices WHERE site = 'FRA' ORDER BY device_id");
     ASSERT_TRUE(s.Step());
@@ -119,7 +121,19 @@ TEST_F(DeviceAccountTest, AnEnrolledHandheldPublishesOnlyAsItselfUntilRevoked) {
   EXPECT_THROW(impostor.connect(Login(credentials)), mqtt::exception)
       << "the account is bound to its client id";
 
-  // Its API token uploads its photos.
+  // Its API token fetches its site for offline use and uploads its photos.
+  const auto snapshot = HttpGet(gateway->HttpPort(), "/api/v1/handheld/snapshot?site=FRA",
+                                credentials["api_token"]);
+  ASSERT_EQ(snapshot.status, 200) << snapshot.body;
+  const auto site = nlohmann::json::parse(snapshot.body);
+  EXPECT_EQ(site["site"], "FRA");
+  EXPECT_FALSE(site["assets"].empty());
+  ASSERT_FALSE(site["asset_types"].empty());
+  const auto& shutter = *std::find_if(site["asset_types"].begin(), site["asset_types"].end(),
+                                      [](const auto& t) { return t["asset_type"] == "fire_shutter"; });
+  EXPECT_FALSE(shutter["checklist"].empty()) << "the checklist comes from the asset-type policies";
+  EXPECT_EQ(HttpGet(gateway->HttpPort(), "/api/v1/sites", credentials["api_token"]).status, 403)
+      << "a handheld reads its snapshot, not the owners' API";
   const std::string png("\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR\x00\x00\x00\x01", 20);
   const std::string photo = "/api/v1/photos/" + crypto::Sha256Hex(png);
   const std::string token = credentials["api_token"];
