@@ -125,30 +125,14 @@ TEST_F(PhotoTest, PhotosTravelInTheEndTapIntoTheMaintenanceRecord) {
   std::mt19937 rng(9);
   mqtt::async_client handheld(broker.uri(), "HH-0002-photos");
   handheld.connect()->wait();
+  // Five minutes at the shutter: long enough a stay.
   auto inspect = [&](const std::string& name, core::UnixMillis at, std::vector<std::string> photos) {
-    core::Tap tap;
-    tap.device_id = "HH-0002";
-    tap.technician_id = "T-0002";
-    tap.site = "FRA";
-    tap.firmware = "hh-web-1.0.0";
-    tap.msg_id = name + "-start";
-    tap.tag = {core::TagRead::Type::kSun, *tag.Read(rng)};
-    tap.read_at = at;
-    tap.sent_at = at + 300;
-    tap.kind = core::TapKind::kStart;
-    handheld.publish(core::TapTopic("FRA", "HH-0002"), codec::EncodeTap(tap), 1, false)->wait();
-    tap.msg_id = name + "-end";
-    tap.tag = {core::TagRead::Type::kSun, *tag.Read(rng)};
-    tap.read_at += 5 * 60'000;
-    tap.sent_at = tap.read_at + 300;
-    tap.kind = core::TapKind::kEnd;
-    for (const char* item : {"labels_legible", "no_damage", "guides_and_seals", "closing_device",
-                             "full_closure", "release_device", "hold_open_device", "signage"}) {
-      tap.checklist[item] = core::ChecklistAnswer::kPass;
+    auto start = HandTap(name + "-start", core::TapKind::kStart, *tag.Read(rng), at);
+    auto end = HandTap(name + "-end", core::TapKind::kEnd, *tag.Read(rng), at + 5 * 60'000);
+    end.photos = std::move(photos);
+    for (const auto& tap : {start, end}) {
+      handheld.publish(core::TapTopic("FRA", "HH-0002"), codec::EncodeTap(tap), 1, false)->wait();
     }
-    tap.result = core::InspectionResult::kPass;
-    tap.photos = std::move(photos);
-    handheld.publish(core::TapTopic("FRA", "HH-0002"), codec::EncodeTap(tap), 1, false)->wait();
   };
   auto verdict_of = [&](const std::string& end_msg_id) {
     store::Database database(db);

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/core/messages.hpp"
 #include "gateway/crypto/tag_emulator.hpp"
 
 namespace fieldproof::testing {
@@ -161,6 +162,11 @@ struct PlainShutter {
   crypto::TagEmulator::Config tag;
 };
 PlainShutter FirstPlainShutter(const std::string& db);
+
+// A tap by hand: handheld HH-0002 of technician T-0002 at FRA reads `sun_url` at `read_at`
+// and sends it 300 ms later; an end tap answers the fire shutter's whole checklist with pass.
+core::Tap HandTap(std::string msg_id, core::TapKind kind, std::string sun_url,
+                  core::UnixMillis read_at);
 
 // Writes the test master key to `dir`/master.key, mode 0600 as the gateway demands; its path.
 std::string WriteMasterKey(const ScratchDir& dir);

@@ -227,28 +227,11 @@ TEST_F(VerificationTest, AReviewerResolvesAnInspectionThatNeedsReview) {
 
   mqtt::async_client handheld(broker.uri(), "HH-0002-test");
   handheld.connect()->wait();
-  core::Tap tap;
-  tap.device_id = "HH-0002";
-  tap.technician_id = "T-0002";
-  tap.site = "FRA";
-  tap.firmware = "hh-2.4.1";
-  tap.msg_id = "short-1";
-  tap.tag = {core::TagRead::Type::kSun, *tag.Read(rng)};
-  tap.read_at = *core::ParseRfc3339("2026-11-06T08:00:00Z");
-  tap.sent_at = tap.read_at + 300;
-  tap.kind = core::TapKind::kStart;
-  handheld.publish(core::TapTopic("FRA", "HH-0002"), codec::EncodeTap(tap), 1, false)->wait();
-  tap.msg_id = "short-2";
-  tap.tag = {core::TagRead::Type::kSun, *tag.Read(rng)};
-  tap.read_at += 30'000;
-  tap.sent_at = tap.read_at + 300;
-  tap.kind = core::TapKind::kEnd;
-  for (const char* item : {"labels_legible", "no_damage", "guides_and_seals", "closing_device",
-                           "full_closure", "release_device", "hold_open_device", "signage"}) {
-    tap.checklist[item] = core::ChecklistAnswer::kPass;
+  const core::UnixMillis at = *core::ParseRfc3339("2026-11-06T08:00:00Z");
+  for (const auto& tap : {HandTap("short-1", core::TapKind::kStart, *tag.Read(rng), at),
+                          HandTap("short-2", core::TapKind::kEnd, *tag.Read(rng), at + 30'000)}) {
+    handheld.publish(core::TapTopic("FRA", "HH-0002"), codec::EncodeTap(tap), 1, false)->wait();
   }
-  tap.result = core::InspectionResult::kPass;
-  handheld.publish(core::TapTopic("FRA", "HH-0002"), codec::EncodeTap(tap), 1, false)->wait();
   handheld.disconnect()->wait();
   // The broker has the taps; wait until the gateway has assessed them.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
