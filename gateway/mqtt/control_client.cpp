@@ -2,13 +2,18 @@
 
 #include <mqtt/client.h>
 
+#include <cstdio>
+#include <random>
 #include <stdexcept>
 
 namespace fieldproof::mqtt_adapter {
 
 std::string ControlClient::Ask(const std::string& topic, const std::string& request,
                                const std::function<bool(const std::string&)>& is_answer) const {
-  mqtt::client client(config_.broker_uri, config_.client_id);
+  std::random_device random;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "-%08x", random());
+  mqtt::client client(config_.broker_uri, config_.client_id_prefix + suffix);
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(config_.timeout);
   auto options = mqtt::connect_options_builder()
                      .clean_session(true)

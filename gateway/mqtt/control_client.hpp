@@ -10,7 +10,9 @@ namespace fieldproof::mqtt_adapter {
 
 struct ControlConfig {
   std::string broker_uri;  // e.g. ws://127.0.0.1:9001 (the listener the plugin governs)
-  std::string client_id = "fieldproof-gateway-control";
+  // A random suffix makes each request's client id its own: two requests at once (the
+  // gateway enrolling, the CLI revoking) must not take over each other's connection.
+  std::string client_id_prefix = "fieldproof-control";
   std::string username;
   std::string password;
   std::chrono::milliseconds timeout{5000};
