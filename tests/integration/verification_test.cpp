@@ -11,7 +11,6 @@
 #include <random>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/core/topic.hpp"
@@ -234,11 +233,9 @@ TEST_F(VerificationTest, AReviewerResolvesAnInspectionThatNeedsReview) {
   }
   handheld.disconnect()->wait();
   // The broker has the taps; wait until the gateway has assessed them.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while (Count("SELECT count(*) FROM taps WHERE msg_id = 'short-2' AND assessed = 1") == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  ASSERT_TRUE(WaitUntil(
+      [&] { return Count("SELECT count(*) FROM taps WHERE msg_id = 'short-2' AND assessed = 1") > 0; },
+      std::chrono::seconds(30)));
   ASSERT_EQ(gateway.Stop(), 0);
 
   const auto id = Count("SELECT i.id FROM inspections i JOIN taps t ON t.id = i.end_tap_id "
