@@ -157,12 +157,7 @@ void EventStore::ObserveSensorClock(const core::Telemetry& t, core::UnixMillis d
   if (!before || after.delay_min != before->delay_min || after.previous_delay_min != before->previous_delay_min) {
     Statement& s = write_sensor_clock_;
     s.Bind(1, t.site).Bind(2, t.asset_id).Bind(3, after.delay_min).Bind(4, after.count);
-    if (after.previous_delay_min) {
-      s.Bind(5, *after.previous_delay_min);
-    } else {
-      s.BindNull(5);
-    }
-    s.Run();
+    s.BindOptional(5, after.previous_delay_min).Run();
   }
   sensor_clocks_in_transaction_.insert_or_assign(std::move(sensor), after);
 }
@@ -178,12 +173,7 @@ EventResult EventStore::Duplicate(Statement& stored_payload, const PendingEvent&
 EventResult EventStore::WriteRejected(const PendingEvent& event, const core::Rejection& rejection) {
   --rejected_until_check_;
   Statement& s = insert_rejected_;
-  if (event.site.empty()) {
-    s.BindNull(1);
-  } else {
-    s.Bind(1, event.site);
-  }
-  s.Bind(2, event.topic).BindOptional(3, codec::PeekMsgId(event.payload));
+  s.BindOrNull(1, event.site).Bind(2, event.topic).BindOptional(3, codec::PeekMsgId(event.payload));
   s.Bind(4, core::ReasonCode(rejection.reason)).Bind(5, rejection.detail);
   s.BindBlob(6, std::string_view(event.payload).substr(0, kStoredRejectedPayloadBytes));
   s.Bind(7, static_cast<std::int64_t>(event.payload.size()));

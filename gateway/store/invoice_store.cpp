@@ -125,8 +125,7 @@ void InvoiceStore::SaveDocument(const core::Invoice& inv, core::UnixMillis now) 
   s.Bind(4, inv.customer_id).Bind(5, inv.period).Bind(6, inv.issue_date).Bind(7, inv.currency);
   s.Bind(8, inv.totals.tax_exclusive).Bind(9, inv.totals.vat).Bind(10, inv.totals.payable);
   s.Bind(11, static_cast<std::int64_t>(inv.lines.size()));
-  s.BindOptional(12, inv.preceding_number.empty() ? std::nullopt
-                                                  : std::optional(inv.preceding_number));
+  s.BindOrNull(12, inv.preceding_number);
   s.Bind(13, codec::EncodeInvoice(inv)).Bind(14, now);
   s.Run();
 }
@@ -187,7 +186,7 @@ void InvoiceStore::SavePeriodClose(const std::string& contract_id, const std::st
          "not_billable, closed_at) VALUES (?,?,?,?,?,?)")
       .Bind(1, contract_id)
       .Bind(2, period)
-      .BindOptional(3, invoice_number.empty() ? std::nullopt : std::optional(invoice_number))
+      .BindOrNull(3, invoice_number)
       .Bind(4, records_billed)
       .Bind(5, not_billable)
       .Bind(6, now)

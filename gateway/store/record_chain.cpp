@@ -23,12 +23,7 @@ core::MaintenanceRecord RecordChain::Append(core::MaintenanceRecord r) {
   insert.Bind(1, r.site).Bind(2, r.seq).Bind(3, r.kind).Bind(4, r.inspection_id);
   insert.Bind(5, r.asset_id).Bind(6, r.technician_id).Bind(7, r.started_at).Bind(8, r.ended_at);
   insert.Bind(9, r.verdict).Bind(10, r.checklist).Bind(11, r.defects).Bind(12, r.evidence);
-  if (r.next_due_at) {
-    insert.Bind(13, *r.next_due_at);
-  } else {
-    insert.BindNull(13);
-  }
-  insert.Bind(14, r.reviewer).Bind(15, r.reason).Bind(16, r.recorded_at);
+  insert.BindOptional(13, r.next_due_at).Bind(14, r.reviewer).Bind(15, r.reason).Bind(16, r.recorded_at);
   insert.Bind(17, r.prev_hash).Bind(18, r.hash).Bind(19, r.work_order_id).Bind(20, r.photos);
   insert.Run();
   return r;

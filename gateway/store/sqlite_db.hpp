@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -48,7 +49,17 @@ class Statement {
   Statement& Bind(int index, int value) { return Bind(index, static_cast<std::int64_t>(value)); }
   Statement& Bind(int index, double value);
   Statement& Bind(int index, std::string_view text);
+  // NULL for an absent value.
   Statement& BindOptional(int index, const std::optional<std::string>& text);
+  template <class Int>
+    requires std::is_integral_v<Int>
+  Statement& BindOptional(int index, const std::optional<Int>& value) {
+    return value ? Bind(index, static_cast<std::int64_t>(*value)) : BindNull(index);
+  }
+  // NULL for empty text (a column where "none" is NULL, not "").
+  Statement& BindOrNull(int index, std::string_view text) {
+    return text.empty() ? BindNull(index) : Bind(index, text);
+  }
   Statement& BindBlob(int index, std::string_view bytes);
   Statement& BindNull(int index);
 

@@ -37,18 +37,6 @@ core::AssessedTap ReadAssessed(const Statement& row) {
   return x;
 }
 
-std::optional<std::string> UidOrNone(const std::string& uid) {
-  return uid.empty() ? std::nullopt : std::optional(uid);
-}
-
-void BindCounter(Statement& s, int index, const std::optional<std::uint32_t>& counter) {
-  if (counter) {
-    s.Bind(index, static_cast<std::int64_t>(*counter));
-  } else {
-    s.BindNull(index);
-  }
-}
-
 }  // namespace
 
 std::vector<StoredTap> VerificationStore::UnassessedTaps(std::size_t limit) {
@@ -181,8 +169,7 @@ void VerificationStore::SaveEvidence(const StoredTap& p, const core::AssessedTap
       "freshness_detail, timing, timing_detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   insert.Bind(1, p.id).Bind(2, p.tap.site).Bind(3, p.tap.device_id);
   insert.Bind(4, core::ToString(p.tap.kind)).BindOptional(5, x.asset_id);
-  insert.BindOptional(6, UidOrNone(ev.uid));
-  BindCounter(insert, 7, x.counter);
+  insert.BindOrNull(6, ev.uid).BindOptional(7, x.counter);
   insert.Bind(8, ev.read_at).Bind(9, x.clock_offset).Bind(10, ev.legacy_uid ? 1 : 0);
   insert.Bind(11, ev.authentic ? 1 : 0).Bind(12, ev.tag_detail);
   insert.Bind(13, core::ToString(ev.freshness.outcome)).Bind(14, ev.freshness.detail);
@@ -238,8 +225,7 @@ void VerificationStore::AddWaitingEnd(const StoredTap& end, const core::Assessed
       "INSERT INTO waiting_end_taps (tap_id, site, device_id, tag_uid, read_counter, read_at, "
       "since) VALUES (?,?,?,?,?,?,?)");
   wait.Bind(1, end.id).Bind(2, end.tap.site).Bind(3, end.tap.device_id);
-  wait.BindOptional(4, UidOrNone(x.evidence.uid));
-  BindCounter(wait, 5, x.counter);
+  wait.BindOrNull(4, x.evidence.uid).BindOptional(5, x.counter);
   wait.Bind(6, x.evidence.read_at).Bind(7, now).Run();
 }
 
