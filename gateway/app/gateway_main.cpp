@@ -78,7 +78,8 @@ std::vector<core::AssetTypePolicy> LoadAssetTypes(const Options& o) {
 
 // Verification needs the master key and the asset-type policies; both come from files
 // the operator names, never from the database.
-std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
+std::optional<verify::VerifierConfig> LoadVerifierConfig(
+    const Options& o, const std::vector<core::AssetTypePolicy>& asset_types) {
   if (o.master_key_file.empty()) return std::nullopt;
   if (const std::string exposed = app::ExposedSecret(o.master_key_file); !exposed.empty()) {
     throw std::runtime_error(exposed);
@@ -92,7 +93,7 @@ std::optional<verify::VerifierConfig> LoadVerifierConfig(const Options& o) {
   if (o.asset_types_file.empty()) {
     throw std::runtime_error("--asset-types is required with --master-key-file");
   }
-  config.asset_types = LoadAssetTypes(o);
+  config.asset_types = asset_types;
   if (!o.verification_policy_file.empty()) {
     auto policy = codec::DecodeVerificationPolicy(app::ReadFile(o.verification_policy_file).value_or(""));
     if (!policy.ok()) throw std::runtime_error(o.verification_policy_file + ": " + policy.error().detail);
@@ -322,10 +323,10 @@ std::unique_ptr<store::Database> OpenStore(const Options& o) {
   return db;
 }
 
-std::unique_ptr<verify::VerificationWorker> StartVerifier(const Options& o, store::Database& db,
-                                                          ingest::IngestPipeline& pipeline,
-                                                          mqtt_adapter::MqttSource& mqtt) {
-  auto config = LoadVerifierConfig(o);
+std::unique_ptr<verify::VerificationWorker> StartVerifier(
+    const Options& o, const std::vector<core::AssetTypePolicy>& asset_types, store::Database& db,
+    ingest::IngestPipeline& pipeline, mqtt_adapter::MqttSource& mqtt) {
+  auto config = LoadVerifierConfig(o, asset_types);
   if (!config) {
     spdlog::warn("verify: off (no --master-key-file): taps are stored but not assessed");
     return nullptr;
@@ -342,7 +343,9 @@ std::unique_ptr<verify::VerificationWorker> StartVerifier(const Options& o, stor
 }
 
 // `served_by` is set once the server exists: /metrics may be asked on its thread before.
-std::unique_ptr<http::HttpServer> StartHttp(const Options& o, const ingest::IngestPipeline& pipeline,
+std::unique_ptr<http::HttpServer> StartHttp(const Options& o,
+                                            std::vector<core::AssetTypePolicy> asset_types,
+                                            const ingest::IngestPipeline& pipeline,
                                             const verify::VerificationWorker* verifier,
                                             const mqtt_adapter::MqttSource& mqtt,
                                             std::atomic<const http::HttpServer*>& served_by) {
@@ -355,7 +358,7 @@ std::unique_ptr<http::HttpServer> StartHttp(const Options& o, const ingest::Inge
                            [&pipeline] { return pipeline.IntakeProblem(); },
                            {},
                            o.devices_url.empty() ? o.devices_broker : o.devices_url,
-                           LoadAssetTypes(o)};
+                           std::move(asset_types)};
   if (!o.devices_broker.empty()) {
     auto accounts = std::make_shared<const app::DeviceAccounts>(
         app::DeviceAccounts::ConfigFrom(o.devices_broker, o.broker_admin_file));
@@ -409,7 +412,10 @@ int Run(Options& o) {
     pipeline.Deliver(std::move(topic), std::move(payload));
   });
   source = &mqtt;
-  const std::unique_ptr<verify::VerificationWorker> verifier = StartVerifier(o, *db, pipeline, mqtt);
+  // Read once: the verifier judges by them, the handhelds' snapshot shows their checklists.
+  const auto asset_types = LoadAssetTypes(o);
+  const std::unique_ptr<verify::VerificationWorker> verifier =
+      StartVerifier(o, asset_types, *db, pipeline, mqtt);
   std::unique_ptr<billing::PeriodCloser> period_closer;
   if (o.close_invoices_day > 0) {
     period_closer = std::make_unique<billing::PeriodCloser>(
@@ -417,7 +423,8 @@ int Run(Options& o) {
     spdlog::info("billing: the previous month is closed from day {} of each month", o.close_invoices_day);
   }
   std::atomic<const http::HttpServer*> served_by{nullptr};
-  const std::unique_ptr<http::HttpServer> http_server = StartHttp(o, pipeline, verifier.get(), mqtt, served_by);
+  const std::unique_ptr<http::HttpServer> http_server =
+      StartHttp(o, asset_types, pipeline, verifier.get(), mqtt, served_by);
 
   std::promise<int> stop;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -7,6 +7,15 @@
 #include "gateway/store/record_chain.hpp"
 
 namespace fieldproof::store {
+namespace {
+
+// The end of the last verified inspection of asset row `a`, as column last_verified.
+constexpr const char* kLastVerified =
+    "(SELECT max(ended_at) FROM maintenance_records m WHERE m.site = a.site AND "
+    "m.asset_id = a.asset_id AND m.verdict IN ('verified', 'verified_with_defects')) "
+    "AS last_verified";
+
+}  // namespace
 
 bool SiteVisible(Database& db, const std::string& site, const std::string& owner) {
   auto s = db.Prepare("SELECT 1 FROM assets WHERE site = ?1 AND (?2 = '' OR owner_id = ?2) LIMIT 1");
@@ -49,20 +58,13 @@ std::vector<core::SiteSummary> VisibleSites(Database& db, const std::string& own
 core::Page<core::AssetSummary> ListAssets(Database& db, const AssetFilter& filter,
                                           core::PageRequest page) {
   auto s = db.Prepare(
-      "SELECT site, asset_id, building, floor, location, asset_type, interval_days, "
-      "sensor_equipped, "
-      "(SELECT max(ended_at) FROM maintenance_records m WHERE m.site = a.site AND "
-      "m.asset_id = a.asset_id AND m.verdict IN ('verified', 'verified_with_defects')) "
-      "AS last_verified "
-      "FROM assets a WHERE site = ?1 AND (?2 = '' OR building = ?2) AND (?3 IS NULL OR floor = ?3) "
+      std::string("SELECT site, asset_id, building, floor, location, asset_type, interval_days, "
+                  "sensor_equipped, ") +
+      kLastVerified +
+      " FROM assets a WHERE site = ?1 AND (?2 = '' OR building = ?2) AND (?3 IS NULL OR floor = ?3) "
       "AND (?6 = '' OR owner_id = ?6) "
       "ORDER BY building, floor, asset_id LIMIT ?4 OFFSET ?5");
-  s.Bind(1, filter.site).Bind(2, filter.building);
-  if (filter.floor) {
-    s.Bind(3, *filter.floor);
-  } else {
-    s.BindNull(3);
-  }
+  s.Bind(1, filter.site).Bind(2, filter.building).BindOptional(3, filter.floor);
   s.Bind(4, page.limit + 1).Bind(5, page.offset).Bind(6, filter.owner);
   return ReadPage<core::AssetSummary>(s, page, [](const Statement& row) {
     return core::AssetSummary{row.Text("site"),          row.Text("asset_id"),
@@ -81,11 +83,8 @@ std::vector<core::HandheldAsset> SiteSnapshot(Database& db, const std::string& s
   open.Bind(1, site);
   while (open.Step()) work_orders[open.Text("asset_id")].push_back(open.Text("work_order"));
   auto s = db.Prepare(
-      "SELECT asset_id, asset_type, building, floor, location, "
-      "(SELECT max(ended_at) FROM maintenance_records m WHERE m.site = a.site AND "
-      "m.asset_id = a.asset_id AND m.verdict IN ('verified', 'verified_with_defects')) "
-      "AS last_verified, "
-      "(SELECT max(next_due_at) FROM maintenance_records m WHERE m.site = a.site AND "
+      std::string("SELECT asset_id, asset_type, building, floor, location, ") + kLastVerified +
+      ", (SELECT max(next_due_at) FROM maintenance_records m WHERE m.site = a.site AND "
       "m.asset_id = a.asset_id) AS next_due "
       "FROM assets a WHERE site = ? ORDER BY asset_id");
   s.Bind(1, site);
