@@ -9,6 +9,9 @@
 #include "gateway/app/billing_commands.hpp"
 #include "gateway/app/coverage_command.hpp"
 #include "gateway/app/device_commands.hpp"
+#include "gateway/app/master_key.hpp"
+#include "gateway/app/tag_commands.hpp"
+#include "gateway/app/technician_commands.hpp"
 #include "gateway/app/token_commands.hpp"
 #include "gateway/codec/registry_csv.hpp"
 #include "gateway/codec/view_codec.hpp"
@@ -148,13 +151,9 @@ int VerifyTag(const TagVerifyOptions& o) {
   };
   std::optional<crypto::Key128> meta, file, master;
   if (!o.master_key_file.empty()) {
-    if (const std::string exposed = app::ExposedSecret(o.master_key_file); !exposed.empty()) {
-      return fail_input(exposed);
-    }
-    std::string hex = ReadFile(o.master_key_file).value_or("");
-    hex.erase(hex.find_last_not_of(" \r\n\t") + 1);
-    master = ParseKey(hex);
-    if (!master) return fail_input("master key file must hold 32 hex digits");
+    std::string error;
+    master = app::ReadMasterKey(o.master_key_file, &error);
+    if (!master) return fail_input(error);
     if (o.site.empty()) return fail_input("--site is required with --master-key-file");
     meta = crypto::SiteMetaReadKey(*master, o.site);
   } else {
@@ -264,6 +263,7 @@ int main(int argc, char** argv) {
       "Derive both keys from the site master key in this file (with --site)");
   tag_verify->add_option("--site", tag_options.site, "Site code, with --master-key-file");
   master_key->excludes(meta_key)->excludes(file_key);
+  app::TagCommands tag_commands(*tag);
 
   std::string chain_site;
   auto* verify_chain = app.add_subcommand(
@@ -286,6 +286,7 @@ int main(int argc, char** argv) {
   app::CoverageCommand coverage(app);
   app::TokenCommands tokens(app);
   app::DeviceCommands devices(app);
+  app::TechnicianCommands technicians(app);
   app::BackupCommands backups(app);
 
   CLI11_PARSE(app, argc, argv);
@@ -295,6 +296,7 @@ int main(int argc, char** argv) {
     if (auto code = coverage.Run(db_path)) return *code;
     if (auto code = tokens.Run(db_path)) return *code;
     if (auto code = devices.Run(db_path)) return *code;
+    if (auto code = technicians.Run(db_path)) return *code;
     if (auto code = backups.Run(db_path)) return *code;
     if (*verify_chain) return VerifyChains(db_path, chain_site);
     if (*review) {
@@ -312,6 +314,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*tag_verify) return VerifyTag(tag_options);
+    if (auto code = tag_commands.Run(db_path)) return *code;
     if (*import_assets) {
       return ImportRegistry<core::Asset>(db_path, assets_file, "assets", codec::ParseAssetsCsv,
                                          [](store::RegistryStore& r, const auto& rows) {

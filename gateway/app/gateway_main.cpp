@@ -21,6 +21,7 @@
 #include "gateway/mqtt/mqtt_source.hpp"
 #include "gateway/app/device_accounts.hpp"
 #include "gateway/app/gateway_metrics.hpp"
+#include "gateway/app/master_key.hpp"
 #include "gateway/app/process_limits.hpp"
 #include "gateway/app/read_file.hpp"
 #include "gateway/app/system_clock.hpp"
@@ -81,15 +82,11 @@ std::vector<core::AssetTypePolicy> LoadAssetTypes(const Options& o) {
 std::optional<verify::VerifierConfig> LoadVerifierConfig(
     const Options& o, const std::vector<core::AssetTypePolicy>& asset_types) {
   if (o.master_key_file.empty()) return std::nullopt;
-  if (const std::string exposed = app::ExposedSecret(o.master_key_file); !exposed.empty()) {
-    throw std::runtime_error(exposed);
-  }
-  std::string hex = app::ReadFile(o.master_key_file).value_or("");
-  hex.erase(hex.find_last_not_of(" \r\n\t") + 1);
+  std::string error;
+  const auto master_key = app::ReadMasterKey(o.master_key_file, &error);
+  if (!master_key) throw std::runtime_error(error);
   verify::VerifierConfig config;
-  if (hex.size() != 32 || !crypto::HexDecodeInto(hex, config.master_key)) {
-    throw std::runtime_error(o.master_key_file + ": must hold the master key as 32 hex digits");
-  }
+  config.master_key = *master_key;
   if (o.asset_types_file.empty()) {
     throw std::runtime_error("--asset-types is required with --master-key-file");
   }

@@ -417,9 +417,10 @@ core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::st
       const auto items = t.Array("checklist", 1, 64);
       for (std::size_t j = 0; j < items.size(); ++j) {
         const JsonReader item(items[j], t.PathOf("checklist") + "/" + std::to_string(j));
-        item.ExpectMembers({"id", "text"});
+        item.ExpectMembers({"id", "text"}, {"text_de"});
         policy.checklist.push_back(item.String("id", core::IsSnakeCode, kCodeRule));
-        item.Text("text", 1, 200);
+        policy.checklist_wording.push_back(
+            {item.Text("text", 1, 200), item.Has("text_de") ? item.Text("text_de", 1, 200) : ""});
       }
       policies.push_back(std::move(policy));
     }

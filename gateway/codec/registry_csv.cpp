@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "gateway/core/identifiers.hpp"
 #include "gateway/core/text.hpp"
 
 namespace fieldproof::codec {
@@ -243,6 +244,17 @@ RegistryFile<core::Device> ParseDevicesCsv(std::string_view text) {
       },
       core::ValidateDevice,
       [](const core::Device& d) { return std::vector<std::string>{"device " + d.site + "/" + d.device_id}; });
+}
+
+RegistryFile<std::string> ParseSuppliedTagsCsv(std::string_view text) {
+  return ParseRegistry<std::string>(
+      text, kSuppliedTagColumns, [](const Row& row) { return Upper(row.Text("uid")); },
+      [](const std::string& uid) -> std::optional<core::Rejection> {
+        if (core::IsTagUid(uid)) return std::nullopt;
+        return core::Rejection{core::RejectReason::kInvalidValue,
+                               "uid: '" + uid + "' is not a tag UID (14 hex digits)"};
+      },
+      [](const std::string& uid) { return std::vector<std::string>{"tag " + uid}; });
 }
 
 std::string AssetsCsvHeader() { return std::string(kAssetColumns) + "\n"; }

@@ -17,6 +17,9 @@ inline constexpr std::string_view kAssetColumns =
 inline constexpr std::string_view kTechnicianColumns =
     "technician_id,name,company,qualifications,sites";
 inline constexpr std::string_view kDeviceColumns = "device_id,site,company";
+// A tag supplier's delivery list: one UID (14 hex digits) per row; other columns are noted
+// and ignored.
+inline constexpr std::string_view kSuppliedTagColumns = "uid";
 
 template <class Record>
 struct RegistryFile {
@@ -34,6 +37,8 @@ struct RegistryFile {
 RegistryFile<core::Asset> ParseAssetsCsv(std::string_view text);
 RegistryFile<core::Technician> ParseTechniciansCsv(std::string_view text);
 RegistryFile<core::Device> ParseDevicesCsv(std::string_view text);
+// Each row's UID in upper case.
+RegistryFile<std::string> ParseSuppliedTagsCsv(std::string_view text);
 
 std::string AssetsCsvHeader();
 std::string AssetCsvRow(const core::Asset& asset);

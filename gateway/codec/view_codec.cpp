@@ -268,6 +268,54 @@ std::optional<std::string> DecodeEnrolRequest(std::string_view body, std::string
   return j["code"].get<std::string>();
 }
 
+std::optional<SignInRequest> DecodeSignInRequest(std::string_view body, std::string* error) {
+  const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  auto text = [&j](const char* key) { return j.contains(key) && j[key].is_string(); };
+  if (!j.is_object() || j.size() != 3 || !text("site") || !text("technician_id") || !text("pin")) {
+    *error = R"(body must be {"site": "...", "technician_id": "...", "pin": "..."})";
+    return std::nullopt;
+  }
+  return SignInRequest{j["site"], j["technician_id"], j["pin"]};
+}
+
+std::string EncodeSignedIn(const core::Technician& technician) {
+  return Dump({{"technician_id", technician.technician_id},
+               {"name", technician.name},
+               {"company", technician.company}});
+}
+
+std::string EncodeTagHistory(std::string_view site, std::string_view asset_id,
+                             std::span<const core::TagTenure> tags) {
+  return Dump({{"site", site},
+               {"asset_id", asset_id},
+               {"tags", Array(tags, [](const core::TagTenure& t) {
+                  return json{{"tag_uid", t.tag_uid},
+                              {"installed_at", Time(t.installed_at)},
+                              {"installed_by", t.installed_by},
+                              {"proof", t.proof},
+                              {"retired_at", Time(t.retired_at)},
+                              {"retired_by", t.retired_at ? json(t.retired_by) : json(nullptr)},
+                              {"retired_reason", t.retired_at ? json(t.retired_reason) : json(nullptr)}};
+                })}});
+}
+
+namespace {
+
+// Each item's id with its wording; `text_de` only where the policy gives one.
+json ChecklistItems(const core::AssetTypePolicy& p) {
+  json items = json::array();
+  for (std::size_t i = 0; i < p.checklist.size(); ++i) {
+    const core::ChecklistWording wording =
+        i < p.checklist_wording.size() ? p.checklist_wording[i] : core::ChecklistWording{p.checklist[i], ""};
+    json item = {{"id", p.checklist[i]}, {"text", wording.en}};
+    if (!wording.de.empty()) item["text_de"] = wording.de;
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+}  // namespace
+
 std::string EncodeSiteSnapshot(std::string_view site, core::UnixMillis generated_at,
                                std::span<const core::AssetTypePolicy> asset_types,
                                std::span<const core::HandheldAsset> assets) {
@@ -276,7 +324,7 @@ std::string EncodeSiteSnapshot(std::string_view site, core::UnixMillis generated
                {"asset_types", Array(asset_types,
                                      [](const core::AssetTypePolicy& p) {
                                        return json{{"asset_type", p.asset_type},
-                                                   {"checklist", p.checklist},
+                                                   {"checklist", ChecklistItems(p)},
                                                    {"min_dwell_s", p.min_dwell / 1000}};
                                      })},
                {"assets", Array(assets, [](const core::HandheldAsset& a) {

@@ -14,6 +14,7 @@
 #include "gateway/core/access.hpp"
 #include "gateway/core/inspection.hpp"
 #include "gateway/core/invoice.hpp"
+#include "gateway/core/tag_commissioning.hpp"
 #include "gateway/core/maintenance_record.hpp"
 #include "gateway/core/views.hpp"
 
@@ -82,6 +83,19 @@ struct DeviceCredentials {
 // POST /api/v1/enrol: {"code": "ABCD-EFGH-JKLM-NPQR"}; nullopt, with `error`, otherwise.
 std::optional<std::string> DecodeEnrolRequest(std::string_view body, std::string* error);
 std::string EncodeDeviceCredentials(const DeviceCredentials& credentials);
+
+// POST /api/v1/handheld/sign-in: {"site", "technician_id", "pin"}.
+struct SignInRequest {
+  std::string site;
+  std::string technician_id;
+  std::string pin;
+};
+std::optional<SignInRequest> DecodeSignInRequest(std::string_view body, std::string* error);
+std::string EncodeSignedIn(const core::Technician& technician);
+
+// An asset's tags, the first installed first (GET /api/v1/assets/{asset}/tags, `tag history`).
+std::string EncodeTagHistory(std::string_view site, std::string_view asset_id,
+                             std::span<const core::TagTenure> tags);
 
 struct DatabaseStats {
   std::string database;

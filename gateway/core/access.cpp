@@ -36,7 +36,8 @@ bool Principal::May(Capability capability) const {
     case Role::kSupervisor:
       return capability == Capability::kReadSites || capability == Capability::kReview;
     case Role::kDevice:
-      return capability == Capability::kUploadPhotos || capability == Capability::kSiteSnapshot;
+      return capability == Capability::kUploadPhotos || capability == Capability::kSiteSnapshot ||
+             capability == Capability::kSignIn;
   }
   return false;
 }

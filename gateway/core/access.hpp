@@ -19,6 +19,7 @@ enum class Capability {
   kOperate,       // Rejected messages, metrics.
   kUploadPhotos,  // A handheld's photos of its inspections.
   kSiteSnapshot,  // A handheld's copy of its site: assets, schedule, checklists.
+  kSignIn,        // A handheld signs its technicians in with their PINs.
 };
 
 struct Principal {

@@ -48,6 +48,16 @@ bool IsFirmware(std::string_view s) {
   });
 }
 
+std::string_view EntityIdInTagUrl(std::string_view url) {
+  const std::string_view path = url.substr(0, url.find_first_of("?#"));
+  const auto scheme = path.find("://");
+  if (scheme == std::string_view::npos) return {};
+  const auto slash = path.rfind('/');
+  if (slash < scheme + 3) return {};  // No path: the last segment is the host.
+  const std::string_view last = path.substr(slash + 1);
+  return IsEntityId(last) ? last : std::string_view{};
+}
+
 std::size_t CodePointCount(std::string_view utf8) {
   return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;

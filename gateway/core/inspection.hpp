@@ -59,12 +59,19 @@ struct AssessedTap {
   UnixMillis clock_offset = 0;  // Applied to its device times.
 };
 
+// What a technician reads for a checklist item, in English and (where given) German.
+struct ChecklistWording {
+  std::string en;
+  std::string de;
+};
+
 struct AssetTypePolicy {
   std::string asset_type;
   UnixMillis min_dwell = 0;
   std::vector<std::string> checklist;  // Items every end tap must answer.
   std::int64_t min_closing_ms = 0;     // Plausible closing time in the functional test.
   std::int64_t max_closing_ms = 0;
+  std::vector<ChecklistWording> checklist_wording;  // Same order as `checklist`.
 };
 
 // The least time between two assets, so that only the impossible is flagged: a brisk walk

@@ -1,5 +1,6 @@
 #pragma once
-// SHA-256 (OpenSSL), for the maintenance-record hash chain and token hashing.
+// SHA-256 (OpenSSL), for the maintenance-record hash chain and token hashing, and PBKDF2
+// over it for technicians' PINs.
 #include <string>
 #include <string_view>
 
@@ -7,5 +8,8 @@ namespace fieldproof::crypto {
 
 // Lower-case hex, 64 characters.
 std::string Sha256Hex(std::string_view data);
+
+// PBKDF2-HMAC-SHA256 of `secret` with `salt`, 32 bytes as lower-case hex.
+std::string Pbkdf2Sha256Hex(std::string_view secret, std::string_view salt, int iterations);
 
 }  // namespace fieldproof::crypto

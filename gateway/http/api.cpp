@@ -7,7 +7,7 @@
 
 #include "gateway/codec/view_codec.hpp"
 #include "gateway/crypto/sha256.hpp"
-#include "gateway/http/dashboard_assets.hpp"
+#include "gateway/http/static_assets.hpp"
 #include "gateway/http/routes.hpp"
 #include "gateway/store/migrations.hpp"
 #include "gateway/store/token_store.hpp"
@@ -68,22 +68,35 @@ Response Health(store::Database& db, const Request& request, const ApiOptions& o
   return Reply(bhttp::status::service_unavailable, codec::EncodeHealth(health));
 }
 
-// The dashboard: static files with no data in them, so no token; the page asks for one.
-Response Dashboard(const Request& request, bool root) {
-  if (root) {
+// The origin ("ws://host:port") of a URL, for the app's Content-Security-Policy.
+std::string OriginOf(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return "";
+  return std::string(url.substr(0, url.find('/', scheme_end + 3)));
+}
+
+// The dashboard and the handheld app: static files with no data in them, so no token; each
+// page asks for its own. The app also talks to the broker's device listener.
+Response StaticFile(const Request& request, const ApiOptions& options) {
+  const std::string_view target(request.target().data(), request.target().size());
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path == "/") {
     Response res = Reply(bhttp::status::found, "", "text/plain");
     res.set(bhttp::field::location, "/dashboard/");
     return res;
   }
-  const std::string_view path(request.target().data(), request.target().size());
-  const StaticAsset* asset = FindDashboardAsset(path.substr(0, path.find('?')));
+  const StaticAsset* asset = FindStaticAsset(path);
   if (!asset) Fail(bhttp::status::not_found, "no such file");
   Response res =
       Reply(bhttp::status::ok, std::string(asset->body), std::string(asset->content_type).c_str());
   res.set(bhttp::field::cache_control, "no-cache");
-  // Inline style attributes colour the heat map; scripts stay same-origin only.
+  // Inline style attributes colour the heat map; scripts stay same-origin only; blob: shows
+  // the photos a handheld has taken but not yet sent.
+  std::string connect = "'self'";
+  if (const std::string devices = OriginOf(options.devices_url); !devices.empty()) connect += " " + devices;
   res.set("Content-Security-Policy",
-          "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+          "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; connect-src " +
+              connect + "; frame-ancestors 'none'");
   res.set("X-Content-Type-Options", "nosniff");
   return res;
 }
@@ -141,7 +154,8 @@ Api::Api(ApiOptions options) : options_(std::move(options)) {}
 bool Api::IsQuick(const Request& request) {
   const std::string_view target(request.target().data(), request.target().size());
   const std::string_view path = target.substr(0, target.find('?'));
-  return path == "/healthz" || path == "/metrics" || path == "/" || path.starts_with("/dashboard");
+  return path == "/healthz" || path == "/metrics" || path == "/" || path.starts_with("/dashboard") ||
+         path.starts_with("/app");
 }
 
 Response Api::Handle(const Request& request) const {
@@ -152,8 +166,8 @@ Response Api::Handle(const Request& request) const {
     const auto& seg = target->segments;
     store::Database& db = Connection(options_.db_path);
     if (seg.size() == 1 && seg[0] == "healthz") return Health(db, request, options_);
-    if (request.method() == bhttp::verb::get && (seg.empty() || seg[0] == "dashboard")) {
-      return Dashboard(request, seg.empty());
+    if (request.method() == bhttp::verb::get && (seg.empty() || seg[0] == "dashboard" || seg[0] == "app")) {
+      return StaticFile(request, options_);
     }
     if (seg.size() == 1 && seg[0] == "metrics") return Metrics(db, request, options_);
     if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1") {

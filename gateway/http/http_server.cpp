@@ -144,6 +144,9 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::size_t limit = IsUpload(parser_->get()) ? server_.config.max_upload_bytes
                                                          : server_.config.max_request_bytes;
     if (const auto length = parser_->content_length(); length && *length > limit) {
+      // Refused before its bytes are read, so the log is the only trace of what it was.
+      spdlog::warn("http: {} {} refused: {} bytes, at most {}", std::string(parser_->get().method_string()),
+                   std::string(parser_->get().target()), *length, limit);
       return Refuse(bhttp::status::payload_too_large, "request too large");
     }
     parser_->body_limit(limit);  // A chunked body is counted as it arrives.

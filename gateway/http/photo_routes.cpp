@@ -4,6 +4,7 @@
 #include "gateway/core/image.hpp"
 #include "gateway/crypto/sha256.hpp"
 #include "gateway/http/routes.hpp"
+#include "gateway/store/event_store.hpp"
 #include "gateway/store/inspection_queries.hpp"
 #include "gateway/store/photo_store.hpp"
 
@@ -20,6 +21,16 @@ const std::string& PhotoHash(const Call& c) {
   return hash;
 }
 
+// A refused upload is kept with the rejected messages, where an operator looks for what a
+// device sent that could not be used; then the handheld gets the same reason.
+[[noreturn]] void RefusePhoto(const Call& c, bhttp::status status, const std::string& detail) {
+  const std::string what = "PUT /api/v1/photos/" + c.args.at(0) + " by " + c.principal.name;
+  const store::PendingEvent event{what, "", c.request.body().substr(0, store::kStoredRejectedPayloadBytes),
+                                  Now(), core::Rejection{core::RejectReason::kInvalidValue, detail}};
+  store::EventStore(c.db).WriteBatch(std::span(&event, 1));
+  Fail(status, detail);
+}
+
 // 201 when the photo is new, 200 when it was kept already (a resend after a lost answer).
 Response Upload(Call& c) {
   c.Require(Capability::kUploadPhotos);
@@ -27,12 +38,12 @@ Response Upload(Call& c) {
   const std::string& content = c.request.body();
   const auto type = core::SniffImage(content);
   if (!type) {
-    Fail(bhttp::status::unsupported_media_type,
-         "only JPEG and PNG photos are kept, told by their content; this is neither");
+    RefusePhoto(c, bhttp::status::unsupported_media_type,
+                "only JPEG and PNG photos are kept, told by their content; this is neither");
   }
   if (const std::string actual = crypto::Sha256Hex(content); actual != hash) {
-    Fail(bhttp::status::unprocessable_entity,
-         "the photo's SHA-256 is " + actual + ", not the " + hash + " it was sent as");
+    RefusePhoto(c, bhttp::status::unprocessable_entity,
+                "the photo's SHA-256 is " + actual + ", not the " + hash + " it was sent as");
   }
   store::PhotoStore photos(c.db);
   const bool added = photos.Save(hash, *type, content, c.principal.name, Now());

@@ -1,5 +1,5 @@
-// GET /api/v1/sites, /sites/{site}/coverage, /assets, /records: what a site holds, as far
-// as the principal sees it.
+// GET /api/v1/sites, /sites/{site}/coverage, /assets, /assets/{asset}/tags, /records: what
+// a site holds, as far as the principal sees it.
 #include "gateway/codec/coverage_codec.hpp"
 #include "gateway/codec/view_codec.hpp"
 #include "gateway/core/coverage.hpp"
@@ -7,6 +7,7 @@
 #include "gateway/http/routes.hpp"
 #include "gateway/store/coverage_store.hpp"
 #include "gateway/store/site_queries.hpp"
+#include "gateway/store/tag_store.hpp"
 
 namespace fieldproof::http {
 namespace {
@@ -41,6 +42,17 @@ Response Assets(Call& c) {
   return JsonReply(codec::EncodeAssetPage(store::ListAssets(c.db, filter, c.PageParams())));
 }
 
+// Every tag the asset has carried: who installed it, how that was proved, why it was retired.
+Response AssetTags(Call& c) {
+  c.Require(Capability::kReadSites);
+  const std::string site = c.VisibleSite(c.Param("site"));  // A copy: Param's string is gone.
+  const std::string& asset = c.args.at(0);
+  if (!store::AssetVisible(c.db, site, asset, c.Owner())) {
+    Fail(bhttp::status::not_found, "no asset " + asset + " at " + site);
+  }
+  return JsonReply(codec::EncodeTagHistory(site, asset, store::TagStore(c.db).History(site, asset)));
+}
+
 Response Records(Call& c) {
   c.Require(Capability::kReadSites);
   const store::RecordFilter filter{c.VisibleSite(c.Param("site")), c.Param("asset"), c.Owner()};
@@ -53,6 +65,7 @@ std::vector<Route> SiteRoutes() {
   return {{bhttp::verb::get, "/sites", Sites},
           {bhttp::verb::get, "/sites/{site}/coverage", Coverage},
           {bhttp::verb::get, "/assets", Assets},
+          {bhttp::verb::get, "/assets/{asset}/tags", AssetTags},
           {bhttp::verb::get, "/records", Records}};
 }
 

@@ -9,7 +9,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 15> kMigrations = {
+constexpr std::array<std::string_view, 17> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -455,6 +455,56 @@ CREATE TABLE inspection_photos (
   PRIMARY KEY (sha256, inspection_id)
 ) WITHOUT ROWID;
 CREATE INDEX inspection_photos_by_inspection ON inspection_photos (inspection_id, seq);
+)sql",
+    // 16: technicians sign in on a handheld with a PIN (docs/handheld.md): its salted
+    // PBKDF2 hash, the failed attempts that lock it for a while, and every sign-in.
+    R"sql(
+CREATE TABLE technician_pins (
+  site           TEXT NOT NULL,
+  technician_id  TEXT NOT NULL,
+  salt           TEXT NOT NULL,   -- hex
+  pin_hash       TEXT NOT NULL,   -- hex, PBKDF2-HMAC-SHA256
+  iterations     INTEGER NOT NULL,
+  failures       INTEGER NOT NULL DEFAULT 0,
+  locked_until   INTEGER NOT NULL DEFAULT 0,
+  updated_at     INTEGER NOT NULL,
+  PRIMARY KEY (site, technician_id)
+) WITHOUT ROWID;
+CREATE TABLE sign_ins (
+  id             INTEGER PRIMARY KEY,
+  site           TEXT NOT NULL,
+  technician_id  TEXT NOT NULL,
+  device_id      TEXT NOT NULL,
+  signed_in_at   INTEGER NOT NULL
+);
+CREATE INDEX sign_ins_by_technician ON sign_ins (site, technician_id, signed_in_at);
+)sql",
+    // 17: tag commissioning (docs/handheld.md): every tag an asset has carried, who installed
+    // it and how it was proved, who retired it and why; and the UIDs tag suppliers delivered.
+    // The tags the registry holds today count as installed by their import.
+    R"sql(
+CREATE TABLE tag_history (
+  id              INTEGER PRIMARY KEY,
+  site            TEXT NOT NULL,
+  asset_id        TEXT NOT NULL,
+  tag_uid         TEXT NOT NULL,
+  installed_at    INTEGER NOT NULL,
+  installed_by    TEXT NOT NULL,
+  proof           TEXT NOT NULL,
+  retired_at      INTEGER,
+  retired_by      TEXT,
+  retired_reason  TEXT
+);
+CREATE INDEX tag_history_by_asset ON tag_history (site, asset_id, id);
+CREATE INDEX tag_history_by_uid ON tag_history (site, tag_uid);
+INSERT INTO tag_history (site, asset_id, tag_uid, installed_at, installed_by, proof)
+  SELECT site, asset_id, tag_uid, updated_at, 'registry import', 'asset registry' FROM assets;  -- core::kRegistryImport
+CREATE TABLE supplied_tags (
+  tag_uid      TEXT PRIMARY KEY,
+  batch        TEXT NOT NULL,
+  imported_at  INTEGER NOT NULL,
+  imported_by  TEXT NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -1,5 +1,7 @@
 #include "gateway/store/registry_store.hpp"
 
+#include "gateway/core/tag_commissioning.hpp"
+
 #include <algorithm>
 
 namespace fieldproof::store {
@@ -60,6 +62,19 @@ ImportReport RegistryStore::ImportAssets(
       "tag_uid=excluded.tag_uid, interval_days=excluded.interval_days, "
       "owner_id=excluded.owner_id, sensor_equipped=excluded.sensor_equipped, "
       "updated_at=excluded.updated_at");
+  // The registry's tags count in the tag history (docs/handheld.md): a changed tag_uid ends
+  // the asset's tag before, and a tag retired by a replacement never comes back.
+  Statement retired = db_.Prepare(
+      "SELECT asset_id FROM tag_history WHERE site = ? AND tag_uid = ? AND retired_at IS NOT NULL "
+      "AND retired_by <> ?");
+  Statement end_tenure = db_.Prepare(
+      "UPDATE tag_history SET retired_at = ?1, retired_by = ?5, "
+      "retired_reason = 'changed in the asset registry to ' || ?2 "
+      "WHERE site = ?3 AND asset_id = ?4 AND retired_at IS NULL AND tag_uid <> ?2");
+  Statement start_tenure = db_.Prepare(
+      "INSERT INTO tag_history (site, asset_id, tag_uid, installed_at, installed_by, proof) "
+      "SELECT ?1, ?2, ?3, ?4, ?5, 'asset registry' WHERE NOT EXISTS (SELECT 1 FROM tag_history "
+      "WHERE site = ?1 AND asset_id = ?2 AND tag_uid = ?3 AND retired_at IS NULL)");
   InTransaction(db_, [&] {
     for (const auto& [line, a] : rows) {
       tag_owner.Bind(1, a.site).Bind(2, a.tag_uid).Bind(3, a.asset_id);
@@ -67,6 +82,13 @@ ImportReport RegistryStore::ImportAssets(
         report.errors.push_back(
             {line, "tag_uid " + a.tag_uid + " is already on asset " + tag_owner.Text(0)});
         tag_owner.Reset();
+        continue;
+      }
+      retired.Bind(1, a.site).Bind(2, a.tag_uid).Bind(3, core::kRegistryImport);
+      if (retired.Step()) {
+        report.errors.push_back({line, "tag_uid " + a.tag_uid + " was retired from asset " +
+                                           retired.Text(0) + "; a retired tag never comes back"});
+        retired.Reset();
         continue;
       }
       find.Bind(1, a.site).Bind(2, a.asset_id);
@@ -86,6 +108,10 @@ ImportReport RegistryStore::ImportAssets(
       upsert.Bind(9, a.tag_uid).Bind(10, a.interval_days).Bind(11, a.owner_id);
       upsert.Bind(12, a.sensor_equipped ? 1 : 0).Bind(13, now);
       upsert.Run();
+      end_tenure.Bind(1, now).Bind(2, a.tag_uid).Bind(3, a.site).Bind(4, a.asset_id);
+      end_tenure.Bind(5, core::kRegistryImport).Run();
+      start_tenure.Bind(1, a.site).Bind(2, a.asset_id).Bind(3, a.tag_uid).Bind(4, now);
+      start_tenure.Bind(5, core::kRegistryImport).Run();
       ++(exists ? report.updated : report.inserted);
     }
   });

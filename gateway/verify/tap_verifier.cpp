@@ -4,6 +4,7 @@
 
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/core/clock_skew.hpp"
+#include "gateway/core/identifiers.hpp"
 #include "gateway/core/topic.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/crypto/key_diversification.hpp"
@@ -21,7 +22,8 @@ constexpr core::UnixMillis kTelemetryMargin = 10 * 60 * 1000;
 }  // namespace
 
 TapVerifier::TapVerifier(store::Database& db, VerifierConfig config)
-    : db_(db), config_(std::move(config)), chain_(db, crypto::Sha256Hex), registry_(db), store_(db) {}
+    : db_(db), config_(std::move(config)), chain_(db, crypto::Sha256Hex), registry_(db), tags_(db),
+      store_(db) {}
 
 void TapVerifier::RecordVerifiedWork(std::int64_t inspection_id, const core::Tap& end,
                                      const core::Asset& asset, core::UnixMillis started_at,
@@ -101,6 +103,12 @@ TapVerifier::AssessedTap TapVerifier::Examine(const PendingTap& pending) {
   if (!ev.uid.empty()) {
     if (auto asset = registry_.FindAssetByTag(tap.site, ev.uid)) {
       x.asset_id = asset->asset_id;
+      CheckUrlNamesItsAsset(tap, *asset, ev);
+    } else if (const auto retired = tags_.Retired(tap.site, ev.uid)) {
+      // The read is kept against the asset the tag was on, so its owner sees the attempt.
+      x.asset_id = retired->asset_id;
+      ev.authentic = false;
+      ev.tag_detail = core::RetiredTagDetail(*retired);
     } else {
       ev.tag_detail += "; UID " + ev.uid + " is on no registered asset";
     }
@@ -112,6 +120,19 @@ TapVerifier::AssessedTap TapVerifier::Examine(const PendingTap& pending) {
     ev.freshness = {core::Freshness::kFresh, "not checked: the tag was not authentic"};
   }
   return x;
+}
+
+// A handheld shows the asset the tag's URL names before anything is verified; a tag whose
+// URL names another registered asset than the one its UID is on would have the technician
+// inspect the wrong one, so its read does not count.
+void TapVerifier::CheckUrlNamesItsAsset(const core::Tap& tap, const core::Asset& asset,
+                                        core::TapEvidence& ev) {
+  if (tap.tag.type != core::TagRead::Type::kSun) return;
+  const std::string named(core::EntityIdInTagUrl(tap.tag.value));
+  if (named.empty() || named == asset.asset_id || !registry_.FindAsset(tap.site, named)) return;
+  ev.authentic = false;
+  ev.tag_detail = "the tag's URL names asset " + named + ", but its UID " + ev.uid + " is on " +
+                  asset.asset_id;
 }
 
 // The freshness rule's memory. No read happens after it arrives: a time in the future must

@@ -18,6 +18,7 @@
 #include "gateway/store/record_chain.hpp"
 #include "gateway/store/registry_store.hpp"
 #include "gateway/store/sqlite_db.hpp"
+#include "gateway/store/tag_store.hpp"
 #include "gateway/store/verification_store.hpp"
 
 namespace fieldproof::verify {
@@ -61,6 +62,7 @@ class TapVerifier {
 
   AssessedTap Examine(const PendingTap& tap);
   void ExamineTag(const core::Tap& tap, AssessedTap& x);
+  void CheckUrlNamesItsAsset(const core::Tap& tap, const core::Asset& asset, core::TapEvidence& ev);
   // `again`: the read's own row is already kept and is not a neighbour.
   core::FreshnessCheck CheckFreshness(const std::string& site, const std::string& uid,
                                       std::uint32_t counter, core::UnixMillis read_at, bool again = false);
@@ -103,6 +105,7 @@ class TapVerifier {
   std::vector<std::pair<std::string, crypto::Key128>> meta_keys_;  // Per site, derived once.
   store::RecordChain chain_;
   store::RegistryStore registry_;
+  store::TagStore tags_;
   store::VerificationStore store_;
   std::optional<core::UnixMillis> first_round_;  // When this verifier first looked for expired ends.
 };

@@ -57,6 +57,13 @@ try {
   const colour = await page.$eval(".grid .cell", (cell) => getComputedStyle(cell).backgroundColor);
   check("heat-map cells are coloured", colour !== "rgba(0, 0, 0, 0)", colour);
   await page.screenshot({ path: screenshot, fullPage: false });
+  await page.click("#language");
+  await page.waitForSelector("#covered");
+  check("in German, on a click", (await page.textContent("#covered")) === `${coverage.total.percent_covered} % abgedeckt` &&
+        (await page.textContent("nav [data-view=invoices]")) === "Rechnungen", await page.textContent("#covered"));
+  await page.screenshot({ path: screenshot.replace(/\.png$/, "-de.png"), fullPage: false });
+  await page.click("#language");
+  await page.waitForFunction(() => document.getElementById("covered")?.textContent.endsWith("covered"));
 
   await page.click("nav [data-view=inspections]");
   await page.waitForSelector("#inspections [data-inspection]");

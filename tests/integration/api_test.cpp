@@ -358,7 +358,9 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
   call("GET", "", "/healthz");
   call("HEAD", "", "/healthz");
   call("GET", "admin", "/metrics");
+  const std::string owned = OneOf("SELECT asset_id FROM assets WHERE site = 'FRA' AND owner_id = 'OWN-FRA' LIMIT 1");
   for (const std::string who : {"owner-fra", "owner-tnt", "admin"}) {
+    call("GET", who, "/api/v1/assets/" + owned + "/tags?site=FRA");
     call("GET", who, "/api/v1/me");
     call("GET", who, "/api/v1/sites");
     call("GET", who, "/api/v1/sites/FRA/coverage");
@@ -401,6 +403,18 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
   EXPECT_EQ(nlohmann::json::parse(snapshot.body)["assets"].size(), 300u);
   EXPECT_EQ(call("GET", handheld, "/api/v1/handheld/snapshot?site=BER").status, 404)
       << "a handheld gets the sites it is registered at";
+  // A technician signs in on it with a PIN.
+  const std::string technician = OneOf("SELECT technician_id FROM technicians WHERE site = 'FRA' LIMIT 1");
+  ASSERT_EQ(RunToCompletion({FIELDPROOF_CLI_BIN, "--db", db, "technician", "set-pin", technician, "--site", "FRA"},
+                            dir, "8642\n")
+                .exit_code,
+            0);
+  const auto sign_in = [&](const std::string& pin) {
+    return call("POST", handheld, "/api/v1/handheld/sign-in",
+                R"({"site": "FRA", "technician_id": ")" + technician + R"(", "pin": ")" + pin + R"("})");
+  };
+  EXPECT_EQ(sign_in("8642").status, 200);
+  EXPECT_EQ(sign_in("1111").status, 403);
   // A review: the queue, the decision, and the refusals around it.
   {
     store::Database database(db);

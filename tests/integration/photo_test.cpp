@@ -93,6 +93,13 @@ TEST_F(PhotoTest, WhatIsNotAPhotoOfThatHashIsRefusedWithItsReason) {
   EXPECT_EQ(wrong_hash.status, 422);
   EXPECT_NE(wrong_hash.body.find(crypto::Sha256Hex(kPng)), std::string::npos) << wrong_hash.body;
 
+  // Both refusals are where an operator looks for what devices sent that was refused.
+  const auto rejected = nlohmann::json::parse(HttpGet(port, "/api/v1/rejected", tokens["admin"]).body);
+  ASSERT_EQ(rejected["items"].size(), 2u) << rejected;
+  EXPECT_EQ(rejected["items"][0]["topic"], "PUT /api/v1/photos/" + std::string(64, 'e') + " by HH-0101");
+  EXPECT_NE(rejected["items"][0]["detail"].get<std::string>().find("not the eeee"), std::string::npos);
+  EXPECT_NE(rejected["items"][1]["detail"].get<std::string>().find("only JPEG and PNG"), std::string::npos);
+
   EXPECT_EQ(Put("HH-0101", "../../etc/passwd", kPng).status, 404);
   EXPECT_EQ(Put("supervisor", crypto::Sha256Hex(kPng), kPng).status, 403);
   EXPECT_EQ(Put("", crypto::Sha256Hex(kPng), kPng).status, 401);

@@ -60,14 +60,14 @@ int FreeLoopbackPort() {
   return ntohs(address.sin_port);
 }
 
-Process::Process(std::vector<std::string> argv, std::string log_file)
+Process::Process(std::vector<std::string> argv, std::string log_file, const std::string& stdin_file)
     : log_file_(std::move(log_file)) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_file_.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, stdin_file.c_str(), O_RDONLY, 0);
   std::vector<char*> args;
   for (auto& arg : argv) args.push_back(arg.data());
   args.push_back(nullptr);
@@ -123,10 +123,16 @@ bool WaitForText(const std::string& path, const std::string& needle,
   return WaitUntil([&] { return ReadText(path).find(needle) != std::string::npos; }, timeout);
 }
 
-RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir) {
+RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir,
+                          const std::optional<std::string>& input) {
   static int runs = 0;
   const std::string log = dir / ("run-" + std::to_string(++runs) + ".out");
-  Process process(std::move(argv), log);
+  std::string stdin_file = "/dev/null";
+  if (input) {
+    stdin_file = dir / ("run-" + std::to_string(runs) + ".in");
+    std::ofstream(stdin_file) << *input;
+  }
+  Process process(std::move(argv), log, stdin_file);
   const auto code = process.Wait(std::chrono::minutes(4));
   if (!code) throw std::runtime_error("timed out: see " + log);
   return {*code, ReadText(log)};

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -34,8 +35,9 @@ int FreeLoopbackPort();
 
 class Process {
  public:
-  // Starts argv[0] with stdout and stderr appended to `log_file`.
-  Process(std::vector<std::string> argv, std::string log_file);
+  // Starts argv[0] with stdout and stderr appended to `log_file`, stdin from `stdin_file`.
+  Process(std::vector<std::string> argv, std::string log_file,
+          const std::string& stdin_file = "/dev/null");
   ~Process();  // Kills the process if it is still running.
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -61,12 +63,13 @@ bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds
 bool WaitForText(const std::string& path, const std::string& needle,
                  std::chrono::milliseconds timeout);
 
-// Runs to completion; returns exit code and captured stdout.
+// Runs to completion, with `input` on its stdin; returns exit code and captured stdout.
 struct RunResult {
   int exit_code;
   std::string out;
 };
-RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir);
+RunResult RunToCompletion(std::vector<std::string> argv, const ScratchDir& dir,
+                          const std::optional<std::string>& input = std::nullopt);
 
 class Broker {
  public:

@@ -176,5 +176,16 @@ TEST(IdentifiersTest, CodePointCount) {
   }
 }
 
+TEST(IdentifiersTest, TheAssetIdInATagUrlIsItsLastPathSegment) {
+  EXPECT_EQ(EntityIdInTagUrl("https://tag.example/t/FRA-T1-F2-FS-0113?picc_data=00&cmac=00"),
+            "FRA-T1-F2-FS-0113");
+  EXPECT_EQ(EntityIdInTagUrl("https://tag.example/t?picc_data=00"), "t");
+  EXPECT_EQ(EntityIdInTagUrl("https://tag.example/FRA-1#x"), "FRA-1");
+  EXPECT_EQ(EntityIdInTagUrl("https://tag.example?picc_data=00"), "");
+  EXPECT_EQ(EntityIdInTagUrl("https://tag.example/t/?picc_data=00"), "");
+  EXPECT_EQ(EntityIdInTagUrl("https://tag.example/t/a%20b?x"), "");
+  EXPECT_EQ(EntityIdInTagUrl("no url at all"), "");
+}
+
 }  // namespace
 }  // namespace fieldproof::core

@@ -107,6 +107,34 @@ class TapVerifierTest : public ::testing::Test {
   VerifierConfig config_;
 };
 
+// The handheld app shows the asset its tag's URL names: a tag whose URL names another asset
+// than its UID is on does not count, one that names its own asset is verified as any other.
+TEST_F(TapVerifierTest, ATagUrlMustNameTheAssetItsUidIsOn) {
+  const core::UnixMillis now = *core::ParseRfc3339("2026-11-20T12:00:00Z");
+  std::vector<core::Verdict> verdicts;
+  std::string rejected_notice;
+  for (const std::string named : {"A-2", "A-1"}) {
+    crypto::TagEmulator::Config config;  // A-1's tag, its URL written for `named`.
+    config.base_url = "https://tag.fieldproof.example/t/" + named;
+    crypto::HexDecodeInto(asset_.tag_uid, config.uid);
+    config.meta_read_key = crypto::SiteMetaReadKey(kMaster, "FRA");
+    config.file_read_key = crypto::TagFileReadKey(kMaster, config.uid);
+    config.read_counter = tag_->read_counter();
+    tag_ = std::make_unique<crypto::TagEmulator>(config);
+    const core::UnixMillis start = now - (named == "A-2" ? 60 : 20) * kMinute;
+    Store(MakeTap(named + "-s", core::TapKind::kStart, start, start), start + 100);
+    Store(MakeTap(named + "-e", core::TapKind::kEnd, start + 5 * kMinute, start + 5 * kMinute),
+          start + 5 * kMinute + 100);
+    const AssessReport report = TapVerifier(*db_, config_).AssessPending(100, now);
+    ASSERT_EQ(report.notices.size(), 1u) << named;
+    verdicts.push_back(report.notices[0].verdict);
+    if (named == "A-2") rejected_notice = report.notices[0].payload;
+  }
+  EXPECT_EQ(verdicts, (std::vector<core::Verdict>{core::Verdict::kRejected, core::Verdict::kVerified}));
+  EXPECT_NE(rejected_notice.find("the tag's URL names asset A-2, but its UID"), std::string::npos)
+      << rejected_notice;
+}
+
 TEST_F(TapVerifierTest, OfflineTapsWithASkewedClockAreVerifiedAtTheirTrueTimes) {
   const core::UnixMillis skew = 2 * kHour;  // The handheld's clock is two hours fast.
   const core::UnixMillis now = *core::ParseRfc3339("2026-11-20T12:00:00Z");
