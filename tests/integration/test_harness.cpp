@@ -16,6 +16,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -303,6 +304,48 @@ PlainShutter FirstPlainShutter(const std::string& db) {
   shutter.tag.meta_read_key = crypto::SiteMetaReadKey(master, "FRA");
   shutter.tag.file_read_key = crypto::TagFileReadKey(master, shutter.tag.uid);
   return shutter;
+}
+
+namespace {
+
+// The fire shutter's three-minute minimum stay is not what the app's tests are about.
+std::string AssetTypesWithoutMinimumStay(const ScratchDir& dir) {
+  const std::string path = dir / "asset-types.json";
+  std::ofstream(path) << std::regex_replace(
+      ReadText(std::string(FIELDPROOF_SOURCE_DIR) + "/ops/asset-types.json"),
+      std::regex(R"("min_dwell_s": \d+)"), R"("min_dwell_s": 0)");
+  return path;
+}
+
+RunResult Cli(const ScratchDir& dir, const std::string& db, std::vector<std::string> args,
+              const std::optional<std::string>& input = std::nullopt) {
+  args.insert(args.begin(), {FIELDPROOF_CLI_BIN, "--db", db});
+  return RunToCompletion(args, dir, input);
+}
+
+}  // namespace
+
+HandheldSite::HandheldSite(const ScratchDir& dir)
+    : broker(dir, {}, Broker::Devices::kWebSockets), db(dir / "fieldproof.db") {
+  ImportSite(dir, db);
+  gateway = std::make_unique<Gateway>(
+      dir, broker,
+      std::vector<std::string>{"--master-key-file", WriteMasterKey(dir), "--asset-types",
+                               AssetTypesWithoutMinimumStay(dir), "--devices-broker",
+                               broker.devices_uri(), "--broker-admin-file", broker.admin_file()});
+  // HH-0002 and T-0002 are the handheld and technician of HandTap: registered to each other.
+  const auto pin = Cli(dir, db, {"technician", "set-pin", kTechnician, "--site", "FRA"}, std::string(kPin) + "\n");
+  if (pin.exit_code != 0) throw std::runtime_error("technician set-pin: " + pin.out);
+  const auto enrolled = Cli(dir, db, {"device", "enrol", kDevice, "--site", "FRA", "--devices-broker",
+                                      broker.devices_uri(), "--broker-admin-file", broker.admin_file()});
+  std::smatch found;
+  if (enrolled.exit_code != 0 ||
+      !std::regex_search(enrolled.out, found, std::regex("\\n([A-Z2-7]{4}(-[A-Z2-7]{4}){3})\\n"))) {
+    throw std::runtime_error("device enrol: " + enrolled.out);
+  }
+  code = found[1];
+  shutter = FirstPlainShutter(db);
+  shutter.tag.base_url += "/" + shutter.asset_id;
 }
 
 std::string WriteMasterKey(const ScratchDir& dir) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -170,6 +171,23 @@ PlainShutter FirstPlainShutter(const std::string& db);
 // and sends it 300 ms later; an end tap answers the fire shutter's whole checklist with pass.
 core::Tap HandTap(std::string msg_id, core::TapKind kind, std::string sun_url,
                   core::UnixMillis read_at);
+
+// A site ready for the handheld app (docs/handheld.md): a broker with its device listener,
+// the gateway verifying with a copy of the asset types without a minimum stay, technician
+// T-0002 with PIN 2468, handheld HH-0002 enrolled (the one-time code it prints), and the
+// first plain fire shutter's tag with the asset id in its URL. For the app's browser test
+// and its benchmark.
+struct HandheldSite {
+  explicit HandheldSite(const ScratchDir& dir);
+  Broker broker;
+  std::string db;
+  std::unique_ptr<Gateway> gateway;
+  std::string code;
+  PlainShutter shutter;
+  static constexpr const char* kDevice = "HH-0002";
+  static constexpr const char* kTechnician = "T-0002";
+  static constexpr const char* kPin = "2468";
+};
 
 // Writes the test master key to `dir`/master.key, mode 0600 as the gateway demands; its path.
 std::string WriteMasterKey(const ScratchDir& dir);

@@ -275,6 +275,14 @@ async function onAnswer(event) {
   await saveSession();
 }
 
+// A shutter without findings: one touch answers every open item with OK.
+async function allOthersOk() {
+  for (const item of checklistOf(state.session)) state.session.answers[item.id] ??= "pass";
+  say("");
+  renderChecklist();
+  await saveSession();
+}
+
 function renderDefects() {
   $("defects").innerHTML = state.session.defects.map((d, i) =>
     `<li><b>${esc(d.code)}</b> (${t(d.severity)})${d.note ? ": " + esc(d.note) : ""}<button type="button" data-remove="${i}">${t("remove")}</button></li>`).join("");
@@ -445,8 +453,10 @@ async function connect() {
   }
 }
 
-// Sends the outbox's oldest entry until it is empty or something must wait; every entry
-// keeps its place, so photos go before the end tap that names them.
+// Sends the outbox's oldest entries until it is empty or something must wait; every entry
+// keeps its place, so photos go before the end tap that names them. Taps in a row go out
+// together, up to BATCH in flight: one connection keeps their order.
+const BATCH = 50;
 let pumping = false;
 let pumpAgain = false;
 async function pump() {
@@ -455,9 +465,11 @@ async function pump() {
   try {
     do {
       pumpAgain = false;
-      for (let item = await outbox.first(); item; item = await outbox.first()) {
-        if (!(await send(item))) break;
-        await outbox.remove(item.seq);
+      for (let items = await outbox.first(BATCH); items.length; items = await outbox.first(BATCH)) {
+        const firstPhoto = items.findIndex((item) => item.kind === "photo");
+        const batch = firstPhoto === 0 ? items.slice(0, 1) : items.slice(0, firstPhoto < 0 ? items.length : firstPhoto);
+        if (!(await (batch[0].kind === "photo" ? sendPhoto(batch[0]) : publishTaps(batch)))) break;
+        await outbox.remove(batch.map((item) => item.seq));
         await showOutbox();
       }
     } while (pumpAgain);
@@ -467,11 +479,17 @@ async function pump() {
   }
 }
 
-async function send(item) {
-  if (item.kind === "tap") {
-    if (!state.mqtt?.connected) return false;
-    try { await state.mqtt.publish(item.topic, item.payload); return true; } catch { return false; }
+async function publishTaps(taps) {
+  if (!state.mqtt?.connected) return false;
+  try {
+    await Promise.all(taps.map((item) => state.mqtt.publish(item.topic, item.payload)));
+    return true;
+  } catch {
+    return false;  // Sent again later, with the same msg_ids: stored once.
   }
+}
+
+async function sendPhoto(item) {
   let response;
   try {
     response = await api("PUT", `/api/v1/photos/${item.sha256}`, item.blob, { "Content-Type": item.blob.type || "image/jpeg" });
@@ -540,6 +558,7 @@ async function start() {
   $("signout").addEventListener("click", signOut);
   $("scan").addEventListener("click", startReading);
   $("checklist").addEventListener("change", onAnswer);
+  $("all-ok").addEventListener("click", allOthersOk);
   $("add-defect").addEventListener("click", addDefect);
   $("defects").addEventListener("click", removeDefect);
   $("photo-input").addEventListener("change", addPhotos);

@@ -36,10 +36,10 @@ async function run(store, mode, work) {
 
 export const outbox = {
   add: (item) => run("outbox", "readwrite", (s) => s.add({ ...item, queued_at: new Date().toISOString() })),
-  first: () => run("outbox", "readonly", (s) => s.getAll(null, 1)).then((items) => items[0]),
-  all: () => run("outbox", "readonly", (s) => s.getAll()),
+  // The oldest `n` entries, in order.
+  first: (n) => run("outbox", "readonly", (s) => s.getAll(null, n)),
   count: () => run("outbox", "readonly", (s) => s.count()),
-  remove: (seq) => run("outbox", "readwrite", (s) => s.delete(seq)),
+  remove: (seqs) => run("outbox", "readwrite", (s) => { for (const seq of seqs) s.delete(seq); }),
 };
 
 export const kv = {
