@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // The handheld app in Debian's Chromium, driven by playwright-core:
-//   node handheld_app.test.mjs BASE_URL ENROL_CODE TECHNICIAN PIN ARTIFACTS_DIR URL1 … URL6
+//   node handheld_app.test.mjs BASE_URL ENROL_CODE TECHNICIAN PIN ARTIFACTS_DIR REVOKE_JSON URL1 … URL6
 // URL1…URL6 are six successive SUN URLs of one tag, which the injected NDEFReader hands to the
-// app as the phone's NFC reader would. A technician sets up the handheld, signs in, inspects
-// online (and sees the verdict), inspects offline with a defect and a photo, closes the app,
-// opens it again offline, switches to German, goes online and sees the second verdict.
+// app as the phone's NFC reader would; REVOKE_JSON is the command line that revokes the
+// handheld. A technician sets up the handheld, signs in, inspects online (and sees the
+// verdict), inspects offline with a defect and a photo, closes the app, opens it again
+// offline, switches to German, goes online and sees the second verdict; a replayed tag read
+// is shown as rejected; then the handheld is revoked and the app says so.
 // Prints one line per check and ends with "N passed, N failed".
 import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-const [base, code, technician, pin, artifacts, ...urls] = process.argv.slice(2);
+const [base, code, technician, pin, artifacts, revoke, ...urls] = process.argv.slice(2);
 const assetId = new URL(urls[0]).pathname.split("/").pop();
 const checklist = JSON.parse(readFileSync(new URL("../../ops/asset-types.json", import.meta.url)))
   .asset_types.find((t) => t.asset_type === "fire_shutter").checklist;
@@ -93,6 +96,7 @@ try {
   await page.screenshot({ path: `${artifacts}/handheld-verdict.png`, fullPage: true });
   await page.click("#next");
   check("the verdict is listed as recent", (await page.$$("#recent li")).length === 1);
+  await page.screenshot({ path: `${artifacts}/handheld-ready.png` });
 
   // Offline: the visit waits in the outbox, with its photo.
   await context.setOffline(true);
@@ -119,6 +123,7 @@ try {
         (await text(page, "#verdict-banner")).includes("Saved on this handheld"), await text(page, "#verdict-banner"));
   check("the outbox shows the start tap, the photo and the end tap", (await text(page, "#outbox-count")) === "3 waiting",
         await text(page, "#outbox-count"));
+  await page.screenshot({ path: `${artifacts}/handheld-offline.png` });
 
   // The app is closed and opened again, still offline: it starts from its service worker.
   await page.close();
@@ -144,6 +149,26 @@ try {
   await page.reload();
   await page.waitForSelector("#verdict:not([hidden])");
   check("German stays chosen", (await text(page, "header h1")) === "fieldproof Handgerät");
+
+  // A replayed read: the start tap carries the first read's URL again.
+  await page.click("#next");
+  await page.click("#scan");  // Reloaded: reading tags starts with a touch, as the browser wants.
+  await page.evaluate((url) => window.__tap(url), urls[0]);
+  await page.waitForSelector("#inspection:not([hidden])");
+  await page.click("#all-ok");
+  await page.evaluate((url) => window.__tap(url), urls[5]);
+  await page.waitForSelector("#verdict-banner.rejected", { timeout: 20000 });
+  check("a replayed tag read is shown as rejected", (await text(page, "#verdict-banner")).startsWith("Abgelehnt"));
+  check("with the check that decided it first", (await text(page, "#verdict-checks tr:first-child")).includes("Start-Lesung neu"),
+        await text(page, "#verdict-checks tr:first-child"));
+  await page.screenshot({ path: `${artifacts}/handheld-rejected-de.png`, fullPage: true });
+
+  // The handheld is revoked: the broker drops it, and the app says so and asks to be set up.
+  const [command, ...args] = JSON.parse(revoke);
+  execFileSync(command, args);
+  await page.waitForSelector("#enrol:not([hidden])", { timeout: 30000 });
+  check("a revoked handheld says its access was withdrawn", (await text(page, "#message")).includes("entzogen"),
+        await text(page, "#message"));
 
   check("nothing was loaded from elsewhere", foreign.length === 0, foreign.join(" "));
   check("no script errors", errors.length === 0, errors.join("; "));
