@@ -54,7 +54,7 @@ class CaseWriter {
                                    : std::nullopt);
     }
     Outbound out{Outbound::Kind::kTap, h.device_id, tap.msg_id,
-                 core::TapTopic(tap.site, tap.device_id), codec::EncodeTap(tap), read_at};
+                 core::TapTopic(tap.site, tap.device_id), codec::EncodeTap(tap), read_at, {}};
     c.messages.push_back(out);
     return out;
   }
@@ -103,7 +103,7 @@ class CaseWriter {
     t.device_time = at;
     t.readings = std::move(readings);
     c.messages.push_back({Outbound::Kind::kTelemetry, asset.asset_id, t.msg_id,
-                          core::TelemetryTopic(t.site, t.asset_id), codec::EncodeTelemetry(t), at});
+                          core::TelemetryTopic(t.site, t.asset_id), codec::EncodeTelemetry(t), at, {}});
   }
 
   const Site& site_;

@@ -3,10 +3,12 @@
 #include <cmath>
 #include <cstdio>
 
+#include "firmware-sim/photo.hpp"
 #include "gateway/codec/message_codec.hpp"
 #include "gateway/core/topic.hpp"
 #include "gateway/crypto/hex.hpp"
 #include "gateway/crypto/key_diversification.hpp"
+#include "gateway/crypto/sha256.hpp"
 
 namespace fieldproof::sim {
 namespace {
@@ -43,6 +45,7 @@ Scenario::Scenario(const Site& site, ScenarioSpec spec)
     : site_(site),
       spec_(std::move(spec)),
       rng_(site.spec.seed ^ 0x5EED5EEDULL),
+      photo_rng_(site.spec.seed ^ 0x9407051ULL),
       meta_read_key_(crypto::SiteMetaReadKey(spec_.master_key, site.spec.site)) {
   // Each technician walks a contiguous share of the site, starting at a random point
   // of the first quarter hour.
@@ -180,8 +183,15 @@ Outbound Scenario::Tap(std::size_t technician, std::size_t asset, core::TapKind 
                                  : std::nullopt);
     if (!work_order.empty()) tap.work_order_id = work_order;
   }
+  std::vector<std::string> photos;
+  if (kind == core::TapKind::kEnd && spec_.photo_ratio > 0 &&
+      std::uniform_real_distribution<double>(0, 1)(photo_rng_) < spec_.photo_ratio) {
+    photos.push_back(SimulatedPhoto(photo_rng_()));
+    tap.photos = {crypto::Sha256Hex(photos.back())};
+  }
   return {Outbound::Kind::kTap, handheld.device_id, tap.msg_id,
-          core::TapTopic(tap.site, tap.device_id), codec::EncodeTap(tap), tap.sent_at};
+          core::TapTopic(tap.site, tap.device_id), codec::EncodeTap(tap), tap.sent_at,
+          std::move(photos)};
 }
 
 Outbound Scenario::Telemetry(std::size_t asset, core::UnixMillis at,
@@ -195,7 +205,7 @@ Outbound Scenario::Telemetry(std::size_t asset, core::UnixMillis at,
   t.firmware = "fs-sensor-1.3.0";
   t.readings = std::move(readings);
   return {Outbound::Kind::kTelemetry, a.asset_id, t.msg_id, core::TelemetryTopic(t.site, t.asset_id),
-          codec::EncodeTelemetry(t), at};
+          codec::EncodeTelemetry(t), at, {}};
 }
 
 }  // namespace fieldproof::sim

@@ -30,6 +30,7 @@ struct Outbound {
   std::string topic;
   std::string payload;
   core::UnixMillis at = 0;  // Simulated time of publishing.
+  std::vector<std::string> photos;  // End taps: the photos to upload before the tap (PNG).
 };
 
 struct ScenarioSpec {
@@ -39,6 +40,9 @@ struct ScenarioSpec {
   double walk_speed_mps = 1.3;
   core::UnixMillis heartbeat_interval_ms = 3600 * 1000;
   double defect_ratio = 0.05;  // Share of inspections that find a defect.
+  // Share of inspections with a photo (its hash in the end tap, its bytes in the Outbound).
+  // Drawn from a random stream of its own: other messages stay as they were without photos.
+  double photo_ratio = 0;
   // The open work order the gateway named for an asset's defect (taken: asked once per
   // repair). Empty function: technicians never come back for repairs.
   std::function<std::optional<std::string>(const std::string& asset_id)> work_order_for;
@@ -97,6 +101,7 @@ class Scenario {
   const Site& site_;
   ScenarioSpec spec_;
   std::mt19937_64 rng_;
+  std::mt19937_64 photo_rng_;
   crypto::Key128 meta_read_key_;
   std::priority_queue<Item, std::vector<Item>, std::greater<>> queue_;
   std::uint64_t order_ = 0;

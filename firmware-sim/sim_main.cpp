@@ -7,11 +7,13 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "firmware-sim/fault_injector.hpp"
 #include "firmware-sim/fraud_scenarios.hpp"
 #include "firmware-sim/mqtt_publisher.hpp"
+#include "firmware-sim/photo_uploader.hpp"
 #include "firmware-sim/scenario.hpp"
 #include "firmware-sim/verdict_inbox.hpp"
 #include "gateway/mqtt/tls_options.hpp"
@@ -89,6 +91,8 @@ struct RunOptions {
   bool repairs = true;
   int qos = 1;
   double offline_hours = 0;  // The first handheld is out of coverage this long (simulated).
+  std::string api_url;        // With a device token: photos are uploaded here (--photo-ratio).
+  std::string api_token;
   mqtt_adapter::TlsFiles tls;  // With an ssl:// broker.
 };
 
@@ -122,6 +126,19 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
   if (o.repairs && o.skip == 0) {
     inbox.Start();
     scenario_spec.work_order_for = [&inbox](const std::string& asset) { return inbox.TakeWorkOrder(asset); };
+  }
+  std::optional<sim::PhotoUploader> photos;
+  if (scenario_spec.photo_ratio > 0) {
+    if (o.api_token.empty()) {
+      std::cerr << "error: --photo-ratio needs --api-url and --api-token\n";
+      return 2;
+    }
+    try {
+      photos.emplace(o.api_url, o.api_token);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return 2;
+    }
   }
   sim::Scenario scenario(site, scenario_spec);
   sim::FaultInjector injector(faults);
@@ -185,6 +202,7 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
                          std::chrono::system_clock::now().time_since_epoch()).count()
                   << '\n';
     }
+    for (const auto& photo : message.photos) photos->Upload(photo);  // Before its end tap.
     if (offline && !offline_back && message.sender == offline_device) {
       offline->Send(message.topic, message.payload);
       ++held_offline;
@@ -227,6 +245,8 @@ int Run(const sim::SiteSpec& site_spec, sim::ScenarioSpec scenario_spec,
       {"offline_device", offline_device},
       {"held_offline", held_offline},
       {"work_orders_learnt", inbox.learnt()},
+      {"photos_uploaded", photos ? photos->uploaded() : 0},
+      {"photos_failed", photos ? photos->failed() : 0},
       {"all_acknowledged", flushed},
       {"seconds", seconds},
       {"messages_per_second", seconds > 0 ? sent / seconds : 0}};
@@ -312,6 +332,13 @@ int main(int argc, char** argv) {
                   "The first handheld starts out of coverage for this many simulated hours: its "
                   "taps wait in its outbox and arrive late, all at once")
       ->check(CLI::NonNegativeNumber);
+  run->add_option("--photo-ratio", scenario_spec.photo_ratio,
+                  "Share of inspections with a photo, uploaded to --api-url before the end tap "
+                  "that names it")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  run->add_option("--api-url", o.api_url, "The gateway's API for photos, http://host:port");
+  run->add_option("--api-token", o.api_token, "A device token for the photos (fieldproof token create --role device)");
   run->add_flag("--repairs,!--no-repairs", o.repairs,
                 "Listen to the gateway's verdicts and send technicians back to repair defects, "
                 "naming the work order the gateway opened (off with --skip)")

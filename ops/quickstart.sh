@@ -47,10 +47,14 @@ start_gateway "$db" "$port" --stats-interval 10 --master-key-file "$run/master.k
   --http-port "$http_port"
 echo "quickstart: gateway up (log: $run/gateway.log)"
 
-echo "quickstart: the site at work for ${seconds}s (${speed}x real time, QoS 1, 2% resends, 1% garbage)"
+# The simulated handhelds photograph 3 % of their visits and upload the photos with a
+# device token before the end tap that names them (docs/handheld.md).
+camera_token=$("$build/gateway/app/fieldproof" --db "$db" token create --name sim-handhelds --role device 2>/dev/null)
+echo "quickstart: the site at work for ${seconds}s (${speed}x real time, QoS 1, 2% resends, 1% garbage, 3% with a photo)"
 "$build/firmware-sim/fieldproof-sim" run "${site_args[@]}" --broker "tcp://127.0.0.1:$port" \
   --master-key-file "$run/master.key" --start "$sim_start" --duration "$seconds" --speed "$speed" \
-  --duplicate-ratio 0.02 --garbage-ratio 0.01 --summary "$run/sim-summary.json" > /dev/null
+  --duplicate-ratio 0.02 --garbage-ratio 0.01 --photo-ratio 0.03 --api-url "http://127.0.0.1:$http_port" \
+  --api-token "$camera_token" --summary "$run/sim-summary.json" > /dev/null
 
 sleep 1
 stop_gateway
@@ -79,6 +83,7 @@ cat <<SUMMARY
 
 fieldproof quick start — summary
   published by the site   $sent messages in $(field seconds "$run/sim-summary.json" | cut -d. -f1) s ($(field duplicates "$run/sim-summary.json") resends, $(field garbage "$run/sim-summary.json") garbage)
+  photos uploaded         $(field photos_uploaded "$run/sim-summary.json") ($(field photos_failed "$run/sim-summary.json") failed)
   received by the gateway $received
   stored                  $(top_field taps "$run/stats.json") taps, $(top_field telemetry "$run/stats.json") telemetry messages
   duplicates ignored      $(grep -o ' duplicates=[0-9]*' "$run/gateway.log" | tail -1 | sed 's/.*=//')
@@ -108,6 +113,7 @@ The dashboard is up for ${serve_seconds}s (Ctrl-C stops it now):
   URL    http://127.0.0.1:$http_port/
   token  $token   (a facility owner of OWN-FRA; more: fieldproof --db $db token create --help)
   API    curl -H "Authorization: Bearer $token" http://127.0.0.1:$http_port/api/v1/sites/FRA/coverage
+  app    http://127.0.0.1:$http_port/app/ (the technicians' app; enrolling a handheld: docs/handheld.md)
 DASHBOARD
   sleep "$serve_seconds"
 fi

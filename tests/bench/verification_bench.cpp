@@ -83,7 +83,7 @@ void BM_AssessInspection(benchmark::State& state) {
   f.telemetry = {{60000, fp::core::StateReading{fp::core::ShutterState::kClosing}},
                  {69000, fp::core::ClosingDurationReading{9000}}};
   f.previous = fp::core::OtherVisit{1, f.asset, "HH-1", -420000, -120000};
-  const fp::core::AssetTypePolicy policy{"fire_shutter", 180000, fp::sim::ChecklistItems(), 3000, 30000};
+  const fp::core::AssetTypePolicy policy{"fire_shutter", 180000, fp::sim::ChecklistItems(), 3000, 30000, {}};
   for (auto _ : state) {
     auto a = fp::core::AssessInspection(f, policy, fp::core::SitePolicy{});
     benchmark::DoNotOptimize(a);
@@ -107,8 +107,8 @@ void BM_TapVerifierFullVerdicts(benchmark::State& state) {
   fp::verify::VerifierConfig config;
   config.master_key = kMaster;
   config.correct_device_clocks = false;
-  config.asset_types = {{"fire_shutter", 180000, fp::sim::ChecklistItems(), 3000, 30000},
-                        {"fire_door", 120000, {}, 2000, 20000}};
+  config.asset_types = {{"fire_shutter", 180000, fp::sim::ChecklistItems(), 3000, 30000, {}},
+                        {"fire_door", 120000, {}, 2000, 20000, {}}};
   std::int64_t taps = 0;
   for (auto _ : state) {
     state.PauseTiming();
@@ -170,7 +170,7 @@ class HistoryFixture {
     tag.file_read_key = fp::crypto::TagFileReadKey(kMaster, tag.uid);
     tag_ = std::make_unique<fp::crypto::TagEmulator>(tag);
     config_.master_key = kMaster;
-    config_.asset_types = {{"fire_shutter", 180000, {}, 3000, 30000}};
+    config_.asset_types = {{"fire_shutter", 180000, {}, 3000, 30000, {}}};
   }
   ~HistoryFixture() {
     db_.reset();

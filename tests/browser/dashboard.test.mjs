@@ -25,7 +25,7 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", arg
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
   const foreign = [];
-  page.on("request", (r) => { if (!r.url().startsWith(base)) foreign.push(r.url()); });
+  page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("blob:" + base)) foreign.push(r.url()); });
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
 
@@ -67,14 +67,25 @@ try {
 
   await page.click("nav [data-view=inspections]");
   await page.waitForSelector("#inspections [data-inspection]");
-  const first = await page.getAttribute("#inspections [data-inspection]", "data-inspection");
+  // The first listed inspection with a photo (the simulated handhelds photograph a visit in ten).
+  let first = null;
+  let inspection = null;
+  for (const id of await page.$$eval("#inspections [data-inspection]", (links) => links.map((a) => a.dataset.inspection))) {
+    inspection = await api(`/api/v1/inspections/${id}`);
+    first = id;
+    if (inspection.photos.length > 0) break;
+  }
   await page.click(`[data-inspection="${first}"]`);
   await page.waitForSelector("#inspection-title");
-  const inspection = await api(`/api/v1/inspections/${first}`);
   check("the inspection opens with its verdict",
         (await page.textContent("#inspection-title")) === `Inspection ${first}: ${inspection.verdict}`);
   check("every check of the evidence is listed",
         (await page.$$("#checks tr")).length === inspection.checks.length + 1);
+  check("an inspection with photos", inspection.photos.length > 0, first);
+  await page.waitForFunction((n) => [...document.querySelectorAll("#photos img")].filter((i) => i.complete && i.naturalWidth > 0).length === n,
+                             inspection.photos.length);
+  check("shows each photo, decoded", (await page.$$eval("#photos img", (imgs) => imgs.map((i) => i.naturalWidth))).every((w) => w === 80));
+  await page.screenshot({ path: screenshot.replace(/\.png$/, "-inspection.png"), fullPage: true });
 
   await page.click("nav [data-view=invoices]");
   await page.waitForSelector("#invoices");

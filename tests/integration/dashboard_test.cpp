@@ -1,6 +1,6 @@
 // The dashboard served by a real gateway, in Debian's Chromium: a facility owner signs in
 // with a token, sees the numbers the API returns and clicks through to an inspection's
-// evidence (tests/browser/dashboard.test.mjs). The screenshot is kept as a test artefact
+// evidence and photos (tests/browser/dashboard.test.mjs). The screenshot is kept as a test artefact
 // in build/test-artifacts/dashboard.png.
 #include <gtest/gtest.h>
 
@@ -19,12 +19,20 @@ TEST(DashboardTest, AnOwnerSignsInSeesTheNumbersAndOpensAnInspection) {
   const std::string db = dir / "fieldproof.db";
   ImportSite(dir, db);
   Gateway gateway(dir, broker, VerifyingGatewayArgs(dir));
-  RunSim(dir, broker, {"--messages", "1500"});
   auto cli = [&](std::vector<std::string> args) {
     std::vector<std::string> argv = {FIELDPROOF_CLI_BIN, "--db", db};
     argv.insert(argv.end(), args.begin(), args.end());
     return RunToCompletion(argv, dir);
   };
+  // A visit in ten with a photo, uploaded by the simulated handhelds before their end taps.
+  const auto camera = cli({"token", "create", "--name", "sim-handhelds", "--role", "device"});
+  ASSERT_EQ(camera.exit_code, 0) << camera.out;
+  const auto sent = RunSim(dir, broker,
+                           {"--messages", "1500", "--photo-ratio", "0.1", "--api-url",
+                            "http://127.0.0.1:" + std::to_string(gateway.HttpPort()), "--api-token",
+                            camera.out.substr(0, camera.out.find('\n'))});
+  EXPECT_GT(sent["photos_uploaded"].get<int>(), 0) << sent;
+  EXPECT_EQ(sent["photos_failed"], 0) << sent;
   ASSERT_EQ(cli({"contract", "import",
                  std::string(FIELDPROOF_SOURCE_DIR) + "/ops/contracts/OWN-FRA.json"})
                 .exit_code,

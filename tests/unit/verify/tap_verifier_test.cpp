@@ -60,7 +60,7 @@ class TapVerifierTest : public ::testing::Test {
     tag.file_read_key = crypto::TagFileReadKey(kMaster, tag.uid);
     far_tag_ = std::make_unique<crypto::TagEmulator>(tag);
     config_.master_key = kMaster;
-    config_.asset_types = {{"fire_shutter", 3 * kMinute, {"signage"}, 3000, 30000}};
+    config_.asset_types = {{"fire_shutter", 3 * kMinute, {"signage"}, 3000, 30000, {}}};
   }
   void TearDown() override {
     db_.reset();
