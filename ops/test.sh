@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README's test command: installs what is missing, builds, runs the whole suite
-# (unit, schema, integration against a real mosquitto, the dashboard in Chromium) and ends
-# with ctest's summary. The dashboard's screenshot is kept in build/test-artifacts/.
+# (unit, schema, integration against a real mosquitto, the dashboard and the handheld app in
+# Chromium, the app over HTTPS through nginx) and ends with ctest's summary. The browser
+# tests' screenshots are kept in build/test-artifacts/.
 # Before that, a short fuzz run: each libFuzzer target of tests/fuzz for
 # FIELDPROOF_FUZZ_SECONDS (15; 0 skips it) under ASan + UBSan, from its own clang build in
 # build-fuzz/ that compiles only the fuzz targets and the libraries they link.
@@ -14,6 +15,15 @@ echo "test: installing the JSON Schema validator (npm ci in tests/schema)"
 (cd "$root/tests/schema" && npm ci --no-audit --no-fund --loglevel=error)
 echo "test: installing the browser driver (npm ci in tests/browser; the browser is Debian's chromium)"
 (cd "$root/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
+# nginx for HttpsTest (ops/nginx-fieldproof.conf end to end): Debian's package unpacked into
+# build/tools/ rather than installed, because installing it starts a web server on port 80.
+nginx_dir=$build/tools/nginx
+if [ ! -x "$nginx_dir/usr/sbin/nginx" ]; then
+  echo "test: unpacking Debian's nginx into $nginx_dir (not installed: no service is started)"
+  mkdir -p "$nginx_dir"
+  (cd "$nginx_dir" && { apt-get download nginx >/dev/null 2>&1 || { apt-get update -qq && apt-get download nginx >/dev/null 2>&1; }; } &&
+    dpkg -x nginx_*.deb . && rm -f nginx_*.deb)
+fi
 FIELDPROOF_CMAKE_ARGS="-DFIELDPROOF_REQUIRE_SCHEMA_TESTS=ON -DFIELDPROOF_REQUIRE_BROWSER_TESTS=ON" "$root/ops/build.sh"
 
 fuzz_seconds=${FIELDPROOF_FUZZ_SECONDS:-15}

@@ -325,14 +325,14 @@ RunResult Cli(const ScratchDir& dir, const std::string& db, std::vector<std::str
 
 }  // namespace
 
-HandheldSite::HandheldSite(const ScratchDir& dir)
+HandheldSite::HandheldSite(const ScratchDir& dir, const std::vector<std::string>& gateway_args)
     : broker(dir, {}, Broker::Devices::kWebSockets), db(dir / "fieldproof.db") {
   ImportSite(dir, db);
-  gateway = std::make_unique<Gateway>(
-      dir, broker,
-      std::vector<std::string>{"--master-key-file", WriteMasterKey(dir), "--asset-types",
-                               AssetTypesWithoutMinimumStay(dir), "--devices-broker",
-                               broker.devices_uri(), "--broker-admin-file", broker.admin_file()});
+  std::vector<std::string> args = {"--master-key-file", WriteMasterKey(dir), "--asset-types",
+                                   AssetTypesWithoutMinimumStay(dir), "--devices-broker",
+                                   broker.devices_uri(), "--broker-admin-file", broker.admin_file()};
+  args.insert(args.end(), gateway_args.begin(), gateway_args.end());
+  gateway = std::make_unique<Gateway>(dir, broker, args);
   // HH-0002 and T-0002 are the handheld and technician of HandTap: registered to each other.
   const auto pin = Cli(dir, db, {"technician", "set-pin", kTechnician, "--site", "FRA"}, std::string(kPin) + "\n");
   if (pin.exit_code != 0) throw std::runtime_error("technician set-pin: " + pin.out);

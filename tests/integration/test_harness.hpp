@@ -82,6 +82,7 @@ class Broker {
                   Devices devices = Devices::kNone);
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   std::string devices_uri() const { return "ws://127.0.0.1:" + std::to_string(devices_port_); }
+  int devices_port() const { return devices_port_; }
   std::string admin_file() const { return dir_ / "broker-admin"; }
   void Restart();
   void Signal(int signal) const { process_->Signal(signal); }  // SIGSTOP/SIGCONT: a hung broker.
@@ -178,7 +179,7 @@ core::Tap HandTap(std::string msg_id, core::TapKind kind, std::string sun_url,
 // first plain fire shutter's tag with the asset id in its URL. For the app's browser test
 // and its benchmark.
 struct HandheldSite {
-  explicit HandheldSite(const ScratchDir& dir);
+  explicit HandheldSite(const ScratchDir& dir, const std::vector<std::string>& gateway_args = {});
   Broker broker;
   std::string db;
   std::unique_ptr<Gateway> gateway;

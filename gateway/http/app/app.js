@@ -498,6 +498,10 @@ async function sendPhoto(item) {
   }
   if (response.ok) return true;
   if (response.status === 401) { withdrawn(); return false; }
+  if (response.status === 429) {  // The token's rate: go on when the gateway says.
+    setTimeout(pump, 1000 * (Number(response.headers.get("Retry-After")) || 1));
+    return false;
+  }
   if ([413, 415, 422].includes(response.status)) {  // It can never be accepted: drop it, say so.
     say(t("photo_refused", { reason: await errorOf(response) }), true);
     return true;
