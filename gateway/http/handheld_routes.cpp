@@ -34,8 +34,29 @@ bool PinMatches(const store::StoredPin& stored, const std::string& pin) {
          CRYPTO_memcmp(hash.data(), stored.hash.data(), hash.size()) == 0;
 }
 
-// Whatever is wrong (no such technician here, no PIN set, a wrong PIN) answers the same, so
-// that the handheld learns nothing but "no"; only a lock says so, with its end.
+// 403 for a wrong PIN, counted towards the lock; 429 while locked. Whatever is wrong (no such
+// technician here, no PIN set, a wrong PIN) answers the same, so that the handheld learns
+// nothing but "no"; only a lock says so, with its end.
+void CheckPin(store::PinStore& pins, const codec::SignInRequest& request, bool known,
+              const std::string& handheld, core::UnixMillis now) {
+  const std::string refused = "technician " + request.technician_id + " or PIN not accepted";
+  const auto stored = known ? pins.Find(request.site, request.technician_id) : std::nullopt;
+  if (!stored) {
+    crypto::Pbkdf2Sha256Hex(request.pin, "-", core::kPinIterations);  // As slow as a wrong PIN.
+    Fail(bhttp::status::forbidden, refused);
+  }
+  if (stored->attempts.LockedAt(now)) {
+    Fail(bhttp::status::too_many_requests, "too many wrong PINs: sign-in for " + request.technician_id +
+                                               " is locked until " +
+                                               core::FormatRfc3339(stored->attempts.locked_until));
+  }
+  if (!PinMatches(*stored, request.pin)) {
+    pins.SaveAttempts(request.site, request.technician_id, core::AfterWrongPin(stored->attempts, now));
+    spdlog::warn("http: wrong PIN for {} on {}", request.technician_id, handheld);
+    Fail(bhttp::status::forbidden, refused);
+  }
+}
+
 Response SignIn(Call& c) {
   c.Require(core::Capability::kSignIn);
   std::string error;
@@ -45,25 +66,10 @@ Response SignIn(Call& c) {
   if (!registry.FindDeviceCompany(request->site, c.principal.name)) {
     Fail(bhttp::status::not_found, "no site " + request->site + " for " + c.principal.name);
   }
-  const std::string refused = "technician " + request->technician_id + " or PIN not accepted";
   const auto technician = registry.FindTechnician(request->site, request->technician_id);
   store::PinStore pins(c.db);
-  const auto stored = technician ? pins.Find(request->site, request->technician_id) : std::nullopt;
-  if (!stored) {
-    crypto::Pbkdf2Sha256Hex(request->pin, "-", core::kPinIterations);  // As slow as a wrong PIN.
-    Fail(bhttp::status::forbidden, refused);
-  }
   const core::UnixMillis now = Now();
-  if (stored->attempts.LockedAt(now)) {
-    Fail(bhttp::status::too_many_requests, "too many wrong PINs: sign-in for " +
-                                               request->technician_id + " is locked until " +
-                                               core::FormatRfc3339(stored->attempts.locked_until));
-  }
-  if (!PinMatches(*stored, request->pin)) {
-    pins.SaveAttempts(request->site, request->technician_id, core::AfterWrongPin(stored->attempts, now));
-    spdlog::warn("http: wrong PIN for {} on {}", request->technician_id, c.principal.name);
-    Fail(bhttp::status::forbidden, refused);
-  }
+  CheckPin(pins, *request, technician.has_value(), c.principal.name, now);
   pins.SignedIn(request->site, request->technician_id, c.principal.name, now);
   return JsonReply(codec::EncodeSignedIn(*technician));
 }

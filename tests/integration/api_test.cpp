@@ -414,7 +414,10 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
                 R"({"site": "FRA", "technician_id": ")" + technician + R"(", "pin": ")" + pin + R"("})");
   };
   EXPECT_EQ(sign_in("8642").status, 200);
-  EXPECT_EQ(sign_in("1111").status, 403);
+  for (int wrong = 0; wrong < 5; ++wrong) EXPECT_EQ(sign_in("1111").status, 403);
+  const auto locked = sign_in("8642");
+  EXPECT_EQ(locked.status, 429) << "five wrong PINs in a row lock the sign-in, the right PIN too";
+  EXPECT_NE(locked.body.find("locked until"), std::string::npos) << locked.body;
   // A review: the queue, the decision, and the refusals around it.
   {
     store::Database database(db);
