@@ -4,24 +4,14 @@
 // Opens the page, signs in with the token, checks that the numbers shown are the API's,
 // clicks through to an inspection and its evidence, downloads nothing from elsewhere, and
 // keeps a screenshot. Prints one line per check and ends with "N passed, N failed".
-import { chromium } from "playwright-core";
+import { checks, launch } from "./support.mjs";
 
 const [base, token, screenshot] = process.argv.slice(2);
-let passed = 0;
-let failed = 0;
-function check(what, ok, detail = "") {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${what} ${detail}`);
-  }
-}
+const { check, finish } = checks();
 
 const api = async (path) => (await fetch(base + path, { headers: { Authorization: "Bearer " + token } })).json();
 
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
   const foreign = [];
@@ -101,5 +91,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

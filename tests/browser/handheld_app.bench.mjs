@@ -5,9 +5,9 @@
 // screen, p50/p90/p99. Then OFFLINE inspections without it, each with a photo (2 × OFFLINE
 // taps and OFFLINE photos in the outbox), and back online: the time until the outbox is empty
 // and until the last verdict shows.
-import { chromium } from "playwright-core";
 import { readFileSync } from "node:fs";
 import { crc32, deflateSync } from "node:zlib";
+import { injectNfc, launch, tap as tapOn } from "./support.mjs";
 
 // A small PNG of its own for each visit (80 × 60, colours from `seed`).
 function photo(seed) {
@@ -36,20 +36,10 @@ const online = Number(onlineArg);
 const offline = Number(offlineArg);
 const urls = readFileSync(urlsFile, "utf8").split("\n").filter(Boolean);
 
-function injectNfc() {
-  const readers = [];
-  window.NDEFReader = class { async scan() { readers.push(this); } };
-  window.__tap = (url) => {
-    const data = new TextEncoder().encode(url);
-    const event = { serialNumber: "04:00:00:00:00:00:00", message: { records: [{ recordType: "url", data: new DataView(data.buffer) }] } };
-    for (const reader of readers) reader.onreading?.(event);
-  };
-}
-
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const VERDICT = "#verdict-banner.verified, #verdict-banner.verified_with_defects, #verdict-banner.needs_review, #verdict-banner.rejected";
 
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 412, height: 915 }, locale: "en-GB" });
   await context.addInitScript(injectNfc);
@@ -65,7 +55,7 @@ try {
   await page.waitForSelector("#connection.online", { timeout: 30000 });
   await page.click("#scan");
   let next = 0;
-  const tap = (url) => page.evaluate((u) => window.__tap(u), url);
+  const tap = (url) => tapOn(page, url);
 
   const times = [];
   for (let i = 0; i < online; ++i) {

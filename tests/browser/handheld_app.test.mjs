@@ -8,40 +8,19 @@
 // offline, switches to German, goes online and sees the second verdict; a replayed tag read
 // is shown as rejected; then the handheld is revoked and the app says so.
 // Prints one line per check and ends with "N passed, N failed".
-import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { checks, injectNfc, launch, tap } from "./support.mjs";
 
 const [base, code, technician, pin, artifacts, revoke, ...urls] = process.argv.slice(2);
 const assetId = new URL(urls[0]).pathname.split("/").pop();
 const checklist = JSON.parse(readFileSync(new URL("../../ops/asset-types.json", import.meta.url)))
   .asset_types.find((t) => t.asset_type === "fire_shutter").checklist;
-let passed = 0;
-let failed = 0;
-function check(what, ok, detail = "") {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${what} ${detail}`);
-  }
-}
-
-// The phone's NFC reader, which cannot exist here: window.__tap(url) is a tag read.
-function injectNfc() {
-  const readers = [];
-  window.NDEFReader = class { async scan() { readers.push(this); } };
-  window.__tap = (url) => {
-    const data = new TextEncoder().encode(url);
-    const event = { serialNumber: "04:00:00:00:00:00:00", message: { records: [{ recordType: "url", data: new DataView(data.buffer) }] } };
-    for (const reader of readers) reader.onreading?.(event);
-  };
-}
+const { check, finish } = checks();
 
 const text = async (page, selector) => (await page.textContent(selector)).trim();
 
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 412, height: 915 }, locale: "en-GB" });
   await context.addInitScript(injectNfc);
@@ -77,18 +56,18 @@ try {
   await page.click("#scan");
 
   // Online: tap, checklist, tap, verdict.
-  await page.evaluate((url) => window.__tap(url), urls[0]);
+  await tap(page, urls[0]);
   await page.waitForSelector("#inspection:not([hidden])");
   check("the tap shows the asset named in the tag's URL", (await text(page, "#asset-card h2")) === assetId);
   check("and its type's whole checklist", (await page.$$("#checklist li")).length === checklist.length);
-  await page.evaluate((url) => window.__tap(url), urls[1]);
+  await tap(page, urls[1]);
   check("an end tap before every item is answered is refused",
         (await text(page, "#message")).includes("Answer every checklist item"), await text(page, "#message"));
   for (const item of checklist) await page.click(`#checklist label.pass:has(input[name="${item.id}"])`);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${artifacts}/handheld-checklist.png` });
   const tapped = Date.now();
-  await page.evaluate((url) => window.__tap(url), urls[2]);
+  await tap(page, urls[2]);
   await page.waitForSelector("#verdict-banner.verified", { timeout: 20000 });
   console.log(`     verdict on screen ${Date.now() - tapped} ms after the end tap`);
   check("the verdict appears after the end tap", (await text(page, "#verdict-banner")).startsWith("Verified"));
@@ -101,7 +80,7 @@ try {
   // Offline: the visit waits in the outbox, with its photo.
   await context.setOffline(true);
   await page.waitForSelector("#connection.offline");
-  await page.evaluate((url) => window.__tap(url), urls[3]);
+  await tap(page, urls[3]);
   await page.waitForSelector("#inspection:not([hidden])");
   await page.click('#checklist label.fail:has(input[name="no_damage"])');
   await page.click("#all-ok");
@@ -117,7 +96,7 @@ try {
   const photo = await page.screenshot();  // A real PNG to upload.
   await page.setInputFiles("#photo-input", { name: "dent.png", mimeType: "image/png", buffer: photo });
   await page.waitForSelector("#photos img");
-  await page.evaluate((url) => window.__tap(url), urls[4]);
+  await tap(page, urls[4]);
   await page.waitForSelector("#verdict:not([hidden])");
   check("offline, the end tap is kept on the handheld",
         (await text(page, "#verdict-banner")).includes("Saved on this handheld"), await text(page, "#verdict-banner"));
@@ -153,10 +132,10 @@ try {
   // A replayed read: the start tap carries the first read's URL again.
   await page.click("#next");
   await page.click("#scan");  // Reloaded: reading tags starts with a touch, as the browser wants.
-  await page.evaluate((url) => window.__tap(url), urls[0]);
+  await tap(page, urls[0]);
   await page.waitForSelector("#inspection:not([hidden])");
   await page.click("#all-ok");
-  await page.evaluate((url) => window.__tap(url), urls[5]);
+  await tap(page, urls[5]);
   await page.waitForSelector("#verdict-banner.rejected", { timeout: 20000 });
   check("a replayed tag read is shown as rejected", (await text(page, "#verdict-banner")).startsWith("Abgelehnt"));
   check("with the check that decided it first", (await text(page, "#verdict-checks tr:first-child")).includes("Start-Lesung neu"),
@@ -180,5 +159,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

@@ -5,35 +5,12 @@
 // site's real one, so the page is a secure context: service worker, Web NFC. The app is set
 // up, connects to wss://…/mqtt, inspects (URL1, URL2), shows the verdict, and after a reload
 // runs under its service worker. Prints one line per check and "N passed, N failed".
-import { chromium } from "playwright-core";
+import { checks, injectNfc, launch, tap } from "./support.mjs";
 
 const [origin, code, technician, pin, spki, ...urls] = process.argv.slice(2);
-let passed = 0;
-let failed = 0;
-function check(what, ok, detail = "") {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failed++;
-    console.log(`FAIL ${what} ${detail}`);
-  }
-}
+const { check, finish } = checks();
 
-function injectNfc() {
-  const readers = [];
-  window.NDEFReader = class { async scan() { readers.push(this); } };
-  window.__tap = (url) => {
-    const data = new TextEncoder().encode(url);
-    const event = { serialNumber: "04:00:00:00:00:00:00", message: { records: [{ recordType: "url", data: new DataView(data.buffer) }] } };
-    for (const reader of readers) reader.onreading?.(event);
-  };
-}
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", `--ignore-certificate-errors-spki-list=${spki}`],
-});
+const browser = await launch([`--ignore-certificate-errors-spki-list=${spki}`]);
 try {
   const context = await browser.newContext({ viewport: { width: 412, height: 915 }, locale: "en-GB" });
   await context.addInitScript(injectNfc);
@@ -52,10 +29,10 @@ try {
   await page.waitForSelector("#connection.online", { timeout: 20000 });
   check("the handheld connects over wss through the proxy", true);
   await page.click("#scan");
-  await page.evaluate((url) => window.__tap(url), urls[0]);
+  await tap(page, urls[0]);
   await page.waitForSelector("#inspection:not([hidden])");
   await page.click("#all-ok");
-  await page.evaluate((url) => window.__tap(url), urls[1]);
+  await tap(page, urls[1]);
   await page.waitForSelector("#verdict-banner.verified", { timeout: 20000 });
   check("the verdict comes back through the proxy", true);
   await page.evaluate(() => navigator.serviceWorker.ready);
@@ -69,5 +46,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
