@@ -284,19 +284,74 @@ std::string EncodeSignedIn(const core::Technician& technician) {
                {"company", technician.company}});
 }
 
+namespace {
+
+json TagJson(const core::TagTenure& t) {
+  return {{"tag_uid", t.tag_uid},
+          {"installed_at", Time(t.installed_at)},
+          {"installed_by", t.installed_by},
+          {"proof", t.proof},
+          {"retired_at", Time(t.retired_at)},
+          {"retired_by", t.retired_at ? json(t.retired_by) : json(nullptr)},
+          {"retired_reason", t.retired_at ? json(t.retired_reason) : json(nullptr)}};
+}
+
+json WorkOrderJson(const core::WorkOrderRow& w) {
+  return {{"id", w.id},
+          {"status", w.status},
+          {"inspection_id", w.inspection_id},
+          {"defect_code", w.defect_code},
+          {"severity", w.severity},
+          {"note", w.note},
+          {"created_at", Time(w.created_at)},
+          {"completed_by", Optional(w.completed_by)},
+          {"completed_at", Time(w.completed_at)}};
+}
+
+json Series(const std::vector<core::ReadingPoint>& points) {
+  json series = json::array();
+  for (const auto& p : points) series.push_back({{"at", Time(p.at)}, {"value", p.value}});
+  return series;
+}
+
+}  // namespace
+
 std::string EncodeTagHistory(std::string_view site, std::string_view asset_id,
                              std::span<const core::TagTenure> tags) {
-  return Dump({{"site", site},
-               {"asset_id", asset_id},
-               {"tags", Array(tags, [](const core::TagTenure& t) {
-                  return json{{"tag_uid", t.tag_uid},
-                              {"installed_at", Time(t.installed_at)},
-                              {"installed_by", t.installed_by},
-                              {"proof", t.proof},
-                              {"retired_at", Time(t.retired_at)},
-                              {"retired_by", t.retired_at ? json(t.retired_by) : json(nullptr)},
-                              {"retired_reason", t.retired_at ? json(t.retired_reason) : json(nullptr)}};
-                })}});
+  return Dump({{"site", site}, {"asset_id", asset_id}, {"tags", Array(tags, TagJson)}});
+}
+
+std::string EncodeAssetPage(const core::AssetPage& p) {
+  const core::Asset& a = p.asset;
+  const core::AssetCompliance& s = p.schedule;
+  return Dump(
+      {{"site", a.site},
+       {"asset_id", a.asset_id},
+       {"asset_type", a.asset_type},
+       {"building", a.building},
+       {"floor", a.floor},
+       {"location", a.location},
+       {"x_m", a.x_m},
+       {"y_m", a.y_m},
+       {"owner_id", a.owner_id},
+       {"interval_days", a.interval_days},
+       {"sensor_equipped", a.sensor_equipped},
+       {"tag_uid", a.tag_uid},
+       {"schedule",
+        {{"state", core::ToString(s.state)},
+         {"last_verified", Time(s.last_verified)},
+         {"due_at", Time(s.due_at)},
+         {"days_overdue", s.days_overdue}}},
+       {"inspections", PageJson(p.inspections, InspectionJson)},
+       {"records", PageJson(p.records, RecordJson)},
+       {"work_orders", Array(std::span(p.work_orders), WorkOrderJson)},
+       {"tags", Array(std::span(p.tags), TagJson)},
+       {"telemetry",
+        {{"from", Time(p.telemetry_from)},
+         {"to", Time(p.telemetry_to)},
+         {"closing_ms", Series(p.closing_ms)},
+         {"motor_current_ma", Series(p.motor_current_ma)},
+         {"battery_percent", Series(p.battery_percent)}}}});
 }
 
 namespace {

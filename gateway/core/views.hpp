@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "gateway/core/coverage.hpp"
+#include "gateway/core/maintenance_record.hpp"
+#include "gateway/core/messages.hpp"
+#include "gateway/core/tag_commissioning.hpp"
 #include "gateway/core/timestamp.hpp"
 
 namespace fieldproof::core {
@@ -122,6 +126,38 @@ struct PhotoInfo {
   std::int64_t size = 0;
   std::string device_id;  // The handheld that uploaded it first.
   UnixMillis uploaded_at = 0;
+};
+
+// Follow-up work for a defect (WO-<n>), open or completed by a later verified visit.
+struct WorkOrderRow {
+  std::string id;  // WO-<n>
+  std::string status;  // open | done
+  std::int64_t inspection_id = 0;  // The inspection that found the defect.
+  std::string defect_code;
+  std::string severity;
+  std::string note;
+  UnixMillis created_at = 0;
+  std::optional<std::int64_t> completed_by;  // The inspection that did the repair.
+  std::optional<UnixMillis> completed_at;
+};
+
+// One sensor reading for a chart: when (sensor clock) and the value in its unit.
+struct ReadingPoint {
+  UnixMillis at = 0;
+  std::int64_t value = 0;
+};
+
+// Everything about one asset a facility owner looks at (GET /api/v1/assets/{asset_id}).
+struct AssetPage {
+  Asset asset;
+  AssetCompliance schedule;
+  Page<InspectionSummary> inspections;  // Newest first.
+  Page<MaintenanceRecord> records;      // Newest first.
+  std::vector<WorkOrderRow> work_orders;  // Newest first.
+  std::vector<TagTenure> tags;            // First installed first.
+  UnixMillis telemetry_from = 0;          // The charts' window.
+  UnixMillis telemetry_to = 0;
+  std::vector<ReadingPoint> closing_ms, motor_current_ma, battery_percent;  // Oldest first.
 };
 
 }  // namespace fieldproof::core

@@ -1,10 +1,11 @@
-// GET /api/v1/sites, /sites/{site}/coverage, /assets, /assets/{asset}/tags, /records: what
-// a site holds, as far as the principal sees it.
+// GET /api/v1/sites, /sites/{site}/coverage, /assets, /assets/{asset}, /assets/{asset}/tags,
+// /records: what a site holds, as far as the principal sees it.
 #include "gateway/codec/coverage_codec.hpp"
 #include "gateway/codec/view_codec.hpp"
 #include "gateway/core/coverage.hpp"
 #include "gateway/core/local_time.hpp"
 #include "gateway/http/routes.hpp"
+#include "gateway/store/asset_page.hpp"
 #include "gateway/store/coverage_store.hpp"
 #include "gateway/store/site_queries.hpp"
 #include "gateway/store/tag_store.hpp"
@@ -14,6 +15,16 @@ namespace {
 
 using core::Capability;
 
+// ?key= as a UTC day "YYYY-MM-DD": its first millisecond, or with `end` its last; nullopt
+// when absent; 400 when not a date.
+std::optional<core::UnixMillis> DayParam(const Call& c, const std::string& key, bool end) {
+  const std::string day = c.Param(key);
+  if (day.empty()) return std::nullopt;
+  const auto last = core::EndOfDayUtc(day);
+  if (!last) Fail(bhttp::status::bad_request, key + " must be a date YYYY-MM-DD");
+  return end ? *last : *last - core::kDay + 1;
+}
+
 Response Sites(Call& c) {
   c.Require(Capability::kReadSites);
   return JsonReply(codec::EncodeSites(store::VisibleSites(c.db, c.Owner())));
@@ -22,12 +33,7 @@ Response Sites(Call& c) {
 Response Coverage(Call& c) {
   c.Require(Capability::kReadSites);
   const std::string& site = c.VisibleSite(c.args.at(0));
-  core::UnixMillis as_of = Now();
-  if (const std::string day = c.Param("as_of"); !day.empty()) {
-    const auto end = core::EndOfDayUtc(day);
-    if (!end) Fail(bhttp::status::bad_request, "as_of must be a date YYYY-MM-DD");
-    as_of = *end;
-  }
+  const core::UnixMillis as_of = DayParam(c, "as_of", /*end=*/true).value_or(Now());
   const auto report = core::BuildCoverageReport(store::LoadCoverageInputs(
       c.db, {site, as_of, c.IntParam("due_soon_days", 30, 0, 365), 12, 30, c.Owner()}));
   const auto overdue_limit = static_cast<std::size_t>(c.IntParam("overdue_limit", 100, 1, 100000));
@@ -37,9 +43,20 @@ Response Coverage(Call& c) {
 Response Assets(Call& c) {
   c.Require(Capability::kReadSites);
   store::AssetFilter filter{c.VisibleSite(c.Param("site")), c.Param("building"), std::nullopt,
-                            c.Owner()};
+                            c.Owner(), c.Param("q")};
   if (!c.Param("floor").empty()) filter.floor = static_cast<int>(c.IntParam("floor", 0, -100, 1000));
   return JsonReply(codec::EncodeAssetPage(store::ListAssets(c.db, filter, c.PageParams())));
+}
+
+// The asset page: ?from= and ?to= (dates) bound the sensor charts, the last 90 days by default.
+Response AssetPage(Call& c) {
+  c.Require(Capability::kReadSites);
+  store::AssetPageRequest request{c.VisibleSite(c.Param("site")), c.args.at(0), c.Owner(), Now()};
+  request.telemetry_to = DayParam(c, "to", /*end=*/true).value_or(request.as_of);
+  request.telemetry_from = DayParam(c, "from", /*end=*/false).value_or(request.telemetry_to - 90 * core::kDay);
+  const auto page = store::LoadAssetPage(c.db, request);
+  if (!page) Fail(bhttp::status::not_found, "no asset " + request.asset_id + " at " + request.site);
+  return JsonReply(codec::EncodeAssetPage(*page));
 }
 
 // Every tag the asset has carried: who installed it, how that was proved, why it was retired.
@@ -65,6 +82,7 @@ std::vector<Route> SiteRoutes() {
   return {{bhttp::verb::get, "/sites", Sites},
           {bhttp::verb::get, "/sites/{site}/coverage", Coverage},
           {bhttp::verb::get, "/assets", Assets},
+          {bhttp::verb::get, "/assets/{asset}", AssetPage},
           {bhttp::verb::get, "/assets/{asset}/tags", AssetTags},
           {bhttp::verb::get, "/records", Records}};
 }

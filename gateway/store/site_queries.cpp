@@ -15,6 +15,16 @@ constexpr const char* kLastVerified =
     "m.asset_id = a.asset_id AND m.verdict IN ('verified', 'verified_with_defects')) "
     "AS last_verified";
 
+// `text` matched as it is inside a LIKE pattern (ESCAPE '\'): % and _ are no wildcards.
+std::string LikeLiteral(const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') escaped.push_back('\\');
+    escaped.push_back(c);
+  }
+  return escaped;
+}
+
 }  // namespace
 
 bool SiteVisible(Database& db, const std::string& site, const std::string& owner) {
@@ -62,10 +72,12 @@ core::Page<core::AssetSummary> ListAssets(Database& db, const AssetFilter& filte
                   "sensor_equipped, ") +
       kLastVerified +
       " FROM assets a WHERE site = ?1 AND (?2 = '' OR building = ?2) AND (?3 IS NULL OR floor = ?3) "
-      "AND (?6 = '' OR owner_id = ?6) "
+      "AND (?6 = '' OR owner_id = ?6) AND (?7 = '' OR asset_id LIKE ?8 || '%' ESCAPE '\\' "
+      "OR location LIKE '%' || ?8 || '%' ESCAPE '\\' OR tag_uid = upper(?7)) "
       "ORDER BY building, floor, asset_id LIMIT ?4 OFFSET ?5");
   s.Bind(1, filter.site).Bind(2, filter.building).BindOptional(3, filter.floor);
   s.Bind(4, page.limit + 1).Bind(5, page.offset).Bind(6, filter.owner);
+  s.Bind(7, filter.search).Bind(8, LikeLiteral(filter.search));
   return ReadPage<core::AssetSummary>(s, page, [](const Statement& row) {
     return core::AssetSummary{row.Text("site"),          row.Text("asset_id"),
                               row.Text("building"),      row.Int("floor"),

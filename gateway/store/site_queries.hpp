@@ -27,6 +27,7 @@ struct AssetFilter {
   std::string building;        // "" = every building.
   std::optional<int> floor;    // None = every floor.
   std::string owner;
+  std::string search;          // "" = all; else an asset id's start, part of a location, or a tag UID.
 };
 // By building, floor and id, each with its last verified inspection.
 core::Page<core::AssetSummary> ListAssets(Database& db, const AssetFilter& filter,

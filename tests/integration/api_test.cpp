@@ -334,6 +334,39 @@ TEST_F(ApiTest, RolesTokensAndErrors) {
 // Every operation of docs/openapi.yaml answers as it says, for every role: the answers are
 // recorded and checked with Ajv against the description (tests/schema/
 // validate_api_responses.mjs), which also fails an operation that nothing here called.
+// The asset page (issue 21): an asset's schedule, inspections, records, work orders, tags
+// and sensor readings in one answer, for its owner only; and the search that finds it.
+TEST_F(ApiTest, TheAssetPageTellsAnAssetsStoryToItsOwnerOnly) {
+  const std::string asset = OneOf(
+      "SELECT a.asset_id FROM assets a JOIN maintenance_records m ON m.site = a.site AND "
+      "m.asset_id = a.asset_id WHERE a.site = 'FRA' AND a.owner_id = 'OWN-FRA' AND a.sensor_equipped "
+      "GROUP BY a.asset_id ORDER BY count(*) DESC LIMIT 1");
+  const auto page = GetJson("owner-fra", "/api/v1/assets/" + asset + "?site=FRA");
+  EXPECT_EQ(page["asset_id"], asset);
+  EXPECT_EQ(page["owner_id"], "OWN-FRA");
+  EXPECT_TRUE(page["schedule"]["state"] == "compliant" || page["schedule"]["state"] == "due_soon") << page["schedule"];
+  EXPECT_FALSE(page["inspections"]["items"].empty());
+  EXPECT_FALSE(page["records"]["items"].empty());
+  EXPECT_EQ(page["records"]["items"][0]["asset_id"], asset);
+  EXPECT_EQ(page["tags"].size(), 1u);
+  EXPECT_FALSE(page["telemetry"]["closing_ms"].empty()) << "a sensor's closing times over the last 90 days";
+  EXPECT_GT(page["telemetry"]["closing_ms"][0]["value"].get<int>(), 0);
+  const auto window = GetJson("owner-fra", "/api/v1/assets/" + asset + "?site=FRA&from=2020-01-01&to=2020-01-31");
+  EXPECT_TRUE(window["telemetry"]["closing_ms"].empty()) << "a window without readings";
+  EXPECT_EQ(Get("owner-fra", "/api/v1/assets/" + asset + "?site=FRA&from=yesterday").status, 400);
+  EXPECT_EQ(Get("owner-tnt", "/api/v1/assets/" + asset + "?site=FRA").status, 404) << "another owner's asset";
+  EXPECT_EQ(Get("owner-fra", "/api/v1/assets/NO-SUCH-ASSET?site=FRA").status, 404);
+
+  const std::string tag = OneOf("SELECT tag_uid FROM assets WHERE site = 'FRA' AND asset_id = '" + asset + "'");
+  for (const std::string& query : {asset, asset.substr(0, asset.size() - 1), tag}) {
+    const auto found = GetJson("owner-fra", "/api/v1/assets?site=FRA&q=" + query);
+    bool listed = false;
+    for (const auto& item : found["items"]) listed = listed || item["asset_id"] == asset;
+    EXPECT_TRUE(listed) << "q=" << query;
+  }
+  EXPECT_TRUE(GetJson("owner-fra", "/api/v1/assets?site=FRA&q=%25")["items"].empty()) << "% is no wildcard";
+}
+
 TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
 #ifndef FIELDPROOF_API_CHECK_NODE
   GTEST_SKIP() << "needs node and `npm ci` in tests/schema (ops/test.sh does both)";
@@ -361,6 +394,8 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
   const std::string owned = OneOf("SELECT asset_id FROM assets WHERE site = 'FRA' AND owner_id = 'OWN-FRA' LIMIT 1");
   for (const std::string who : {"owner-fra", "owner-tnt", "admin"}) {
     call("GET", who, "/api/v1/assets/" + owned + "/tags?site=FRA");
+    call("GET", who, "/api/v1/assets/" + owned + "?site=FRA");
+    call("GET", who, "/api/v1/assets?site=FRA&q=" + owned.substr(0, 8));
     call("GET", who, "/api/v1/me");
     call("GET", who, "/api/v1/sites");
     call("GET", who, "/api/v1/sites/FRA/coverage");
