@@ -77,6 +77,25 @@ try {
   check("shows each photo, decoded", (await page.$$eval("#photos img", (imgs) => imgs.map((i) => i.naturalWidth))).every((w) => w === 80));
   await page.screenshot({ path: screenshot.replace(/\.png$/, "-inspection.png"), fullPage: true });
 
+  // The asset page of a sensor-equipped asset that was inspected, found by searching.
+  const assets = await api(`/api/v1/assets?site=${sites.items[0].site}&limit=500`);
+  const sensored = assets.items.find((a) => a.sensor_equipped && a.last_verified);
+  await page.fill("#search", sensored.asset_id.slice(0, -1));
+  await page.click("#search-form button");
+  await page.waitForSelector(`#found [data-asset="${sensored.asset_id}"]`);
+  check("the search finds an asset by the start of its id", true);
+  await page.click(`#found [data-asset="${sensored.asset_id}"]`);
+  await page.waitForSelector("#asset-title");
+  const assetPage = await api(`/api/v1/assets/${sensored.asset_id}?site=${sites.items[0].site}`);
+  check("the asset page shows the API's schedule state",
+        (await page.getAttribute("#asset-state", "class")) === `state ${assetPage.schedule.state}`);
+  check("its inspections and records", (await page.$$("#asset-inspections tr")).length === assetPage.inspections.items.length + 1 &&
+        (await page.$$("#asset-records tr")).length === assetPage.records.items.length + 1);
+  check("a chart per sensor series", (await page.$$("[data-series] svg.chart")).length ===
+        ["closing_ms", "motor_current_ma", "battery_percent"].filter((k) => assetPage.telemetry[k].length).length &&
+        assetPage.telemetry.closing_ms.length > 0);
+  await page.screenshot({ path: screenshot.replace(/\.png$/, "-asset.png"), fullPage: true });
+
   await page.click("nav [data-view=invoices]");
   await page.waitForSelector("#invoices");
   const invoices = await api("/api/v1/invoices");

@@ -25,6 +25,14 @@ const WORDS = {
     tag_uid: "tag UID", counter: "counter", authentic: "authentic", fresh: "fresh", yes: "yes", no: "no",
     photos: "Photos", number: "number", type: "type", period: "period", issued: "issued", total: "total",
     download: "download",
+    search: "Find an asset", search_hint: "asset id, location or tag UID", found: "{n} found",
+    asset_title: "Asset {id}", schedule: "Schedule", state_compliant: "compliant", state_due_soon: "due soon",
+    state_overdue: "overdue", state_never_inspected: "never inspected", due: "due", asset_type: "type",
+    owner: "owner", interval: "interval", days: "{n} days", place: "place", position: "position",
+    sensor: "sensor", work_orders: "Work orders", opened: "opened", completed: "completed", defect: "defect",
+    severity: "severity", tags: "Tags", installed: "installed", retired: "retired", by: "by", reason: "reason",
+    charts: "Sensor, last 90 days", closing_ms: "closing time (ms)", motor_current_ma: "motor current (mA)",
+    battery_percent: "battery (%)", no_readings: "no readings", hash: "hash",
   },
   de: {
     language: "English", sign_in: "Anmelden", sign_out: "Abmelden", site: "Standort",
@@ -44,6 +52,14 @@ const WORDS = {
     tag_uid: "Tag-UID", counter: "Zähler", authentic: "echt", fresh: "neu", yes: "ja", no: "nein",
     photos: "Fotos", number: "Nummer", type: "Art", period: "Zeitraum", issued: "ausgestellt", total: "Summe",
     download: "Herunterladen",
+    search: "Anlage suchen", search_hint: "Anlagen-ID, Ort oder Tag-UID", found: "{n} gefunden",
+    asset_title: "Anlage {id}", schedule: "Prüfplan", state_compliant: "geprüft", state_due_soon: "bald fällig",
+    state_overdue: "überfällig", state_never_inspected: "nie geprüft", due: "fällig", asset_type: "Art",
+    owner: "Eigentümer", interval: "Intervall", days: "{n} Tage", place: "Ort", position: "Position",
+    sensor: "Sensor", work_orders: "Arbeitsaufträge", opened: "eröffnet", completed: "erledigt", defect: "Mangel",
+    severity: "Schwere", tags: "Tags", installed: "angebracht", retired: "ausgesondert", by: "durch", reason: "Grund",
+    charts: "Sensor, letzte 90 Tage", closing_ms: "Schließzeit (ms)", motor_current_ma: "Motorstrom (mA)",
+    battery_percent: "Batterie (%)", no_readings: "keine Messwerte", hash: "Hash",
   },
 };
 let lang = localStorage.getItem("fieldproof-lang") || (navigator.language.toLowerCase().startsWith("de") ? "de" : "en");
@@ -57,6 +73,7 @@ function t(key, vars = {}) {
 function translatePage() {
   document.documentElement.lang = lang;
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+  for (const el of document.querySelectorAll("[data-t-placeholder]")) el.placeholder = t(el.dataset.tPlaceholder);
 }
 
 function esc(text) {
@@ -93,7 +110,7 @@ async function showCoverage() {
     }
   }
   grid += "</div>";
-  const overdue = c.overdue.map((o) => `<tr><td>${esc(o.asset_id)}</td><td>${esc(o.building)}</td><td class="num">${o.floor}</td>
+  const overdue = c.overdue.map((o) => `<tr><td>${assetLink(o.asset_id)}</td><td>${esc(o.building)}</td><td class="num">${o.floor}</td>
     <td>${esc(o.location)}</td><td>${o.last_verified ? esc(o.last_verified.slice(0, 10)) : t("never")}</td>
     <td class="num">${o.due_at ? o.days_overdue : ""}</td></tr>`).join("");
   $("view").innerHTML = `
@@ -108,17 +125,19 @@ async function showCoverage() {
     <h3>${t("by_floor")}</h3>${grid}
     <h3>${t("overdue_list", { n: c.overdue_count })}</h3>
     <table><tr><th>${t("asset")}</th><th>${t("building")}</th><th class="num">${t("floor")}</th><th>${t("location")}</th><th>${t("last_verified")}</th><th class="num">${t("days_overdue")}</th></tr>${overdue}</table>`;
+  linkAssets();
 }
 
 async function showInspections() {
   const page = await getJson(`/api/v1/inspections?site=${encodeURIComponent(state.site)}&limit=50`);
-  const rows = page.items.map((i) => `<tr><td><a data-inspection="${i.id}">${i.id}</a></td><td>${esc(i.asset_id)}</td>
+  const rows = page.items.map((i) => `<tr><td><a data-inspection="${i.id}">${i.id}</a></td><td>${i.asset_id ? assetLink(i.asset_id) : ""}</td>
     <td>${esc(i.technician_id)}</td><td>${esc(i.ended_at)}</td><td>${esc(i.verdict)}</td></tr>`).join("");
   $("view").innerHTML = `<h3>${t("latest")}</h3><table id="inspections"><tr><th>${t("id")}</th><th>${t("asset")}</th><th>${t("technician")}</th>
     <th>${t("ended")}</th><th>${t("verdict")}</th></tr>${rows}</table>`;
   for (const a of document.querySelectorAll("[data-inspection]")) {
     a.addEventListener("click", () => showInspection(a.dataset.inspection));
   }
+  linkAssets();
 }
 
 async function showInspection(id) {
@@ -143,6 +162,66 @@ async function showPhotos(hashes) {
     img.alt = hash.slice(0, 12);
     img.src = URL.createObjectURL(await (await api(`/api/v1/photos/${encodeURIComponent(hash)}`)).blob());
     $("photos").append(img);
+  }
+}
+
+// Links to an asset page: any element with data-asset.
+function linkAssets() {
+  for (const a of document.querySelectorAll("[data-asset]")) a.addEventListener("click", () => showAsset(a.dataset.asset));
+}
+const assetLink = (id) => `<a data-asset="${esc(id)}">${esc(id)}</a>`;
+
+async function search(query) {
+  const page = await getJson(`/api/v1/assets?site=${encodeURIComponent(state.site)}&q=${encodeURIComponent(query)}&limit=50`);
+  const rows = page.items.map((a) => `<tr><td>${assetLink(a.asset_id)}</td><td>${esc(a.building)}</td><td class="num">${a.floor}</td>
+    <td>${esc(a.location)}</td><td>${a.last_verified ? esc(a.last_verified.slice(0, 10)) : t("never")}</td></tr>`).join("");
+  $("view").innerHTML = `<h3>${t("found", { n: page.items.length })}</h3><table id="found"><tr><th>${t("asset")}</th><th>${t("building")}</th>
+    <th class="num">${t("floor")}</th><th>${t("location")}</th><th>${t("last_verified")}</th></tr>${rows}</table>`;
+  linkAssets();
+}
+
+// A reading series as a small line chart (inline SVG, no library): time across, value up.
+function chart(series) {
+  if (!series.length) return `<p>${t("no_readings")}</p>`;
+  const times = series.map((p) => Date.parse(p.at));
+  const values = series.map((p) => p.value);
+  const [t0, t1] = [Math.min(...times), Math.max(...times)];
+  const [v0, v1] = [Math.min(...values), Math.max(...values)];
+  const x = (at) => 40 + (t1 > t0 ? ((at - t0) / (t1 - t0)) * 520 : 260);
+  const y = (v) => 110 - (v1 > v0 ? ((v - v0) / (v1 - v0)) * 100 : 50);
+  const points = series.map((p, i) => `${x(times[i]).toFixed(1)},${y(p.value).toFixed(1)}`).join(" ");
+  const dots = series.length > 60 ? "" : series.map((p, i) => `<circle cx="${x(times[i]).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="2.5" fill="#1f5fbf"/>`).join("");
+  return `<svg class="chart" viewBox="0 0 570 130" width="570" height="130"><text x="0" y="14">${v1}</text><text x="0" y="114">${v0}</text>
+    <polyline fill="none" stroke="#1f5fbf" stroke-width="1.5" points="${points}"/>${dots}
+    <text x="40" y="128">${esc(series[0].at.slice(0, 10))}</text><text x="470" y="128">${esc(series.at(-1).at.slice(0, 10))}</text></svg>`;
+}
+
+async function showAsset(id) {
+  const a = await getJson(`/api/v1/assets/${encodeURIComponent(id)}?site=${encodeURIComponent(state.site)}`);
+  const s = a.schedule;
+  const inspections = a.inspections.items.map((i) => `<tr><td><a data-inspection="${i.id}">${i.id}</a></td><td>${esc(i.ended_at)}</td>
+    <td>${esc(i.technician_id)}</td><td>${esc(i.verdict)}</td></tr>`).join("");
+  const records = a.records.items.map((r) => `<tr><td class="num">${r.seq}</td><td>${esc(r.ended_at)}</td><td>${esc(r.verdict)}</td>
+    <td><code>${esc(r.hash.slice(0, 16))}…</code></td></tr>`).join("");
+  const orders = a.work_orders.map((w) => `<tr><td>${esc(w.id)}</td><td>${esc(w.status)}</td><td>${esc(w.defect_code)}</td><td>${esc(w.severity)}</td>
+    <td>${esc(w.created_at.slice(0, 10))}</td><td>${w.completed_at ? esc(w.completed_at.slice(0, 10)) : ""}</td></tr>`).join("");
+  const tags = a.tags.map((g) => `<tr><td><code>${esc(g.tag_uid)}</code></td><td>${esc(g.installed_at.slice(0, 10))} ${t("by")} ${esc(g.installed_by)}</td>
+    <td>${g.retired_at ? `${esc(g.retired_at.slice(0, 10))} ${t("by")} ${esc(g.retired_by)}: ${esc(g.retired_reason)}` : ""}</td></tr>`).join("");
+  const charts = a.sensor_equipped ? `<h4>${t("charts")}</h4>` + ["closing_ms", "motor_current_ma", "battery_percent"]
+    .map((k) => `<div class="series" data-series="${k}"><b>${t(k)}</b>${chart(a.telemetry[k])}</div>`).join("") : "";
+  $("view").innerHTML = `<h3 id="asset-title">${t("asset_title", { id: a.asset_id })}</h3>
+    <table class="facts"><tr><th>${t("asset_type")}</th><td>${esc(a.asset_type)}</td><th>${t("place")}</th><td>${esc(a.building)} · ${t("floor_n", { n: a.floor })} · ${esc(a.location)}</td></tr>
+      <tr><th>${t("owner")}</th><td>${esc(a.owner_id)}</td><th>${t("position")}</th><td>x ${a.x_m} m, y ${a.y_m} m</td></tr>
+      <tr><th>${t("interval")}</th><td>${t("days", { n: a.interval_days })}</td><th>${t("tag_uid")}</th><td><code>${esc(a.tag_uid)}</code></td></tr></table>
+    <h4>${t("schedule")}</h4><p><span id="asset-state" class="state ${esc(s.state)}">${t("state_" + s.state)}</span>
+      ${t("last_verified")}: ${s.last_verified ? esc(s.last_verified.slice(0, 10)) : t("never")} · ${t("due")}: ${s.due_at ? esc(s.due_at.slice(0, 10)) : "–"}</p>
+    ${charts}
+    <h4>${t("inspections")}</h4><table id="asset-inspections"><tr><th>${t("id")}</th><th>${t("ended")}</th><th>${t("technician")}</th><th>${t("verdict")}</th></tr>${inspections}</table>
+    <h4>${t("records")}</h4><table id="asset-records"><tr><th class="num">#</th><th>${t("ended")}</th><th>${t("verdict")}</th><th>${t("hash")}</th></tr>${records}</table>
+    <h4>${t("work_orders")}</h4><table id="asset-work-orders"><tr><th>${t("id")}</th><th>${t("status")}</th><th>${t("defect")}</th><th>${t("severity")}</th><th>${t("opened")}</th><th>${t("completed")}</th></tr>${orders}</table>
+    <h4>${t("tags")}</h4><table id="asset-tags"><tr><th>${t("tag_uid")}</th><th>${t("installed")}</th><th>${t("retired")}</th></tr>${tags}</table>`;
+  for (const link of document.querySelectorAll("[data-inspection]")) {
+    link.addEventListener("click", () => showInspection(link.dataset.inspection));
   }
 }
 
@@ -214,7 +293,12 @@ $("signout").addEventListener("click", () => signOut());
 $("language").addEventListener("click", () => {
   lang = lang === "de" ? "en" : "de";
   localStorage.setItem("fieldproof-lang", lang);
-  translatePage();
+  $("search-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const query = $("search").value.trim();
+  if (query) search(query).catch((e) => { $("view").innerHTML = `<p class="error">${esc(e.message)}</p>`; });
+});
+translatePage();
   if (!$("app").hidden) show(state.view);
 });
 translatePage();
