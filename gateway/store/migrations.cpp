@@ -9,7 +9,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 17> kMigrations = {
+constexpr std::array<std::string_view, 18> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -505,6 +505,10 @@ CREATE TABLE supplied_tags (
   imported_at  INTEGER NOT NULL,
   imported_by  TEXT NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    // 18: the asset page lists an asset's work orders, open and done.
+    R"sql(
+CREATE INDEX work_orders_by_asset ON work_orders (site, asset_id, id);
 )sql",
 };
 
