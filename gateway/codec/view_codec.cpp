@@ -298,6 +298,7 @@ json TagJson(const core::TagTenure& t) {
 
 json WorkOrderJson(const core::WorkOrderRow& w) {
   return {{"id", w.id},
+          {"asset_id", w.asset_id},
           {"status", w.status},
           {"inspection_id", w.inspection_id},
           {"defect_code", w.defect_code},
@@ -319,6 +320,10 @@ json Series(const std::vector<core::ReadingPoint>& points) {
 std::string EncodeTagHistory(std::string_view site, std::string_view asset_id,
                              std::span<const core::TagTenure> tags) {
   return Dump({{"site", site}, {"asset_id", asset_id}, {"tags", Array(tags, TagJson)}});
+}
+
+std::string EncodeWorkOrderPage(const core::Page<core::WorkOrderRow>& page) {
+  return Dump(PageJson(page, WorkOrderJson));
 }
 
 std::string EncodeAssetPage(const core::AssetPage& p) {

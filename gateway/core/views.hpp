@@ -131,6 +131,7 @@ struct PhotoInfo {
 // Follow-up work for a defect (WO-<n>), open or completed by a later verified visit.
 struct WorkOrderRow {
   std::string id;  // WO-<n>
+  std::string asset_id;
   std::string status;  // open | done
   std::int64_t inspection_id = 0;  // The inspection that found the defect.
   std::string defect_code;

@@ -1,5 +1,5 @@
 // GET /api/v1/sites, /sites/{site}/coverage, /assets, /assets/{asset}, /assets/{asset}/tags,
-// /records: what a site holds, as far as the principal sees it.
+// /records, /work-orders: what a site holds, as far as the principal sees it.
 #include "gateway/codec/coverage_codec.hpp"
 #include "gateway/codec/view_codec.hpp"
 #include "gateway/core/coverage.hpp"
@@ -9,6 +9,7 @@
 #include "gateway/store/coverage_store.hpp"
 #include "gateway/store/site_queries.hpp"
 #include "gateway/store/tag_store.hpp"
+#include "gateway/store/work_orders.hpp"
 
 namespace fieldproof::http {
 namespace {
@@ -76,6 +77,16 @@ Response Records(Call& c) {
   return JsonReply(codec::EncodeRecordPage(store::ListRecords(c.db, filter, c.PageParams())));
 }
 
+Response WorkOrders(Call& c) {
+  c.Require(Capability::kReadSites);
+  const std::string status = c.Param("status");
+  if (!status.empty() && status != "open" && status != "done") {
+    Fail(bhttp::status::bad_request, "status must be open or done");
+  }
+  const store::WorkOrderFilter filter{c.VisibleSite(c.Param("site")), c.Param("asset"), status, c.Owner()};
+  return JsonReply(codec::EncodeWorkOrderPage(store::ListWorkOrders(c.db, filter, c.PageParams())));
+}
+
 }  // namespace
 
 std::vector<Route> SiteRoutes() {
@@ -84,7 +95,8 @@ std::vector<Route> SiteRoutes() {
           {bhttp::verb::get, "/assets", Assets},
           {bhttp::verb::get, "/assets/{asset}", AssetPage},
           {bhttp::verb::get, "/assets/{asset}/tags", AssetTags},
-          {bhttp::verb::get, "/records", Records}};
+          {bhttp::verb::get, "/records", Records},
+          {bhttp::verb::get, "/work-orders", WorkOrders}};
 }
 
 }  // namespace fieldproof::http

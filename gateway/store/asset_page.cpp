@@ -23,20 +23,6 @@ core::AssetCompliance Schedule(Database& db, const core::Asset& a, const AssetPa
   return core::ComplianceAt(scheduled, r.as_of, r.due_soon_days);
 }
 
-std::vector<core::WorkOrderRow> WorkOrdersOf(Database& db, const core::Asset& a) {
-  auto s = db.Prepare(
-      "SELECT id, status, inspection_id, defect_code, severity, note, created_at, completed_by, "
-      "completed_at FROM work_orders WHERE site = ? AND asset_id = ? ORDER BY id DESC");
-  s.Bind(1, a.site).Bind(2, a.asset_id);
-  std::vector<core::WorkOrderRow> rows;
-  while (s.Step()) {
-    rows.push_back({WorkOrderRef(s.Int("id")), s.Text("status"), s.Int("inspection_id"),
-                    s.Text("defect_code"), s.Text("severity"), s.Text("note"), s.Int("created_at"),
-                    s.OptionalInt("completed_by"), s.OptionalInt("completed_at")});
-  }
-  return rows;
-}
-
 void Thin(std::vector<core::ReadingPoint>& points) {
   if (points.size() <= kMaxPoints) return;
   const std::size_t step = (points.size() + kMaxPoints - 1) / kMaxPoints;
@@ -74,7 +60,7 @@ std::optional<core::AssetPage> LoadAssetPage(Database& db, const AssetPageReques
   const core::PageRequest latest{r.history_limit, 0};
   page.inspections = ListInspections(db, {r.site, 0, INT64_MAX, "", r.asset_id, r.owner}, latest);
   page.records = ListRecords(db, {r.site, r.asset_id, r.owner}, latest);
-  page.work_orders = WorkOrdersOf(db, *asset);
+  page.work_orders = ListWorkOrders(db, {r.site, r.asset_id, "", r.owner}, {1000, 0}).items;
   page.tags = TagStore(db).History(r.site, r.asset_id);
   page.telemetry_from = r.telemetry_from;
   page.telemetry_to = r.telemetry_to;

@@ -2,6 +2,9 @@
 
 #include <charconv>
 
+#include "gateway/store/owner_filter.hpp"
+#include "gateway/store/read_page.hpp"
+
 namespace fieldproof::store {
 
 std::vector<std::string> OpenWorkOrders(Database& db, const std::string& site,
@@ -38,6 +41,23 @@ std::optional<std::int64_t> ParseWorkOrderRef(const std::string& ref) {
   const auto [end, ec] = std::from_chars(ref.data() + 3, ref.data() + ref.size(), id);
   if (ec != std::errc() || end != ref.data() + ref.size() || id <= 0) return std::nullopt;
   return id;
+}
+
+core::Page<core::WorkOrderRow> ListWorkOrders(Database& db, const WorkOrderFilter& filter,
+                                              core::PageRequest page) {
+  auto s = db.Prepare(
+      "SELECT id, asset_id, status, inspection_id, defect_code, severity, note, created_at, "
+      "completed_by, completed_at FROM work_orders w WHERE site = ?1 AND " +
+      std::string(filter.asset_id.empty() ? "?2 = ''" : "asset_id = ?2") +
+      " AND (?3 = '' OR status = ?3) AND " + OwnedBy("w", 4) + " ORDER BY id DESC LIMIT ?5 OFFSET ?6");
+  s.Bind(1, filter.site).Bind(2, filter.asset_id).Bind(3, filter.status).Bind(4, filter.owner);
+  s.Bind(5, page.limit + 1).Bind(6, page.offset);
+  return ReadPage<core::WorkOrderRow>(s, page, [](const Statement& row) {
+    return core::WorkOrderRow{WorkOrderRef(row.Int("id")), row.Text("asset_id"), row.Text("status"),
+                              row.Int("inspection_id"), row.Text("defect_code"), row.Text("severity"),
+                              row.Text("note"), row.Int("created_at"), row.OptionalInt("completed_by"),
+                              row.OptionalInt("completed_at")};
+  });
 }
 
 }  // namespace fieldproof::store

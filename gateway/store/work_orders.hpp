@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gateway/core/timestamp.hpp"
+#include "gateway/core/views.hpp"
 #include "gateway/store/sqlite_db.hpp"
 
 namespace fieldproof::store {
@@ -21,6 +22,16 @@ std::vector<std::string> OpenWorkOrders(Database& db, const std::string& site,
 // names no open work order of this site and asset (it is then left alone).
 bool CompleteWorkOrder(Database& db, const std::string& site, const std::string& asset_id,
                        const std::string& ref, std::int64_t inspection_id, core::UnixMillis now);
+
+struct WorkOrderFilter {
+  std::string site;
+  std::string asset_id;  // "" = every asset.
+  std::string status;    // "" = any; open | done.
+  std::string owner;     // An owner's customer id; "" = every customer.
+};
+// Newest first.
+core::Page<core::WorkOrderRow> ListWorkOrders(Database& db, const WorkOrderFilter& filter,
+                                              core::PageRequest page);
 
 std::string WorkOrderRef(std::int64_t id);
 std::optional<std::int64_t> ParseWorkOrderRef(const std::string& ref);

@@ -68,7 +68,7 @@ core::AssetTypePolicy TapVerifier::PolicyFor(const std::string& asset_type) cons
   }
   // No policy: no dwell minimum, no checklist, any closing time; the gaps are visible
   // in the checks' details rather than silently passed.
-  return {asset_type, 0, {}, 0, 600000};
+  return {asset_type, 0, {}, 0, 600000, {}};
 }
 
 TapVerifier::DeviceClock TapVerifier::HandheldClock(const std::string& site,

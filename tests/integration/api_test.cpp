@@ -365,6 +365,22 @@ TEST_F(ApiTest, TheAssetPageTellsAnAssetsStoryToItsOwnerOnly) {
     EXPECT_TRUE(listed) << "q=" << query;
   }
   EXPECT_TRUE(GetJson("owner-fra", "/api/v1/assets?site=FRA&q=%25")["items"].empty()) << "% is no wildcard";
+
+  // The work orders of the site, as far as the owner sees them.
+  const auto own = AssetsOf("OWN-FRA");
+  const auto orders = GetJson("owner-fra", "/api/v1/work-orders?site=FRA&limit=500");
+  std::int64_t expected = 0;
+  {
+    store::Database database(db);
+    expected = database.QueryInt(
+        "SELECT count(*) FROM work_orders w JOIN assets a ON a.site = w.site AND a.asset_id = w.asset_id "
+        "WHERE w.site = 'FRA' AND a.owner_id = 'OWN-FRA'");
+  }
+  ASSERT_GT(expected, 0) << "the simulated technicians found defects";
+  EXPECT_EQ(static_cast<std::int64_t>(orders["items"].size()), expected);
+  for (const auto& order : orders["items"]) EXPECT_TRUE(own.contains(order["asset_id"].get<std::string>())) << order;
+  EXPECT_GE(GetJson("admin", "/api/v1/work-orders?site=FRA&limit=500")["items"].size(), orders["items"].size());
+  EXPECT_EQ(Get("owner-fra", "/api/v1/work-orders?site=FRA&status=closed").status, 400);
 }
 
 TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
@@ -395,6 +411,7 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
   for (const std::string who : {"owner-fra", "owner-tnt", "admin"}) {
     call("GET", who, "/api/v1/assets/" + owned + "/tags?site=FRA");
     call("GET", who, "/api/v1/assets/" + owned + "?site=FRA");
+    call("GET", who, "/api/v1/work-orders?site=FRA&limit=5");
     call("GET", who, "/api/v1/assets?site=FRA&q=" + owned.substr(0, 8));
     call("GET", who, "/api/v1/me");
     call("GET", who, "/api/v1/sites");
