@@ -6,7 +6,7 @@
 // keeps a screenshot. Prints one line per check and ends with "N passed, N failed".
 import { checks, launch } from "./support.mjs";
 
-const [base, token, screenshot] = process.argv.slice(2);
+const [base, token, screenshot, supervisorToken] = process.argv.slice(2);
 const { check, finish } = checks();
 
 const api = async (path) => (await fetch(base + path, { headers: { Authorization: "Bearer " + token } })).json();
@@ -105,6 +105,30 @@ try {
       page.click(`[data-number="${invoices.items[0].number}"][data-format="ubl"]`)]);
     check("an invoice downloads as UBL", download.suggestedFilename() === `${invoices.items[0].number}.xml`);
   }
+  // Work orders, as the owner sees them; no review queue for an owner.
+  await page.click("nav [data-view=work-orders]");
+  await page.waitForSelector("#open-work-orders");
+  const open = await api(`/api/v1/work-orders?site=${sites.items[0].site}&status=open&limit=200`);
+  check("the open work orders are the API's", (await page.$$("#open-work-orders tr")).length === open.items.length + 1);
+  check("an owner sees no review queue", await page.isHidden("nav [data-view=reviews]"));
+
+  // A supervisor resolves an inspection awaiting review, with a reason.
+  await page.click("#signout");
+  await page.fill("#token", supervisorToken);
+  await page.click("#signin-form button");
+  await page.waitForSelector("nav [data-view=reviews]:not([hidden])");
+  await page.click("nav [data-view=reviews]");
+  await page.waitForSelector("#reviews [data-decide]");
+  const id = await page.getAttribute("#reviews [data-decide]", "data-decide");
+  await page.click(`[data-decide="${id}"][data-decision="verified"]`);
+  check("a decision needs a reason", (await page.textContent("#review-result")).includes("reason"));
+  await page.fill(`[data-reason="${id}"]`, "functional test seen on site");
+  await page.click(`[data-decide="${id}"][data-decision="verified"]`);
+  await page.waitForFunction(() => document.getElementById("review-result")?.textContent.includes("record"));
+  check("the supervisor's decision is recorded", (await page.textContent("#review-result")).startsWith(`Inspection ${id}: verified`));
+  const decided = await (await fetch(`${base}/api/v1/inspections/${id}`, { headers: { Authorization: "Bearer " + supervisorToken } })).json();
+  check("and the inspection says so", decided.verdict === "verified", decided.verdict);
+
   check("nothing was loaded from elsewhere", foreign.length === 0, foreign.join(" "));
   check("no script errors", errors.length === 0, errors.join("; "));
 } finally {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gateway/store/sqlite_db.hpp"
 #include "tests/integration/test_harness.hpp"
 
 namespace fieldproof::testing {
@@ -42,6 +43,12 @@ TEST(DashboardTest, AnOwnerSignsInSeesTheNumbersAndOpensAnInspection) {
   const auto token =
       cli({"token", "create", "--name", "fm", "--role", "owner", "--customer", "OWN-FRA"});
   ASSERT_EQ(token.exit_code, 0);
+  const auto supervisor = cli({"token", "create", "--name", "sup", "--role", "supervisor"});
+  ASSERT_EQ(supervisor.exit_code, 0);
+  {  // One inspection for the supervisor to decide.
+    store::Database database(db);
+    database.Exec("UPDATE inspections SET verdict = 'needs_review' WHERE id = (SELECT max(id) FROM inspections)");
+  }
 
   std::filesystem::create_directories(FIELDPROOF_ARTIFACTS_DIR);
   const std::string screenshot = std::string(FIELDPROOF_ARTIFACTS_DIR) + "/dashboard.png";
@@ -49,7 +56,7 @@ TEST(DashboardTest, AnOwnerSignsInSeesTheNumbersAndOpensAnInspection) {
   const auto run = RunToCompletion(
       {FIELDPROOF_NODE, std::string(FIELDPROOF_SOURCE_DIR) + "/tests/browser/dashboard.test.mjs",
        "http://127.0.0.1:" + std::to_string(gateway.HttpPort()),
-       token.out.substr(0, token.out.find('\n')), screenshot},
+       token.out.substr(0, token.out.find('\n')), screenshot, supervisor.out.substr(0, supervisor.out.find('\n'))},
       dir);
   std::cout << run.out;
   EXPECT_EQ(run.exit_code, 0) << run.out;

@@ -33,6 +33,9 @@ const WORDS = {
     severity: "severity", tags: "Tags", installed: "installed", retired: "retired", by: "by", reason: "reason",
     charts: "Sensor, last 90 days", closing_ms: "closing time (ms)", motor_current_ma: "motor current (mA)",
     battery_percent: "battery (%)", no_readings: "no readings", hash: "hash",
+    note: "note", open_orders: "Open work orders ({n})", done_orders: "Done work orders", reviews: "Reviews",
+    review_queue: "Awaiting review ({n})", verify: "verify", reject: "reject", reason_hint: "reason (kept in the record)",
+    resolved: "Inspection {id}: {decision}, record {record}", reason_needed: "Give a reason first.",
   },
   de: {
     language: "English", sign_in: "Anmelden", sign_out: "Abmelden", site: "Standort",
@@ -60,6 +63,9 @@ const WORDS = {
     severity: "Schwere", tags: "Tags", installed: "angebracht", retired: "ausgesondert", by: "durch", reason: "Grund",
     charts: "Sensor, letzte 90 Tage", closing_ms: "Schließzeit (ms)", motor_current_ma: "Motorstrom (mA)",
     battery_percent: "Batterie (%)", no_readings: "keine Messwerte", hash: "Hash",
+    note: "Bemerkung", open_orders: "Offene Arbeitsaufträge ({n})", done_orders: "Erledigte Arbeitsaufträge", reviews: "Nachprüfung",
+    review_queue: "Zur Nachprüfung ({n})", verify: "bestätigen", reject: "ablehnen", reason_hint: "Begründung (steht im Wartungseintrag)",
+    resolved: "Prüfung {id}: {decision}, Eintrag {record}", reason_needed: "Bitte zuerst eine Begründung angeben.",
   },
 };
 let lang = localStorage.getItem("fieldproof-lang") || (navigator.language.toLowerCase().startsWith("de") ? "de" : "en");
@@ -225,6 +231,47 @@ async function showAsset(id) {
   }
 }
 
+function workOrderRows(orders) {
+  return orders.map((w) => `<tr><td>${esc(w.id)}</td><td>${assetLink(w.asset_id)}</td><td>${esc(w.defect_code)}</td><td>${esc(w.severity)}</td>
+    <td>${esc(w.note)}</td><td>${esc(w.created_at.slice(0, 10))}</td><td>${w.completed_at ? esc(w.completed_at.slice(0, 10)) : ""}</td></tr>`).join("");
+}
+
+async function showWorkOrders() {
+  const site = encodeURIComponent(state.site);
+  const [open, done] = await Promise.all([getJson(`/api/v1/work-orders?site=${site}&status=open&limit=200`),
+    getJson(`/api/v1/work-orders?site=${site}&status=done&limit=50`)]);
+  const head = `<tr><th>${t("id")}</th><th>${t("asset")}</th><th>${t("defect")}</th><th>${t("severity")}</th><th>${t("note")}</th>
+    <th>${t("opened")}</th><th>${t("completed")}</th></tr>`;
+  $("view").innerHTML = `<h3>${t("open_orders", { n: open.items.length })}</h3><table id="open-work-orders">${head}${workOrderRows(open.items)}</table>
+    <h3>${t("done_orders")}</h3><table id="done-work-orders">${head}${workOrderRows(done.items)}</table>`;
+  linkAssets();
+}
+
+// Supervisors resolve what the verifier could not decide; the reason goes into the record.
+async function showReviews() {
+  const queue = await getJson(`/api/v1/reviews?site=${encodeURIComponent(state.site)}`);
+  const rows = queue.items.map((i) => `<tr><td><a data-inspection="${i.id}">${i.id}</a></td><td>${assetLink(i.asset_id)}</td>
+    <td>${esc(i.technician_id)}</td><td>${esc(i.ended_at)}</td><td><input data-reason="${i.id}" size="32" placeholder="${esc(t("reason_hint"))}"></td>
+    <td><button data-decide="${i.id}" data-decision="verified">${t("verify")}</button>
+      <button data-decide="${i.id}" data-decision="rejected">${t("reject")}</button></td></tr>`).join("");
+  $("view").innerHTML = `<h3>${t("review_queue", { n: queue.items.length })}</h3><p id="review-result"></p>
+    <table id="reviews"><tr><th>${t("id")}</th><th>${t("asset")}</th><th>${t("technician")}</th><th>${t("ended")}</th><th>${t("reason")}</th><th></th></tr>${rows}</table>`;
+  linkAssets();
+  for (const a of document.querySelectorAll("#reviews [data-inspection]")) a.addEventListener("click", () => showInspection(a.dataset.inspection));
+  for (const b of document.querySelectorAll("[data-decide]")) b.addEventListener("click", () => decide(b.dataset.decide, b.dataset.decision));
+}
+
+async function decide(id, decision) {
+  const reason = document.querySelector(`[data-reason="${id}"]`).value.trim();
+  if (!reason) { $("review-result").textContent = t("reason_needed"); return; }
+  const res = await fetch("/api/v1/reviews", { method: "POST", headers: { Authorization: "Bearer " + state.token, "Content-Type": "application/json" },
+    body: JSON.stringify({ inspection_id: Number(id), decision, reason }) });
+  const answer = await res.json();
+  if (!res.ok) { $("review-result").textContent = answer.error; return; }
+  await showReviews();
+  $("review-result").textContent = t("resolved", { id, decision, record: `${answer.maintenance_record.site}#${answer.maintenance_record.seq}` });
+}
+
 async function download(number, format) {
   const res = await api(`/api/v1/invoices/${encodeURIComponent(number)}${format === "ubl" ? "?format=ubl" : ""}`);
   const url = URL.createObjectURL(await res.blob());
@@ -247,7 +294,8 @@ async function showInvoices() {
   }
 }
 
-const views = { coverage: showCoverage, inspections: showInspections, invoices: showInvoices };
+const views = { coverage: showCoverage, inspections: showInspections, "work-orders": showWorkOrders, reviews: showReviews,
+  invoices: showInvoices };
 
 async function show(view) {
   state.view = view;
@@ -264,6 +312,7 @@ async function start() {
     const me = await getJson("/api/v1/me");
     const sites = await getJson("/api/v1/sites");
     $("who").textContent = `${me.name} (${me.role}${me.customer_id ? ", " + me.customer_id : ""})`;
+    document.querySelector("nav [data-view=reviews]").hidden = me.role !== "supervisor" && me.role !== "admin";
     $("site").innerHTML = sites.items.map((s) => `<option>${esc(s.site)}</option>`).join("");
     state.site = sites.items.length ? sites.items[0].site : "";
     $("signin").hidden = true;
