@@ -46,6 +46,7 @@ try {
   check("a heat-map cell per building and floor", (await page.$$(".grid .cell")).length === coverage.by_floor.length);
   const colour = await page.$eval(".grid .cell", (cell) => getComputedStyle(cell).backgroundColor);
   check("heat-map cells are coloured", colour !== "rgba(0, 0, 0, 0)", colour);
+  check("a bar per month of the trend", (await page.$$("#trend rect")).length === coverage.trend.length);
   await page.screenshot({ path: screenshot, fullPage: false });
   await page.click("#language");
   await page.waitForSelector("#covered");
@@ -105,6 +106,15 @@ try {
       page.click(`[data-number="${invoices.items[0].number}"][data-format="ubl"]`)]);
     check("an invoice downloads as UBL", download.suggestedFilename() === `${invoices.items[0].number}.xml`);
   }
+  // The asset list, one building and floor at a time.
+  await page.click("nav [data-view=assets]");
+  await page.waitForSelector("#assets");
+  const floor = coverage.by_floor[0];
+  await page.selectOption("#asset-building", floor.building);
+  await page.selectOption("#asset-floor", String(floor.floor));
+  await page.waitForFunction((n) => document.querySelectorAll("#assets tr").length === n + 1, floor.assets);
+  check("the asset list of a building and floor has the coverage's count", true);
+
   // Work orders, as the owner sees them; no review queue for an owner.
   await page.click("nav [data-view=work-orders]");
   await page.waitForSelector("#open-work-orders");

@@ -33,6 +33,7 @@ const WORDS = {
     severity: "severity", tags: "Tags", installed: "installed", retired: "retired", by: "by", reason: "reason",
     charts: "Sensor, last 90 days", closing_ms: "closing time (ms)", motor_current_ma: "motor current (mA)",
     battery_percent: "battery (%)", no_readings: "no readings", hash: "hash",
+    trend: "Covered, month by month", assets_view: "Assets", all_buildings: "all buildings", all_floors: "all floors", state: "state",
     note: "note", open_orders: "Open work orders ({n})", done_orders: "Done work orders", reviews: "Reviews",
     review_queue: "Awaiting review ({n})", verify: "verify", reject: "reject", reason_hint: "reason (kept in the record)",
     resolved: "Inspection {id}: {decision}, record {record}", reason_needed: "Give a reason first.",
@@ -63,6 +64,7 @@ const WORDS = {
     severity: "Schwere", tags: "Tags", installed: "angebracht", retired: "ausgesondert", by: "durch", reason: "Grund",
     charts: "Sensor, letzte 90 Tage", closing_ms: "Schließzeit (ms)", motor_current_ma: "Motorstrom (mA)",
     battery_percent: "Batterie (%)", no_readings: "keine Messwerte", hash: "Hash",
+    trend: "Abdeckung, Monat für Monat", assets_view: "Anlagen", all_buildings: "alle Gebäude", all_floors: "alle Etagen", state: "Zustand",
     note: "Bemerkung", open_orders: "Offene Arbeitsaufträge ({n})", done_orders: "Erledigte Arbeitsaufträge", reviews: "Nachprüfung",
     review_queue: "Zur Nachprüfung ({n})", verify: "bestätigen", reject: "ablehnen", reason_hint: "Begründung (steht im Wartungseintrag)",
     resolved: "Prüfung {id}: {decision}, Eintrag {record}", reason_needed: "Bitte zuerst eine Begründung angeben.",
@@ -129,9 +131,43 @@ async function showCoverage() {
       <div class="card">${t("never_inspected")}<b id="count-never">${total.never_inspected}</b></div>
       <div class="card">${t("open_reviews")}<b>${c.open_reviews}</b></div></div>
     <h3>${t("by_floor")}</h3>${grid}
+    <h3>${t("trend")}</h3>${trendChart(c.trend)}
     <h3>${t("overdue_list", { n: c.overdue_count })}</h3>
     <table><tr><th>${t("asset")}</th><th>${t("building")}</th><th class="num">${t("floor")}</th><th>${t("location")}</th><th>${t("last_verified")}</th><th class="num">${t("days_overdue")}</th></tr>${overdue}</table>`;
   linkAssets();
+}
+
+// The share covered at each month's end as bars (inline SVG).
+function trendChart(trend) {
+  const bars = trend.map((p, i) => {
+    const h = p.percent_covered * 1.2;
+    return `<g><rect x="${10 + i * 46}" y="${140 - h}" width="34" height="${h}" fill="${heat(p.percent_covered)}"/>
+      <text x="${27 + i * 46}" y="${134 - h}" text-anchor="middle">${p.percent_covered}</text>
+      <text x="${27 + i * 46}" y="156" text-anchor="middle">${esc(p.month.slice(2))}</text></g>`;
+  }).join("");
+  return `<svg class="chart" id="trend" viewBox="0 0 ${20 + trend.length * 46} 160" width="${20 + trend.length * 46}" height="160">${bars}</svg>`;
+}
+
+// Every asset of a building and floor (or all), with its schedule at a glance.
+async function showAssets() {
+  const c = await getJson(`/api/v1/sites/${encodeURIComponent(state.site)}/coverage?overdue_limit=1`);
+  const buildings = c.by_building.map((b) => b.building);
+  const floors = [...new Set(c.by_floor.map((f) => f.floor))].sort((a, b) => a - b);
+  $("view").innerHTML = `<p><select id="asset-building"><option value="">${t("all_buildings")}</option>${buildings.map((b) => `<option>${esc(b)}</option>`).join("")}</select>
+    <select id="asset-floor"><option value="">${t("all_floors")}</option>${floors.map((f) => `<option value="${f}">${t("floor_n", { n: f })}</option>`).join("")}</select></p>
+    <div id="asset-list"></div>`;
+  const list = async () => {
+    const b = $("asset-building").value;
+    const f = $("asset-floor").value;
+    const page = await getJson(`/api/v1/assets?site=${encodeURIComponent(state.site)}&limit=500${b ? "&building=" + encodeURIComponent(b) : ""}${f ? "&floor=" + f : ""}`);
+    $("asset-list").innerHTML = `<table id="assets"><tr><th>${t("asset")}</th><th>${t("asset_type")}</th><th>${t("building")}</th><th class="num">${t("floor")}</th>
+      <th>${t("location")}</th><th>${t("last_verified")}</th></tr>${page.items.map((a) => `<tr><td>${assetLink(a.asset_id)}</td><td>${esc(a.asset_type)}</td>
+      <td>${esc(a.building)}</td><td class="num">${a.floor}</td><td>${esc(a.location)}</td><td>${a.last_verified ? esc(a.last_verified.slice(0, 10)) : t("never")}</td></tr>`).join("")}</table>`;
+    linkAssets();
+  };
+  $("asset-building").addEventListener("change", list);
+  $("asset-floor").addEventListener("change", list);
+  await list();
 }
 
 async function showInspections() {
@@ -294,7 +330,7 @@ async function showInvoices() {
   }
 }
 
-const views = { coverage: showCoverage, inspections: showInspections, "work-orders": showWorkOrders, reviews: showReviews,
+const views = { coverage: showCoverage, assets: showAssets, inspections: showInspections, "work-orders": showWorkOrders, reviews: showReviews,
   invoices: showInvoices };
 
 async function show(view) {
