@@ -7,7 +7,7 @@
 // and until the last verdict shows.
 import { readFileSync } from "node:fs";
 import { crc32, deflateSync } from "node:zlib";
-import { injectNfc, launch, tap as tapOn } from "./support.mjs";
+import { injectNfc, launch, setUpHandheld, tap as tapOn } from "./support.mjs";
 
 // A small PNG of its own for each visit (80 × 60, colours from `seed`).
 function photo(seed) {
@@ -44,16 +44,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 412, height: 915 }, locale: "en-GB" });
   await context.addInitScript(injectNfc);
   const page = await context.newPage();
-  await page.goto(`${base}/app/?code=${code}`);
-  await page.waitForSelector("#enrol:not([hidden])");
-  await page.click("#enrol-form button");
-  await page.waitForSelector("#signin:not([hidden])");
-  await page.fill("#technician", technician);
-  await page.fill("#pin", pin);
-  await page.click("#signin-form button");
-  await page.waitForSelector("#ready:not([hidden])", { timeout: 30000 });
-  await page.waitForSelector("#connection.online", { timeout: 30000 });
-  await page.click("#scan");
+  await setUpHandheld(page, `${base}/app/?code=${code}`, technician, pin);
   let next = 0;
   const tap = (url) => tapOn(page, url);
 

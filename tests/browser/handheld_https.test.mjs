@@ -5,7 +5,7 @@
 // site's real one, so the page is a secure context: service worker, Web NFC. The app is set
 // up, connects to wss://…/mqtt, inspects (URL1, URL2), shows the verdict, and after a reload
 // runs under its service worker. Prints one line per check and "N passed, N failed".
-import { checks, injectNfc, launch, tap } from "./support.mjs";
+import { checks, injectNfc, launch, setUpHandheld, tap } from "./support.mjs";
 
 const [origin, code, technician, pin, spki, ...urls] = process.argv.slice(2);
 const { check, finish } = checks();
@@ -17,18 +17,9 @@ try {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${origin}/app/?code=${code}`);
+  await setUpHandheld(page, `${origin}/app/?code=${code}`, technician, pin);
   check("the app is a secure context over https", await page.evaluate(() => window.isSecureContext));
-  await page.waitForSelector("#enrol:not([hidden])");
-  await page.click("#enrol-form button");
-  await page.waitForSelector("#signin:not([hidden])");
-  await page.fill("#technician", technician);
-  await page.fill("#pin", pin);
-  await page.click("#signin-form button");
-  await page.waitForSelector("#ready:not([hidden])");
-  await page.waitForSelector("#connection.online", { timeout: 20000 });
   check("the handheld connects over wss through the proxy", true);
-  await page.click("#scan");
   await tap(page, urls[0]);
   await page.waitForSelector("#inspection:not([hidden])");
   await page.click("#all-ok");

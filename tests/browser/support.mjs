@@ -42,3 +42,18 @@ export function injectNfc() {
 
 // A tag read: `url` on the page's injected reader.
 export const tap = (page, url) => page.evaluate((u) => window.__tap(u), url);
+
+// The app opened with its enrolment link, set up, the technician signed in and online,
+// reading tags: where a technician starts the day.
+export async function setUpHandheld(page, appUrl, technician, pin) {
+  await page.goto(appUrl);
+  await page.waitForSelector("#enrol:not([hidden])");
+  await page.click("#enrol-form button");
+  await page.waitForSelector("#signin:not([hidden])");
+  await page.fill("#technician", technician);
+  await page.fill("#pin", pin);
+  await page.click("#signin-form button");
+  await page.waitForSelector("#ready:not([hidden])", { timeout: 30000 });
+  await page.waitForSelector("#connection.online", { timeout: 30000 });
+  await page.click("#scan");
+}
