@@ -20,10 +20,9 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(
     fetch(event.request)
       .then((response) => {
-        if (response.ok) {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(key, copy));
-        }
+        if (!response.ok) return caches.match(key).then((cached) => cached || response);  // A proxy up, the gateway not.
+        const copy = response.clone();
+        caches.open(CACHE).then((cache) => cache.put(key, copy));
         return response;
       })
       .catch(() => caches.match(key).then((cached) => cached || Response.error())),
