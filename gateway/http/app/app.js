@@ -363,9 +363,9 @@ const STATUS_ORDER = { fail: 0, review: 1, pass: 2, "n/a": 3 };  // What decided
 
 function showVerdict(notice) {
   $("verdict-banner").className = notice.verdict;
-  $("verdict-banner").innerHTML = `${t("verdict_" + notice.verdict)}<small>${esc(notice.asset_id || "")}</small>`;
+  $("verdict-banner").innerHTML = `${esc(t("verdict_" + notice.verdict))}<small>${esc(notice.asset_id || "")}</small>`;
   const checks = [...notice.checks].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
-  $("verdict-checks").innerHTML = checks.map((c) => `<tr><td class="status ${c.status === "n/a" ? "na" : c.status}">${STATUS_MARK[c.status] || ""}</td>
+  $("verdict-checks").innerHTML = checks.map((c) => `<tr><td class="status ${c.status === "n/a" ? "na" : esc(c.status)}">${STATUS_MARK[c.status] || ""}</td>
     <td>${esc(has("check_" + c.name) ? t("check_" + c.name) : c.name)}<br><small>${esc(c.detail)}</small></td></tr>`).join("");
   let orders = "";
   if (notice.work_orders_opened?.length) orders += `<p>${t("work_orders_opened")}: <b>${notice.work_orders_opened.map(esc).join(", ")}</b></p>`;
@@ -398,7 +398,7 @@ async function onNotice(topic, text) {
 
 function renderRecent() {
   $("recent").innerHTML = state.verdicts.map((v) =>
-    `<li><span class="badge ${esc(v.verdict)}">${t("verdict_" + v.verdict)}</span>${esc(v.asset_id || "?")} · ${when(v.assessed_at)}</li>`).join("");
+    `<li><span class="badge ${esc(v.verdict)}">${esc(t("verdict_" + v.verdict))}</span>${esc(v.asset_id || "?")} · ${when(v.assessed_at)}</li>`).join("");
 }
 
 async function next() {
