@@ -27,23 +27,26 @@ PhotoUploader::PhotoUploader(const std::string& api_url, std::string token) : to
   port_ = parts[2];
 }
 
-bool PhotoUploader::Upload(const std::string& photo) {
-  int status = 0;
-  // A broken connection is tried once more on a new one; a 429 waits as long as the gateway
-  // says (a handheld's token has a rate), a few times.
-  for (int attempt = 0, waits = 0; attempt < 2 && (status == 0 || (status == 429 && waits < 5)); ++attempt) {
+// A broken connection is tried once more on a new one; 0 when that fails too.
+int PhotoUploader::PutOnAConnection(const std::string& photo) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
     try {
-      status = Put(photo);
-      if (status == 429) {
-        std::this_thread::sleep_for(std::chrono::seconds(std::clamp(retry_after_s_, 1, 5)));
-        ++waits;
-        attempt = -1;
-      }
+      return Put(photo);
     } catch (const std::exception& e) {
       stream_.reset();
       if (attempt == 1 && last_failure_ != 0) std::cerr << "sim: photo upload failed: " << e.what() << "\n";
-      if (attempt == 1) last_failure_ = 0;
     }
+  }
+  last_failure_ = 0;
+  return 0;
+}
+
+bool PhotoUploader::Upload(const std::string& photo) {
+  // A 429 waits as long as the gateway says (a handheld's token has a rate), a few times.
+  int status = PutOnAConnection(photo);
+  for (int waits = 0; status == 429 && waits < 4; ++waits) {
+    std::this_thread::sleep_for(std::chrono::seconds(std::clamp(retry_after_s_, 1, 5)));
+    status = PutOnAConnection(photo);
   }
   if (status == 200 || status == 201) {
     ++uploaded_;

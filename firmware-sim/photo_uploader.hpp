@@ -23,6 +23,7 @@ class PhotoUploader {
 
  private:
   int Put(const std::string& photo);
+  int PutOnAConnection(const std::string& photo);
 
   std::string host_, port_, token_;
   boost::asio::io_context io_;
