@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "firmware-sim/fault_injector.hpp"
+#include "firmware-sim/floor_plans.hpp"
 #include "firmware-sim/fraud_scenarios.hpp"
 #include "firmware-sim/mqtt_publisher.hpp"
 #include "firmware-sim/photo_uploader.hpp"
@@ -68,9 +69,18 @@ int Generate(const sim::SiteSpec& spec, const std::string& out_dir) {
   for (const auto* h : {&site.trainee_handheld, &site.visitor_handheld}) {
     devices << codec::DeviceCsvRow({h->device_id, spec.site, site.trainee.company});
   }
+  // Plans in a folder of their own, listed for `fieldproof plan import plans/plans.csv`.
+  std::filesystem::create_directories(out_dir + "/plans");
+  std::ofstream plan_list(out_dir + "/plans/plans.csv");
+  plan_list << codec::PlanListHeader();
+  const auto drawings = sim::DrawFloorPlans(site);
+  for (const auto& d : drawings) {
+    plan_list << codec::PlanListCsvRow(d.placement);
+    std::ofstream(out_dir + "/plans/" + d.placement.file) << d.svg;
+  }
   std::cout << "generated site " << spec.site << ": " << site.assets.size() << " assets, "
             << site.technicians.size() << " technicians, " << site.handhelds.size()
-            << " handhelds in " << out_dir << "\n";
+            << " handhelds, " << drawings.size() << " floor plans in " << out_dir << "\n";
   return 0;
 }
 

@@ -42,6 +42,14 @@ import_site() {
   fieldproof_cli --db "$db" import assets "$run/site/assets.csv"
   fieldproof_cli --db "$db" import technicians "$run/site/technicians.csv"
   fieldproof_cli --db "$db" import devices "$run/site/devices.csv"
+  fieldproof_cli --db "$db" plan import --site "$(site_of "$@")" --by quickstart "$run/site/plans/plans.csv" | tail -1
+}
+
+# site_of SITE_ARGS...: the --site among them, FRA when none.
+site_of() {
+  local site=FRA
+  while [ $# -gt 0 ]; do [ "$1" = --site ] && site=$2; shift; done
+  echo "$site"
 }
 
 # start_gateway DB PORT [FLAGS...]: sets $gateway to its pid once it has subscribed.

@@ -9,8 +9,24 @@
 #include "gateway/export/coverage_report.hpp"
 #include "gateway/store/coverage_store.hpp"
 #include "gateway/store/migrations.hpp"
+#include "gateway/store/plan_store.hpp"
 
 namespace fieldproof::app {
+namespace {
+
+// Every plan of the report's site with its assets as of the report's day.
+std::vector<exporter::PlanDrawing> LoadDrawings(store::Database& db, const core::CoverageReport& report) {
+  store::PlanStore plans(db);
+  std::vector<exporter::PlanDrawing> drawings;
+  for (auto& [plan, assets] : plans.List(report.site, "")) {
+    const store::FloorKey floor{plan.site, plan.building, plan.floor};
+    auto markers = plans.Markers(floor, "", report.as_of, report.due_soon_days);
+    drawings.push_back({core::BuildFloorMap(std::move(plan), std::move(markers)), plans.Image(floor).value_or("")});
+  }
+  return drawings;
+}
+
+}  // namespace
 
 CoverageCommand::CoverageCommand(CLI::App& app) {
   command_ = app.add_subcommand(
@@ -60,7 +76,7 @@ std::optional<int> CoverageCommand::Run(const std::string& db_path) {
   } else if (format_ == "json") {
     text = codec::EncodeCoverageReport(report);
   } else if (format_ == "html") {
-    text = exporter::WriteCoverageHtml(report);
+    text = exporter::WriteCoverageHtml(report, LoadDrawings(db, report));
   } else {
     text = exporter::WriteCoverageTable(report);
   }

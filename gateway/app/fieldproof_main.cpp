@@ -10,6 +10,7 @@
 #include "gateway/app/coverage_command.hpp"
 #include "gateway/app/device_commands.hpp"
 #include "gateway/app/master_key.hpp"
+#include "gateway/app/plan_commands.hpp"
 #include "gateway/app/tag_commands.hpp"
 #include "gateway/app/technician_commands.hpp"
 #include "gateway/app/token_commands.hpp"
@@ -264,6 +265,9 @@ int main(int argc, char** argv) {
   tag_verify->add_option("--site", tag_options.site, "Site code, with --master-key-file");
   master_key->excludes(meta_key)->excludes(file_key);
   app::TagCommands tag_commands(*tag);
+  auto* plan = app.add_subcommand("plan", "Floor plans and where assets are on them");
+  plan->require_subcommand(1);
+  app::PlanCommands plan_commands(*plan);
 
   std::string chain_site;
   auto* verify_chain = app.add_subcommand(
@@ -315,6 +319,7 @@ int main(int argc, char** argv) {
     }
     if (*tag_verify) return VerifyTag(tag_options);
     if (auto code = tag_commands.Run(db_path)) return *code;
+    if (auto code = plan_commands.Run(db_path)) return *code;
     if (*import_assets) {
       return ImportRegistry<core::Asset>(db_path, assets_file, "assets", codec::ParseAssetsCsv,
                                          [](store::RegistryStore& r, const auto& rows) {

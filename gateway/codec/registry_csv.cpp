@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -255,6 +256,54 @@ RegistryFile<std::string> ParseSuppliedTagsCsv(std::string_view text) {
                                "uid: '" + uid + "' is not a tag UID (14 hex digits)"};
       },
       [](const std::string& uid) { return std::vector<std::string>{"tag " + uid}; });
+}
+
+RegistryFile<core::AssetPosition> ParsePositionsCsv(std::string_view text) {
+  return ParseRegistry<core::AssetPosition>(
+      text, kPositionColumns,
+      [](const Row& row) {
+        return core::AssetPosition{row.Text("asset_id"), row.Number("x_m"), row.Number("y_m")};
+      },
+      [](const core::AssetPosition& p) -> std::optional<core::Rejection> {
+        if (p.asset_id.empty()) return core::Rejection{core::RejectReason::kInvalidValue, "asset_id: empty"};
+        if (!std::isfinite(p.x_m) || !std::isfinite(p.y_m)) {
+          return core::Rejection{core::RejectReason::kInvalidValue, "x_m, y_m: not finite"};
+        }
+        return std::nullopt;
+      },
+      [](const core::AssetPosition& p) { return std::vector<std::string>{"asset " + p.asset_id}; });
+}
+
+RegistryFile<PlanListRow> ParsePlanListCsv(std::string_view text) {
+  return ParseRegistry<PlanListRow>(
+      text, kPlanListColumns,
+      [](const Row& row) {
+        return PlanListRow{row.Text("building"), ToInt(row.Integer("floor"), "floor"), row.Text("file"),
+                           row.Number("origin_x_m"), row.Number("origin_y_m"), row.Number("width_m")};
+      },
+      [](const PlanListRow& r) -> std::optional<core::Rejection> {
+        if (r.building.empty() || r.file.empty()) {
+          return core::Rejection{core::RejectReason::kInvalidValue, "building and file must not be empty"};
+        }
+        core::FloorPlan placement;
+        placement.origin_x_m = r.origin_x_m, placement.origin_y_m = r.origin_y_m, placement.width_m = r.width_m;
+        if (auto problem = core::PlacementProblem(placement)) {
+          return core::Rejection{core::RejectReason::kInvalidValue, *problem};
+        }
+        return std::nullopt;
+      },
+      [](const PlanListRow& r) {
+        return std::vector<std::string>{"floor " + r.building + "/" + std::to_string(r.floor)};
+      });
+}
+
+std::string PlanListHeader() { return std::string(kPlanListColumns) + "\n"; }
+
+std::string PlanListCsvRow(const PlanListRow& r) {
+  return Join({CsvField(r.building), std::to_string(r.floor), CsvField(r.file), FormatNumber(r.origin_x_m),
+               FormatNumber(r.origin_y_m), FormatNumber(r.width_m)},
+              ',') +
+         "\n";
 }
 
 std::string AssetsCsvHeader() { return std::string(kAssetColumns) + "\n"; }

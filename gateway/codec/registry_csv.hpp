@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gateway/codec/csv.hpp"
+#include "gateway/core/floor_plan.hpp"
 #include "gateway/core/messages.hpp"
 
 namespace fieldproof::codec {
@@ -20,6 +21,19 @@ inline constexpr std::string_view kDeviceColumns = "device_id,site,company";
 // A tag supplier's delivery list: one UID (14 hex digits) per row; other columns are noted
 // and ignored.
 inline constexpr std::string_view kSuppliedTagColumns = "uid";
+// Where assets are on the site, in metres (core/floor_plan.hpp).
+inline constexpr std::string_view kPositionColumns = "asset_id,x_m,y_m";
+// Which drawing is the plan of which floor, and where it lies on the site.
+inline constexpr std::string_view kPlanListColumns = "building,floor,file,origin_x_m,origin_y_m,width_m";
+
+struct PlanListRow {
+  std::string building;
+  int floor = 0;
+  std::string file;  // Relative to the list's folder.
+  double origin_x_m = 0;
+  double origin_y_m = 0;
+  double width_m = 0;
+};
 
 template <class Record>
 struct RegistryFile {
@@ -39,6 +53,10 @@ RegistryFile<core::Technician> ParseTechniciansCsv(std::string_view text);
 RegistryFile<core::Device> ParseDevicesCsv(std::string_view text);
 // Each row's UID in upper case.
 RegistryFile<std::string> ParseSuppliedTagsCsv(std::string_view text);
+RegistryFile<core::AssetPosition> ParsePositionsCsv(std::string_view text);
+RegistryFile<PlanListRow> ParsePlanListCsv(std::string_view text);
+std::string PlanListHeader();
+std::string PlanListCsvRow(const PlanListRow& row);
 
 std::string AssetsCsvHeader();
 std::string AssetCsvRow(const core::Asset& asset);

@@ -1,42 +1,17 @@
 #include "gateway/codec/view_codec.hpp"
 
-#include <nlohmann/json.hpp>
-
+#include "gateway/codec/json_output.hpp"
 #include "gateway/core/money.hpp"
 #include "gateway/core/timestamp.hpp"
 
 namespace fieldproof::codec {
 namespace {
 
-using json = nlohmann::ordered_json;
-
-std::string Dump(const json& document, int indent = 2) {
-  return document.dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
-}
-
-json Time(core::UnixMillis t) { return core::FormatRfc3339(t); }
-
-json Time(const std::optional<core::UnixMillis>& t) { return t ? Time(*t) : json(nullptr); }
+using namespace json_output;
 
 template <class T>
 json Optional(const std::optional<T>& value) {
   return value ? json(*value) : json(nullptr);
-}
-
-template <class T, class Item>
-json Array(std::span<const T> values, Item item) {
-  json array = json::array();
-  for (const auto& v : values) array.push_back(item(v));
-  return array;
-}
-
-template <class T, class Item>
-json PageJson(const core::Page<T>& page, Item item) {
-  const auto& r = page.request;
-  return {{"items", Array(std::span<const T>(page.items), item)},
-          {"limit", r.limit},
-          {"offset", r.offset},
-          {"next_offset", page.more ? json(r.offset + r.limit) : json(nullptr)}};
 }
 
 json Counts(const std::vector<std::pair<std::string, std::int64_t>>& counts) {

@@ -39,4 +39,7 @@ std::optional<std::string> PlainTextProblem(std::string_view text,
 // formatting characters "\u202e". Nothing in the output can start an escape sequence.
 std::string PrintableText(std::string_view text);
 
+// Standard base64 with padding (RFC 4648), e.g. for a data: URI.
+std::string Base64(std::string_view bytes);
+
 }  // namespace fieldproof::core

@@ -344,8 +344,8 @@ std::string TechnicianTable(const core::CoverageReport& r) {
 }  // namespace
 
 // Self-contained: inline styles and SVG, no scripts, every text from the data escaped.
-std::string WriteCoverageHtml(const core::CoverageReport& r) {
-  return HtmlHead(r) + Summary(r) + BuildingBars(r) + FloorHeatMap(r) + TrendChart(r) +
+std::string WriteCoverageHtml(const core::CoverageReport& r, std::span<const PlanDrawing> maps) {
+  return HtmlHead(r) + Summary(r) + BuildingBars(r) + FloorHeatMap(r) + FloorMapsSection(maps) + TrendChart(r) +
          AssetTypeTable(r) + OverdueTable(r) + TechnicianTable(r) + "</body></html>\n";
 }
 

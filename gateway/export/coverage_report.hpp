@@ -2,10 +2,12 @@
 // A coverage report for people: a text table for the terminal, a CSV for spreadsheets and a
 // self-contained HTML page with charts (inline SVG, no scripts, no external files) that an
 // auditor can file. The JSON form is codec::EncodeCoverageReport.
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "gateway/core/coverage.hpp"
+#include "gateway/export/floor_maps_html.hpp"
 
 namespace fieldproof::exporter {
 
@@ -15,6 +17,7 @@ inline constexpr std::string_view kCoverageCsvColumns =
 
 std::string WriteCoverageTable(const core::CoverageReport& report);
 std::string WriteCoverageCsv(const core::CoverageReport& report);
-std::string WriteCoverageHtml(const core::CoverageReport& report);
+// With the site's floor maps when `maps` holds any (floor_maps_html.hpp).
+std::string WriteCoverageHtml(const core::CoverageReport& report, std::span<const PlanDrawing> maps = {});
 
 }  // namespace fieldproof::exporter

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "gateway/core/local_time.hpp"
 #include "gateway/store/site_queries.hpp"
 
 namespace fieldproof::http {
@@ -70,6 +71,14 @@ std::int64_t Call::IntParam(const std::string& key, std::int64_t fallback, std::
     Fail(bhttp::status::bad_request, key + " must be a whole number from " + std::to_string(min) +
                                          " to " + std::to_string(max));
   }
+}
+
+std::optional<core::UnixMillis> Call::DayParam(const std::string& key, bool end) const {
+  const std::string day = Param(key);
+  if (day.empty()) return std::nullopt;
+  const auto last = core::EndOfDayUtc(day);
+  if (!last) Fail(bhttp::status::bad_request, key + " must be a date YYYY-MM-DD");
+  return end ? *last : *last - core::kDay + 1;
 }
 
 core::PageRequest Call::PageParams() const {

@@ -50,6 +50,9 @@ class Call {
   // ?key= as a whole number in [min, max]; `fallback` when absent; else 400.
   std::int64_t IntParam(const std::string& key, std::int64_t fallback, std::int64_t min,
                         std::int64_t max) const;
+  // ?key= as a UTC day "YYYY-MM-DD": its first millisecond, or with `end` its last; nullopt
+  // when absent; 400 when not a date.
+  std::optional<core::UnixMillis> DayParam(const std::string& key, bool end) const;
   // ?limit= (1 to 500, default 100) and ?offset= of a paged list.
   core::PageRequest PageParams() const;
 

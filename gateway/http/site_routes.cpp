@@ -3,7 +3,6 @@
 #include "gateway/codec/coverage_codec.hpp"
 #include "gateway/codec/view_codec.hpp"
 #include "gateway/core/coverage.hpp"
-#include "gateway/core/local_time.hpp"
 #include "gateway/http/routes.hpp"
 #include "gateway/store/asset_page.hpp"
 #include "gateway/store/coverage_store.hpp"
@@ -16,16 +15,6 @@ namespace {
 
 using core::Capability;
 
-// ?key= as a UTC day "YYYY-MM-DD": its first millisecond, or with `end` its last; nullopt
-// when absent; 400 when not a date.
-std::optional<core::UnixMillis> DayParam(const Call& c, const std::string& key, bool end) {
-  const std::string day = c.Param(key);
-  if (day.empty()) return std::nullopt;
-  const auto last = core::EndOfDayUtc(day);
-  if (!last) Fail(bhttp::status::bad_request, key + " must be a date YYYY-MM-DD");
-  return end ? *last : *last - core::kDay + 1;
-}
-
 Response Sites(Call& c) {
   c.Require(Capability::kReadSites);
   return JsonReply(codec::EncodeSites(store::VisibleSites(c.db, c.Owner())));
@@ -34,7 +23,7 @@ Response Sites(Call& c) {
 Response Coverage(Call& c) {
   c.Require(Capability::kReadSites);
   const std::string& site = c.VisibleSite(c.args.at(0));
-  const core::UnixMillis as_of = DayParam(c, "as_of", /*end=*/true).value_or(Now());
+  const core::UnixMillis as_of = c.DayParam("as_of", /*end=*/true).value_or(Now());
   const auto report = core::BuildCoverageReport(store::LoadCoverageInputs(
       c.db, {site, as_of, c.IntParam("due_soon_days", 30, 0, 365), 12, 30, c.Owner()}));
   const auto overdue_limit = static_cast<std::size_t>(c.IntParam("overdue_limit", 100, 1, 100000));
@@ -53,8 +42,8 @@ Response Assets(Call& c) {
 Response AssetPage(Call& c) {
   c.Require(Capability::kReadSites);
   store::AssetPageRequest request{c.VisibleSite(c.Param("site")), c.args.at(0), c.Owner(), Now()};
-  request.telemetry_to = DayParam(c, "to", /*end=*/true).value_or(request.as_of);
-  request.telemetry_from = DayParam(c, "from", /*end=*/false).value_or(request.telemetry_to - 90 * core::kDay);
+  request.telemetry_to = c.DayParam("to", /*end=*/true).value_or(request.as_of);
+  request.telemetry_from = c.DayParam("from", /*end=*/false).value_or(request.telemetry_to - 90 * core::kDay);
   const auto page = store::LoadAssetPage(c.db, request);
   if (!page) Fail(bhttp::status::not_found, "no asset " + request.asset_id + " at " + request.site);
   return JsonReply(codec::EncodeAssetPage(*page));

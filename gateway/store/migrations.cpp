@@ -9,7 +9,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 18> kMigrations = {
+constexpr std::array<std::string_view, 19> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -509,6 +509,26 @@ CREATE TABLE supplied_tags (
     // 18: the asset page lists an asset's work orders, open and done.
     R"sql(
 CREATE INDEX work_orders_by_asset ON work_orders (site, asset_id, id);
+)sql",
+    // 19: floor plans (core/floor_plan.hpp), one per building and floor, placed on the site's
+    // coordinates in metres. The floor map finds a floor's assets by place.
+    R"sql(
+CREATE TABLE floor_plans (
+  id           INTEGER PRIMARY KEY,  -- A rowid table: the images are large.
+  site         TEXT NOT NULL,
+  building     TEXT NOT NULL,
+  floor        INTEGER NOT NULL,
+  media_type   TEXT NOT NULL,
+  width_px     REAL NOT NULL,
+  height_px    REAL NOT NULL,
+  origin_x_m   REAL NOT NULL,
+  origin_y_m   REAL NOT NULL,
+  width_m      REAL NOT NULL,
+  image        BLOB NOT NULL,
+  imported_at  INTEGER NOT NULL,
+  imported_by  TEXT NOT NULL,
+  UNIQUE (site, building, floor)
+);
 )sql",
 };
 

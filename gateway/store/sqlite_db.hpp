@@ -78,6 +78,7 @@ class Statement {
   int Column(std::string_view name) const;
   std::int64_t Int(std::string_view name) const { return Int(Column(name)); }
   std::string Text(std::string_view name) const { return Text(Column(name)); }
+  double Real(std::string_view name) const { return Real(Column(name)); }
   bool IsNull(std::string_view name) const { return IsNull(Column(name)); }
   std::optional<std::int64_t> OptionalInt(std::string_view name) const;
   std::optional<std::string> OptionalText(std::string_view name) const;

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The dashboard in Debian's Chromium, driven by playwright-core:
-//   node dashboard.test.mjs BASE_URL TOKEN SCREENSHOT.png
+//   node dashboard.test.mjs BASE_URL TOKEN SCREENSHOT.png SUPERVISOR_TOKEN COVERAGE.html
 // Opens the page, signs in with the token, checks that the numbers shown are the API's,
-// clicks through to an inspection and its evidence, downloads nothing from elsewhere, and
-// keeps a screenshot. Prints one line per check and ends with "N passed, N failed".
+// clicks through to an inspection and its evidence and across a floor map, downloads nothing
+// from elsewhere, and keeps screenshots; then checks the HTML coverage report's floor maps. Prints one line per check and ends with "N passed, N failed".
 import { checks, launch } from "./support.mjs";
 
-const [base, token, screenshot, supervisorToken] = process.argv.slice(2);
+const [base, token, screenshot, supervisorToken, reportFile] = process.argv.slice(2);
 const { check, finish } = checks();
 
 const api = async (path) => (await fetch(base + path, { headers: { Authorization: "Bearer " + token } })).json();
@@ -95,6 +95,10 @@ try {
   check("a chart per sensor series", (await page.$$("[data-series] svg.chart")).length ===
         ["closing_ms", "motor_current_ma", "battery_percent"].filter((k) => assetPage.telemetry[k].length).length &&
         assetPage.telemetry.closing_ms.length > 0);
+  await page.waitForSelector("#asset-map circle");
+  check("the asset page shows its place on the plan",
+        Number(await page.getAttribute("#asset-map circle", "cx")) === assetPage.x_m &&
+        Number(await page.getAttribute("#asset-map circle", "cy")) === assetPage.y_m);
   await page.screenshot({ path: screenshot.replace(/\.png$/, "-asset.png"), fullPage: true });
 
   await page.click("nav [data-view=invoices]");
@@ -122,6 +126,40 @@ try {
   check("the open work orders are the API's", (await page.$$("#open-work-orders tr")).length === open.items.length + 1);
   check("an owner sees no review queue", await page.isHidden("nav [data-view=reviews]"));
 
+  // The floor map: the API's markers, counted by state, each where the registry puts it.
+  const site = sites.items[0].site;
+  const plans = (await api(`/api/v1/plans?site=${site}`)).plans;
+  const plan = plans.reduce((a, b) => (b.assets > a.assets ? b : a));
+  const map = await api(`/api/v1/plans/${plan.building}/${plan.floor}?site=${site}`);
+  await page.click("nav [data-view=map]");
+  await page.waitForSelector("#floor-map circle");
+  await page.selectOption("#plan-select", `${plan.building}/${plan.floor}`);
+  await page.waitForFunction((n) => document.querySelectorAll("#floor-map circle").length === n, map.markers.length);
+  check("a marker per asset of the floor", map.markers.length === plan.assets && map.off_plan.length === 0, `${map.markers.length} ${plan.assets}`);
+  const states = ["alarm", "open_defect", "overdue", "never_inspected", "due_soon", "compliant"];
+  const shownCounts = Object.fromEntries(await Promise.all(states.map(async (s) => [s, Number(await page.textContent(`[data-count="${s}"]`))])));
+  const drawn = Object.fromEntries(await Promise.all(states.map(async (s) => [s, (await page.$$(`#floor-map circle[data-state="${s}"]`)).length])));
+  check("the legend's counts are the API's", states.every((s) => shownCounts[s] === map.counts[s]), JSON.stringify(shownCounts));
+  check("as many markers of each state", states.every((s) => drawn[s] === map.counts[s]), JSON.stringify(drawn));
+  check("markers sit at the registry's positions", await page.$$eval("#floor-map circle", (cs, ms) =>
+    cs.every((c, i) => Number(c.getAttribute("cx")) === ms[i].x_m && Number(c.getAttribute("cy")) === ms[i].y_m), map.markers));
+  await page.waitForFunction(() => { const i = document.querySelector("#floor-map image"); return i && i.getBBox().width > 0; });
+  check("the plan is drawn from a blob: URL", (await page.getAttribute("#floor-map image", "href")).startsWith("blob:"));
+  const before = (await page.getAttribute("#floor-map", "viewBox")).split(" ").map(Number);
+  await page.click("#zoom-in");
+  const zoomed = (await page.getAttribute("#floor-map", "viewBox")).split(" ").map(Number);
+  check("zooming in shows less of the floor", Math.abs(zoomed[2] - before[2] / 2) < 1e-6, zoomed.join(" "));
+  await page.click("#zoom-reset");
+  const common = states.reduce((a, b) => (map.counts[b] > map.counts[a] ? b : a));
+  await page.uncheck(`[data-filter="${common}"]`);
+  check("a filter hides that state's markers", await page.$eval(`#floor-map circle[data-state="${common}"]`, (c) => getComputedStyle(c).display === "none"));
+  await page.check(`[data-filter="${common}"]`);
+  await page.screenshot({ path: screenshot.replace(/\.png$/, "-map.png"), fullPage: false });
+  const target = map.markers.find((m) => m.state !== "compliant") || map.markers[0];
+  await page.click(`#floor-map circle[data-asset="${target.asset_id}"]`, { force: true });
+  await page.waitForSelector("#asset-title");
+  check("a click on a marker opens that asset's page", (await page.textContent("#asset-title")) === `Asset ${target.asset_id}`);
+
   // A supervisor resolves an inspection awaiting review, with a reason.
   await page.click("#signout");
   await page.fill("#token", supervisorToken);
@@ -138,6 +176,18 @@ try {
   check("the supervisor's decision is recorded", (await page.textContent("#review-result")).startsWith(`Inspection ${id}: verified`));
   const decided = await (await fetch(`${base}/api/v1/inspections/${id}`, { headers: { Authorization: "Bearer " + supervisorToken } })).json();
   check("and the inspection says so", decided.verdict === "verified", decided.verdict);
+
+  // The HTML coverage report: self-contained, a floor map per plan with the API's markers.
+  const report = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+  const reportRequests = [];
+  report.on("request", (r) => { if (!r.url().startsWith("file://") && !r.url().startsWith("data:")) reportRequests.push(r.url()); });
+  await report.goto("file://" + reportFile);
+  check("the report has a floor map per plan", (await report.$$("svg.plan")).length === plans.length);
+  const figure = report.locator(`svg.plan[aria-label="${plan.building} floor ${plan.floor}"]`);
+  check("with the API's markers on it", (await figure.locator("circle").count()) === map.markers.length);
+  check("the report has no scripts and loads nothing", (await report.$$("script")).length === 0 && reportRequests.length === 0,
+        reportRequests.join(" "));
+  await report.locator("figure").first().screenshot({ path: screenshot.replace(/\.png$/, "-report-map.png") });
 
   check("nothing was loaded from elsewhere", foreign.length === 0, foreign.join(" "));
   check("no script errors", errors.length === 0, errors.join("; "));

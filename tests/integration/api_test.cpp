@@ -383,6 +383,44 @@ TEST_F(ApiTest, TheAssetPageTellsAnAssetsStoryToItsOwnerOnly) {
   EXPECT_EQ(Get("owner-fra", "/api/v1/work-orders?site=FRA&status=closed").status, 400);
 }
 
+TEST_F(ApiTest, FloorMapsShowEachOwnerItsOwnAssets) {
+  const auto all = GetJson("admin", "/api/v1/plans?site=FRA")["plans"];
+  ASSERT_EQ(all.size(), 6u) << "2 buildings, 3 floors (SiteArgs)";
+  const auto own = AssetsOf("OWN-FRA");
+  const auto map = GetJson("owner-fra", "/api/v1/plans/T1/0?site=FRA");
+  const auto whole = GetJson("admin", "/api/v1/plans/T1/0?site=FRA");
+  const auto tenant = GetJson("owner-tnt", "/api/v1/plans/T1/0?site=FRA");
+  EXPECT_EQ(map["plan"]["building"], "T1");
+  EXPECT_EQ(whole["markers"].size(), all[0]["assets"].get<std::size_t>());
+  EXPECT_EQ(map["markers"].size() + tenant["markers"].size(), whole["markers"].size()) << "the floor is shared";
+  EXPECT_FALSE(map["markers"].empty());
+  std::int64_t counted = 0;
+  for (const auto& [state, n] : map["counts"].items()) counted += n.get<std::int64_t>();
+  EXPECT_EQ(counted, static_cast<std::int64_t>(map["markers"].size() + map["off_plan"].size()));
+  for (const auto& m : map["markers"]) {
+    EXPECT_TRUE(own.contains(m["asset_id"].get<std::string>())) << m;
+    const std::string expected = m["open_alarms"] > 0 ? "alarm"
+                                 : m["open_work_orders"] > 0 ? "open_defect"
+                                                             : m["schedule"].get<std::string>();
+    EXPECT_EQ(m["state"], expected) << m;
+  }
+
+  const auto image = Get("owner-fra", "/api/v1/plans/T1/0/image?site=FRA");
+  EXPECT_EQ(image.status, 200);
+  EXPECT_EQ(image.content_type, "image/svg+xml");
+  EXPECT_TRUE(image.body.starts_with("<svg")) << image.body.substr(0, 80);
+  EXPECT_EQ(Get("owner-muc", "/api/v1/plans?site=FRA").status, 404) << "another customer's site";
+  EXPECT_EQ(Get("owner-muc", "/api/v1/plans/T1/0/image?site=FRA").status, 404);
+  EXPECT_TRUE(GetJson("owner-muc", "/api/v1/plans?site=MUC")["plans"].empty()) << "MUC has no plans";
+  for (const std::string target : {"/api/v1/plans/T1/99?site=FRA", "/api/v1/plans/T1/x?site=FRA",
+                                   "/api/v1/plans/T7/0/image?site=FRA"}) {
+    const auto missing = Get("owner-fra", target);
+    EXPECT_EQ(missing.status, 404) << target;
+  }
+  EXPECT_NE(Get("owner-fra", "/api/v1/plans/T1/99?site=FRA").body.find("fieldproof plan import"), std::string::npos);
+  EXPECT_EQ(Get("owner-fra", "/api/v1/plans/T1/0?site=FRA&as_of=soon").status, 400);
+}
+
 TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
 #ifndef FIELDPROOF_API_CHECK_NODE
   GTEST_SKIP() << "needs node and `npm ci` in tests/schema (ops/test.sh does both)";
@@ -421,6 +459,9 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
     call("GET", who, "/api/v1/inspections?site=FRA&limit=3");
     call("GET", who, "/api/v1/inspections/" + inspection);
     call("GET", who, "/api/v1/records?site=FRA&limit=3");
+    call("GET", who, "/api/v1/plans?site=FRA");
+    call("GET", who, "/api/v1/plans/T1/0?site=FRA");
+    call("GET", who, "/api/v1/plans/T1/0/image?site=FRA");
   }
   for (const std::string who : {"owner-fra", "billing"}) {
     call("GET", who, "/api/v1/invoices");

@@ -1,6 +1,7 @@
 // The dashboard served by a real gateway, in Debian's Chromium: a facility owner signs in
 // with a token, sees the numbers the API returns and clicks through to an inspection's
-// evidence and photos (tests/browser/dashboard.test.mjs). The screenshot is kept as a test artefact
+// evidence and photos, and across a floor map; the HTML report's maps are checked too
+// (tests/browser/dashboard.test.mjs). The screenshot is kept as a test artefact
 // in build/test-artifacts/dashboard.png.
 #include <gtest/gtest.h>
 
@@ -50,13 +51,17 @@ TEST(DashboardTest, AnOwnerSignsInSeesTheNumbersAndOpensAnInspection) {
     database.Exec("UPDATE inspections SET verdict = 'needs_review' WHERE id = (SELECT max(id) FROM inspections)");
   }
 
+  const std::string report = dir / "coverage.html";
+  ASSERT_EQ(cli({"coverage", "--site", "FRA", "--format", "html", "--out", report}).exit_code, 0);
+
   std::filesystem::create_directories(FIELDPROOF_ARTIFACTS_DIR);
   const std::string screenshot = std::string(FIELDPROOF_ARTIFACTS_DIR) + "/dashboard.png";
   std::filesystem::remove(screenshot);
   const auto run = RunToCompletion(
       {FIELDPROOF_NODE, std::string(FIELDPROOF_SOURCE_DIR) + "/tests/browser/dashboard.test.mjs",
        "http://127.0.0.1:" + std::to_string(gateway.HttpPort()),
-       token.out.substr(0, token.out.find('\n')), screenshot, supervisor.out.substr(0, supervisor.out.find('\n'))},
+       token.out.substr(0, token.out.find('\n')), screenshot, supervisor.out.substr(0, supervisor.out.find('\n')),
+       report},
       dir);
   std::cout << run.out;
   EXPECT_EQ(run.exit_code, 0) << run.out;

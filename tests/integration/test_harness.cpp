@@ -1,5 +1,6 @@
 #include "tests/integration/test_harness.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -376,6 +377,16 @@ std::string CliBinary() {
   return FIELDPROOF_CLI_BIN;
 }
 
+namespace {
+
+// The --site among a generator's arguments, FRA when none.
+std::string SiteOf(const std::vector<std::string>& args) {
+  const auto it = std::find(args.begin(), args.end(), "--site");
+  return it != args.end() && it + 1 != args.end() ? *(it + 1) : "FRA";
+}
+
+}  // namespace
+
 void ImportSite(const ScratchDir& dir, const std::string& db, const std::vector<std::string>& site) {
   std::vector<std::string> generate = {FIELDPROOF_SIM_BIN, "generate", "--out", dir / "site"};
   generate.insert(generate.end(), site.begin(), site.end());
@@ -386,6 +397,10 @@ void ImportSite(const ScratchDir& dir, const std::string& db, const std::vector<
                             dir);
     if (result.exit_code != 0) throw std::runtime_error("import failed: " + result.out);
   }
+  const auto plans = RunToCompletion({CliBinary(), "--db", db, "plan", "import", "--site", SiteOf(site), "--by",
+                                      "test", dir / "site/plans/plans.csv"},
+                                     dir);
+  if (plans.exit_code != 0) throw std::runtime_error("plan import failed: " + plans.out);
 }
 
 std::vector<std::string> SimArgv(const Broker& broker, std::vector<std::string> args) {

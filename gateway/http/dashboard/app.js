@@ -37,6 +37,10 @@ const WORDS = {
     note: "note", open_orders: "Open work orders ({n})", done_orders: "Done work orders", reviews: "Reviews",
     review_queue: "Awaiting review ({n})", verify: "verify", reject: "reject", reason_hint: "reason (kept in the record)",
     resolved: "Inspection {id}: {decision}, record {record}", reason_needed: "Give a reason first.",
+    map: "Map", no_plans: "No floor plans yet: import them with fieldproof plan import.", marker_alarm: "alarm",
+    marker_open_defect: "open defect", marker_overdue: "overdue", marker_never_inspected: "never inspected",
+    marker_due_soon: "due soon", marker_compliant: "compliant", zoom_in: "Zoom in", zoom_out: "Zoom out", zoom_reset: "Whole floor",
+    off_plan: "{n} assets of this floor lie outside the plan: {ids}", plan_of: "{building} · floor {floor}",
   },
   de: {
     language: "English", sign_in: "Anmelden", sign_out: "Abmelden", site: "Standort",
@@ -68,6 +72,10 @@ const WORDS = {
     note: "Bemerkung", open_orders: "Offene Arbeitsaufträge ({n})", done_orders: "Erledigte Arbeitsaufträge", reviews: "Nachprüfung",
     review_queue: "Zur Nachprüfung ({n})", verify: "bestätigen", reject: "ablehnen", reason_hint: "Begründung (steht im Wartungseintrag)",
     resolved: "Prüfung {id}: {decision}, Eintrag {record}", reason_needed: "Bitte zuerst eine Begründung angeben.",
+    map: "Karte", no_plans: "Noch keine Grundrisse: mit fieldproof plan import einlesen.", marker_alarm: "Alarm",
+    marker_open_defect: "offener Mangel", marker_overdue: "überfällig", marker_never_inspected: "nie geprüft",
+    marker_due_soon: "bald fällig", marker_compliant: "geprüft", zoom_in: "Vergrößern", zoom_out: "Verkleinern", zoom_reset: "Ganze Etage",
+    off_plan: "{n} Anlagen dieser Etage liegen außerhalb des Grundrisses: {ids}", plan_of: "{building} · Etage {floor}",
   },
 };
 let lang = localStorage.getItem("fieldproof-lang") || (navigator.language.toLowerCase().startsWith("de") ? "de" : "en");
@@ -255,6 +263,7 @@ async function showAsset(id) {
     <table class="facts"><tr><th>${t("asset_type")}</th><td>${esc(a.asset_type)}</td><th>${t("place")}</th><td>${esc(a.building)} · ${t("floor_n", { n: a.floor })} · ${esc(a.location)}</td></tr>
       <tr><th>${t("owner")}</th><td>${esc(a.owner_id)}</td><th>${t("position")}</th><td>x ${a.x_m} m, y ${a.y_m} m</td></tr>
       <tr><th>${t("interval")}</th><td>${t("days", { n: a.interval_days })}</td><th>${t("tag_uid")}</th><td><code>${esc(a.tag_uid)}</code></td></tr></table>
+    <div id="asset-plan"></div>
     <h4>${t("schedule")}</h4><p><span id="asset-state" class="state ${esc(s.state)}">${t("state_" + s.state)}</span>
       ${t("last_verified")}: ${s.last_verified ? esc(s.last_verified.slice(0, 10)) : t("never")} · ${t("due")}: ${s.due_at ? esc(s.due_at.slice(0, 10)) : "–"}</p>
     ${charts}
@@ -265,6 +274,115 @@ async function showAsset(id) {
   for (const link of document.querySelectorAll("[data-inspection]")) {
     link.addEventListener("click", () => showInspection(link.dataset.inspection));
   }
+  await showAssetOnPlan(a);
+}
+
+// Floor maps: the plan as drawn, every asset on it as a marker coloured by what most needs
+// attention. Coordinates are site metres (the plan's viewBox), so markers sit where the
+// registry says.
+const MARKER_STATES = ["alarm", "open_defect", "overdue", "never_inspected", "due_soon", "compliant"];
+const plansCache = new Map();  // site -> the plan list
+const planImages = new Map();  // "site/building/floor" -> blob: URL of the drawing
+
+async function plansOf(site) {
+  if (!plansCache.has(site)) plansCache.set(site, (await getJson(`/api/v1/plans?site=${encodeURIComponent(site)}`)).plans);
+  return plansCache.get(site);
+}
+
+const planPath = (site, building, floor) => `/api/v1/plans/${encodeURIComponent(building)}/${floor}`;
+
+// The drawing needs the token, so it is fetched once and shown from a blob: URL.
+async function planImage(site, plan) {
+  const key = `${site}/${plan.building}/${plan.floor}`;
+  if (!planImages.has(key)) {
+    const res = await api(`${planPath(site, plan.building, plan.floor)}/image?site=${encodeURIComponent(site)}`);
+    planImages.set(key, URL.createObjectURL(await res.blob()));
+  }
+  return planImages.get(key);
+}
+
+function planSvg(plan, image, markers, id) {
+  const box = [plan.origin_x_m, plan.origin_y_m, plan.width_m, plan.height_m];
+  const dots = markers.map((m) => `<circle class="marker m-${m.state}" data-asset="${esc(m.asset_id)}" data-state="${m.state}"
+    cx="${m.x_m}" cy="${m.y_m}" r="1.2"><title>${esc(m.asset_id)} · ${esc(m.location)} · ${t("marker_" + m.state)}</title></circle>`).join("");
+  return `<svg id="${id}" class="plan" viewBox="${box.join(" ")}" data-box="${box.join(" ")}" preserveAspectRatio="xMidYMid meet">
+    <image href="${image}" x="${box[0]}" y="${box[1]}" width="${box[2]}" height="${box[3]}" preserveAspectRatio="none"/>${dots}</svg>`;
+}
+
+// Wheel and buttons zoom about a point, dragging pans; markers keep their size on screen.
+function enableZoom(svg) {
+  const home = svg.dataset.box.split(" ").map(Number);
+  let box = [...home];
+  const apply = () => {
+    svg.setAttribute("viewBox", box.join(" "));
+    const r = (box[2] / svg.clientWidth) * 6;
+    for (const c of svg.querySelectorAll("circle")) c.setAttribute("r", r.toFixed(3));
+  };
+  const zoom = (factor, cx = box[0] + box[2] / 2, cy = box[1] + box[3] / 2) => {
+    const w = Math.min(home[2] * 1.5, Math.max(home[2] / 40, box[2] * factor));
+    const h = (w / box[2]) * box[3];
+    box = [cx - ((cx - box[0]) / box[2]) * w, cy - ((cy - box[1]) / box[3]) * h, w, h];
+    apply();
+  };
+  const toPlan = (event) => {
+    const rect = svg.getBoundingClientRect();
+    const scale = Math.max(box[2] / rect.width, box[3] / rect.height);
+    return [box[0] + box[2] / 2 + (event.clientX - rect.left - rect.width / 2) * scale,
+      box[1] + box[3] / 2 + (event.clientY - rect.top - rect.height / 2) * scale, scale];
+  };
+  svg.addEventListener("wheel", (event) => {
+    event.preventDefault();
+    const [x, y] = toPlan(event);
+    zoom(event.deltaY > 0 ? 1.25 : 0.8, x, y);
+  }, { passive: false });
+  let drag = null;
+  svg.addEventListener("pointerdown", (event) => {
+    if (event.target.tagName !== "circle") drag = { x: event.clientX, y: event.clientY, start: [...box] };
+  });
+  svg.addEventListener("pointermove", (event) => {
+    if (!drag) return;
+    const scale = toPlan(event)[2];
+    box = [drag.start[0] - (event.clientX - drag.x) * scale, drag.start[1] - (event.clientY - drag.y) * scale, box[2], box[3]];
+    apply();
+  });
+  for (const end of ["pointerup", "pointerleave"]) svg.addEventListener(end, () => { drag = null; });
+  apply();
+  return { zoomIn: () => zoom(0.5), zoomOut: () => zoom(2), reset: () => { box = [...home]; apply(); } };
+}
+
+async function showMap(selected) {
+  const plans = await plansOf(state.site);
+  if (!plans.length) { $("view").innerHTML = `<p id="no-plans">${t("no_plans")}</p>`; return; }
+  const plan = plans.find((p) => `${p.building}/${p.floor}` === selected) || plans[0];
+  const map = await getJson(`${planPath(state.site, plan.building, plan.floor)}?site=${encodeURIComponent(state.site)}`);
+  const image = await planImage(state.site, plan);
+  const options = plans.map((p) => `<option value="${esc(p.building)}/${p.floor}" ${p === plan ? "selected" : ""}>${t("plan_of", { building: p.building, floor: p.floor })} (${p.assets})</option>`).join("");
+  const legend = MARKER_STATES.map((s) => `<label class="legend"><input type="checkbox" data-filter="${s}" checked>
+    <span class="swatch m-${s}"></span>${t("marker_" + s)} <b data-count="${s}">${map.counts[s]}</b></label>`).join("");
+  const off = map.off_plan.length ? `<p class="error" id="off-plan">${t("off_plan", { n: map.off_plan.length, ids: map.off_plan.slice(0, 5).map((m) => m.asset_id).join(", ") })}</p>` : "";
+  $("view").innerHTML = `<p><select id="plan-select">${options}</select>
+    <button id="zoom-in" title="${t("zoom_in")}">+</button><button id="zoom-out" title="${t("zoom_out")}">−</button>
+    <button id="zoom-reset">${t("zoom_reset")}</button></p><div id="legend">${legend}</div>${off}
+    <div class="map-frame">${planSvg(map.plan, image, map.markers, "floor-map")}</div>`;
+  const controls = enableZoom($("floor-map"));
+  $("zoom-in").addEventListener("click", controls.zoomIn);
+  $("zoom-out").addEventListener("click", controls.zoomOut);
+  $("zoom-reset").addEventListener("click", controls.reset);
+  $("plan-select").addEventListener("change", () => showMap($("plan-select").value));
+  for (const box of document.querySelectorAll("[data-filter]")) {
+    box.addEventListener("change", () => $("floor-map").classList.toggle("hide-" + box.dataset.filter, !box.checked));
+  }
+  linkAssets();
+}
+
+// The asset's place on its floor's plan, when the floor has one.
+async function showAssetOnPlan(a) {
+  const plan = (await plansOf(state.site)).find((p) => p.building === a.building && p.floor === a.floor);
+  if (!plan) return;
+  const marker = { asset_id: a.asset_id, location: a.location, x_m: a.x_m, y_m: a.y_m, state: "here" };
+  $("asset-plan").innerHTML = `<h4>${t("plan_of", { building: a.building, floor: a.floor })}</h4>
+    <div class="map-frame small">${planSvg(plan, await planImage(state.site, plan), [marker], "asset-map")}</div>`;
+  enableZoom($("asset-map"));
 }
 
 function workOrderRows(orders) {
@@ -330,7 +448,7 @@ async function showInvoices() {
   }
 }
 
-const views = { coverage: showCoverage, assets: showAssets, inspections: showInspections, "work-orders": showWorkOrders, reviews: showReviews,
+const views = { coverage: showCoverage, map: () => showMap(), assets: showAssets, inspections: showInspections, "work-orders": showWorkOrders, reviews: showReviews,
   invoices: showInvoices };
 
 async function show(view) {
@@ -378,13 +496,13 @@ $("signout").addEventListener("click", () => signOut());
 $("language").addEventListener("click", () => {
   lang = lang === "de" ? "en" : "de";
   localStorage.setItem("fieldproof-lang", lang);
-  $("search-form").addEventListener("submit", (event) => {
+  translatePage();
+  if (!$("app").hidden) show(state.view);
+});
+$("search-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const query = $("search").value.trim();
   if (query) search(query).catch((e) => { $("view").innerHTML = `<p class="error">${esc(e.message)}</p>`; });
-});
-translatePage();
-  if (!$("app").hidden) show(state.view);
 });
 translatePage();
 $("site").addEventListener("change", () => { state.site = $("site").value; show("coverage"); });

@@ -121,3 +121,20 @@ TEST(TextTest, PrintableTextHoldsNoControlBytes) {
 
 }  // namespace
 }  // namespace fieldproof::core
+
+namespace fieldproof::core {
+namespace {
+
+TEST(TextTest, Base64OfRfc4648sVectors) {
+  EXPECT_EQ(Base64(""), "");
+  EXPECT_EQ(Base64("f"), "Zg==");
+  EXPECT_EQ(Base64("fo"), "Zm8=");
+  EXPECT_EQ(Base64("foo"), "Zm9v");
+  EXPECT_EQ(Base64("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64(std::string("\xFF\xFE\x00", 3)), "//4A");
+}
+
+}  // namespace
+}  // namespace fieldproof::core
