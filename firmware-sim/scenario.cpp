@@ -57,6 +57,16 @@ Scenario::Scenario(const Site& site, ScenarioSpec spec)
     routes_.push_back({first, end, first + 1 < end ? first + 1 : first, first, {}, {}});
     Push(spec_.start + static_cast<core::UnixMillis>(rng_() % (15 * 60 * kSecond)), Arrival{t});
   }
+  faults_.assign(assets, SensorFault::kNone);
+  heartbeats_sent_.assign(assets, 0);
+  std::mt19937_64 fault_rng(site.spec.seed ^ 0xFA017ULL);
+  int faulty = 0;
+  for (std::size_t a = 0; a < assets; ++a) {
+    if (site_.assets[a].sensor_equipped &&
+        std::uniform_real_distribution<double>(0, 1)(fault_rng) < spec_.sensor_fault_ratio) {
+      faults_[a] = static_cast<SensorFault>(1 + faulty++ % 4);
+    }
+  }
   for (std::size_t a = 0; a < assets; ++a) {
     if (site_.assets[a].sensor_equipped) {
       Push(spec_.start + static_cast<core::UnixMillis>(rng_() % spec_.heartbeat_interval_ms),
@@ -81,7 +91,9 @@ Outbound Scenario::Next() {
     const std::size_t asset = std::get<Heartbeat>(item.what).asset;
     Push(item.at + spec_.heartbeat_interval_ms, Heartbeat{asset});
     const auto uptime_s = (item.at - spec_.start) / kSecond + 86400;
-    const auto battery = 100 - static_cast<std::int64_t>(rng_() % 30);
+    auto battery = 100 - static_cast<std::int64_t>(rng_() % 30);
+    if (faults_[asset] == SensorFault::kBatteryLow) battery = 5 + battery % 10;
+    if (faults_[asset] == SensorFault::kFallsSilent && ++heartbeats_sent_[asset] > 3) continue;
     return Telemetry(asset, item.at,
                      {core::HeartbeatReading{uptime_s}, core::BatteryReading{battery}});
   }
@@ -96,21 +108,29 @@ void Scenario::Inspect(std::size_t technician, core::UnixMillis arrival) {
   const core::UnixMillis dwell = (240 + static_cast<core::UnixMillis>(rng_() % 241)) * kSecond;
 
   Push(arrival, Tap(technician, asset, core::TapKind::kStart, arrival, false));
+  const bool silent = faults_[asset] == SensorFault::kFallsSilent && heartbeats_sent_[asset] > 3;
   if (site_.assets[asset].sensor_equipped) {
     // The functional test: release the shutter, let it close, open it again.
     const core::UnixMillis release = arrival + 60 * kSecond;
-    const std::int64_t closing_ms = 6000 + static_cast<std::int64_t>(rng_() % 9000);
+    std::int64_t closing_ms = 6000 + static_cast<std::int64_t>(rng_() % 9000);
     const std::int64_t current_ma = 800 + static_cast<std::int64_t>(rng_() % 700);
-    Push(release, Telemetry(asset, release, {core::StateReading{core::ShutterState::kClosing}}));
+    if (faults_[asset] == SensorFault::kSlowClosing) closing_ms += 40000;
+    // A silent sensor reports nothing; the shutter still runs.
+    auto report = [&](core::UnixMillis at, std::vector<core::Reading> readings) {
+      if (!silent) Push(at, Telemetry(asset, at, std::move(readings)));
+    };
+    report(release, {core::StateReading{core::ShutterState::kClosing}});
     const core::UnixMillis closed = release + closing_ms;
-    Push(closed, Telemetry(asset, closed,
-                           {core::StateReading{core::ShutterState::kClosed},
-                            core::ClosingDurationReading{closing_ms},
-                            core::MotorCurrentReading{current_ma}}));
+    if (faults_[asset] == SensorFault::kStuckClosing) {  // Stops short; the motor gives up.
+      report(closed, {core::MotorCurrentReading{current_ma * 3}});
+    } else {
+      report(closed, {core::StateReading{core::ShutterState::kClosed}, core::ClosingDurationReading{closing_ms},
+                      core::MotorCurrentReading{current_ma}});
+    }
     const core::UnixMillis opening = closed + 30 * kSecond;
-    Push(opening, Telemetry(asset, opening, {core::StateReading{core::ShutterState::kOpening}}));
+    report(opening, {core::StateReading{core::ShutterState::kOpening}});
     const core::UnixMillis open = opening + 20 * kSecond;
-    Push(open, Telemetry(asset, open, {core::StateReading{core::ShutterState::kOpen}}));
+    report(open, {core::StateReading{core::ShutterState::kOpen}});
   }
   const core::UnixMillis done = arrival + dwell;
   Push(done, Tap(technician, asset, core::TapKind::kEnd, done, defect, work_order));

@@ -43,6 +43,10 @@ struct ScenarioSpec {
   // Share of inspections with a photo (its hash in the end tap, its bytes in the Outbound).
   // Drawn from a random stream of its own: other messages stay as they were without photos.
   double photo_ratio = 0;
+  // Share of sensor-equipped assets whose sensor or shutter is faulty, one fault each in turn:
+  // a battery running low, a sensor falling silent after three heartbeats, a closure slower
+  // than plausible, a closure that never reaches `closed`. Chosen from a stream of their own.
+  double sensor_fault_ratio = 0;
   // The open work order the gateway named for an asset's defect (taken: asked once per
   // repair). Empty function: technicians never come back for repairs.
   std::function<std::optional<std::string>(const std::string& asset_id)> work_order_for;
@@ -102,6 +106,9 @@ class Scenario {
   ScenarioSpec spec_;
   std::mt19937_64 rng_;
   std::mt19937_64 photo_rng_;
+  enum class SensorFault { kNone, kBatteryLow, kFallsSilent, kSlowClosing, kStuckClosing };
+  std::vector<SensorFault> faults_;      // By asset.
+  std::vector<int> heartbeats_sent_;     // By asset.
   crypto::Key128 meta_read_key_;
   std::priority_queue<Item, std::vector<Item>, std::greater<>> queue_;
   std::uint64_t order_ = 0;

@@ -347,6 +347,11 @@ int main(int argc, char** argv) {
                   "that names it")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  run->add_option("--sensor-fault-ratio", scenario_spec.sensor_fault_ratio,
+                  "Share of sensor-equipped assets with a fault that raises an alarm: a low battery, a "
+                  "sensor falling silent, a slow closure, a closure that never closes")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   run->add_option("--api-url", o.api_url, "The gateway's API for photos, http://host:port");
   run->add_option("--api-token", o.api_token, "A device token for the photos (fieldproof token create --role device)");
   run->add_flag("--repairs,!--no-repairs", o.repairs,

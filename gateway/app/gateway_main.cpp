@@ -34,6 +34,7 @@
 #include "gateway/billing/period_closer.hpp"
 #include "gateway/http/api.hpp"
 #include "gateway/http/http_server.hpp"
+#include "gateway/verify/alarm_worker.hpp"
 #include "gateway/verify/verification_worker.hpp"
 
 namespace {
@@ -339,18 +340,31 @@ std::unique_ptr<verify::VerificationWorker> StartVerifier(
   return verifier;
 }
 
+// Alarms are judged whatever else is on: thresholds from --asset-types, else the defaults.
+std::unique_ptr<verify::AlarmWorker> StartAlarms(const Options& o, store::Database& db) {
+  std::map<std::string, core::AlarmPolicy> policies;
+  if (!o.asset_types_file.empty()) {
+    auto decoded = codec::DecodeAlarmPolicies(app::ReadFile(o.asset_types_file).value_or(""));
+    if (!decoded.ok()) throw std::runtime_error(o.asset_types_file + ": " + decoded.error().detail);
+    policies = std::move(decoded).value();
+  }
+  spdlog::info("alarms: on (thresholds from {})", o.asset_types_file.empty() ? "the defaults" : o.asset_types_file);
+  return std::make_unique<verify::AlarmWorker>(db, std::move(policies), NowMillis);
+}
+
 // `served_by` is set once the server exists: /metrics may be asked on its thread before.
 std::unique_ptr<http::HttpServer> StartHttp(const Options& o,
                                             std::vector<core::AssetTypePolicy> asset_types,
                                             const ingest::IngestPipeline& pipeline,
                                             const verify::VerificationWorker* verifier,
+                                            const verify::AlarmWorker* alarms,
                                             const mqtt_adapter::MqttSource& mqtt,
                                             std::atomic<const http::HttpServer*>& served_by) {
   if (!o.http_enabled) return nullptr;
   http::ApiOptions options{o.db_path,
-                           [&pipeline, verifier, &mqtt, &served_by] {
+                           [&pipeline, verifier, alarms, &mqtt, &served_by] {
                              return codec::EncodePrometheusText(
-                                 app::GatewayMetrics(pipeline, verifier, mqtt, served_by.load()));
+                                 app::GatewayMetrics(pipeline, verifier, alarms, mqtt, served_by.load()));
                            },
                            [&pipeline] { return pipeline.IntakeProblem(); },
                            {},
@@ -413,6 +427,7 @@ int Run(Options& o) {
   const auto asset_types = LoadAssetTypes(o);
   const std::unique_ptr<verify::VerificationWorker> verifier =
       StartVerifier(o, asset_types, *db, pipeline, mqtt);
+  const std::unique_ptr<verify::AlarmWorker> alarms = StartAlarms(o, *db);
   std::unique_ptr<billing::PeriodCloser> period_closer;
   if (o.close_invoices_day > 0) {
     period_closer = std::make_unique<billing::PeriodCloser>(
@@ -421,7 +436,7 @@ int Run(Options& o) {
   }
   std::atomic<const http::HttpServer*> served_by{nullptr};
   const std::unique_ptr<http::HttpServer> http_server =
-      StartHttp(o, asset_types, pipeline, verifier.get(), mqtt, served_by);
+      StartHttp(o, asset_types, pipeline, verifier.get(), alarms.get(), mqtt, served_by);
 
   std::promise<int> stop;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -451,6 +466,9 @@ int Run(Options& o) {
     verifier->Stop();  // Assesses what was committed.
     LogVerdicts(*verifier);
   }
+  alarms->Stop();  // Reads what was committed.
+  spdlog::info("alarms: {} readings, {} raised, {} cleared", alarms->metrics().readings.load(),
+               alarms->metrics().raised.load(), alarms->metrics().cleared.load());
   if (http_server) http_server->Stop();
   if (period_closer) period_closer->Stop();
   boost::asio::post(io, [&] { stats_timer.cancel(); });

@@ -60,6 +60,7 @@ PrometheusMetric Verdicts(const verify::VerificationWorker& verifier) {
 
 std::vector<PrometheusMetric> GatewayMetrics(const ingest::IngestPipeline& pipeline,
                                              const verify::VerificationWorker* verifier,
+                                             const verify::AlarmWorker* alarms,
                                              const mqtt_adapter::MqttSource& mqtt,
                                              const http::HttpServer* http) {
   const auto& m = pipeline.metrics();
@@ -104,6 +105,15 @@ std::vector<PrometheusMetric> GatewayMetrics(const ingest::IngestPipeline& pipel
                         http->waiting_requests()));
   }
   if (verifier) out.push_back(Verdicts(*verifier));
+  if (alarms) {
+    const auto& a = alarms->metrics();
+    out.push_back(Counter("fieldproof_alarm_readings_total", "Telemetry messages the alarm rules have read.", a.readings));
+    out.push_back(Counter("fieldproof_alarms_raised_total", "Alarms raised from telemetry.", a.raised));
+    out.push_back(Counter("fieldproof_alarms_cleared_total", "Alarms cleared by a later reading.", a.cleared));
+    out.push_back(Counter("fieldproof_alarm_errors_total", "Failed alarm transactions (retried).", a.errors));
+    out.push_back({"fieldproof_alarm_seconds_total", "counter", "Time the alarm rules took, for their cost per reading.",
+                   {{"", {}, fmt::format("{:g}", a.busy_micros / 1e6)}}});
+  }
   return out;
 }
 

@@ -7,13 +7,15 @@
 #include "gateway/http/http_server.hpp"
 #include "gateway/ingest/ingest_pipeline.hpp"
 #include "gateway/mqtt/mqtt_source.hpp"
+#include "gateway/verify/alarm_worker.hpp"
 #include "gateway/verify/verification_worker.hpp"
 
 namespace fieldproof::app {
 
-// `verifier` and `http` may be null (verification or the API off).
+// `verifier`, `alarms` and `http` may be null (verification, alarms or the API off).
 std::vector<codec::PrometheusMetric> GatewayMetrics(const ingest::IngestPipeline& pipeline,
                                                     const verify::VerificationWorker* verifier,
+                                                    const verify::AlarmWorker* alarms,
                                                     const mqtt_adapter::MqttSource& mqtt,
                                                     const http::HttpServer* http);
 

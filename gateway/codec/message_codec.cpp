@@ -406,7 +406,7 @@ core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::st
     const auto types = root.Array("asset_types", 1, 100);
     for (std::size_t i = 0; i < types.size(); ++i) {
       const JsonReader t(types[i], "/asset_types/" + std::to_string(i));
-      t.ExpectMembers({"asset_type", "min_dwell_s", "closing_ms", "checklist"});
+      t.ExpectMembers({"asset_type", "min_dwell_s", "closing_ms", "checklist"}, {"alarms"});
       core::AssetTypePolicy policy;
       policy.asset_type = t.String("asset_type", core::IsAssetType, "^[a-z][a-z0-9_]{0,31}$");
       policy.min_dwell = t.Integer("min_dwell_s", 0, 86400) * 1000;
@@ -423,6 +423,51 @@ core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::st
             {item.Text("text", 1, 200), item.Has("text_de") ? item.Text("text_de", 1, 200) : ""});
       }
       policies.push_back(std::move(policy));
+    }
+    return policies;
+  });
+}
+
+core::Result<std::map<std::string, core::AlarmPolicy>> DecodeAlarmPolicies(std::string_view text) {
+  const auto types = DecodeAssetTypePolicies(text);  // Checks the rest of the file.
+  if (!types.ok()) return types.error();
+  return DecodeObject<std::map<std::string, core::AlarmPolicy>>(text, [&](const JsonReader& root) {
+    std::map<std::string, core::AlarmPolicy> policies;
+    const auto items = root.Array("asset_types", 1, 100);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const JsonReader t(items[i], "/asset_types/" + std::to_string(i));
+      const core::AssetTypePolicy& type = types.value()[i];
+      core::AlarmPolicy& p = policies[type.asset_type];
+      p.min_closing_ms = type.min_closing_ms;
+      p.max_closing_ms = type.max_closing_ms;
+      if (!t.Has("alarms")) continue;
+      const JsonReader a(t.At("alarms"), t.PathOf("alarms"));
+      a.ExpectMembers({}, {"heartbeat_s", "battery_low_percent", "battery_clear_percent", "drift_percent",
+                           "drift_recent_days", "drift_baseline_days", "drift_min_closings", "work_order_for"});
+      if (a.Has("heartbeat_s")) p.heartbeat = a.Integer("heartbeat_s", 60, 30 * 86400) * 1000;
+      if (a.Has("battery_low_percent")) p.battery_low_percent = a.Integer("battery_low_percent", 0, 100);
+      if (a.Has("battery_clear_percent")) {
+        p.battery_clear_percent = a.Integer("battery_clear_percent", p.battery_low_percent, 100);
+      }
+      if (a.Has("drift_percent")) p.drift_percent = a.Number("drift_percent", 1, 1000);
+      if (a.Has("drift_recent_days")) p.drift_recent_days = a.Integer("drift_recent_days", 1, 365);
+      if (a.Has("drift_baseline_days")) p.drift_baseline_days = a.Integer("drift_baseline_days", 1, 3650);
+      if (a.Has("drift_min_closings")) p.drift_min_closings = a.Integer("drift_min_closings", 1, 10000);
+      if (a.Has("work_order_for")) {
+        p.work_order_for.clear();
+        const auto kinds = a.Array("work_order_for", 0, core::kAlarmKindCount);
+        for (std::size_t k = 0; k < kinds.size(); ++k) {
+          const std::string_view name = kinds[k].is_string() ? std::string_view(kinds[k].get_string().value()) : "";
+          const auto kind = core::AlarmKindFromString(name);
+          if (!kind) {
+            Fail(core::RejectReason::kInvalidValue,
+                 a.PathOf("work_order_for") + "/" + std::to_string(k) +
+                     ": not an alarm kind (sensor_silent, battery_low, closing_out_of_range, closing_drift, "
+                     "closing_incomplete)");
+          }
+          p.work_order_for.push_back(*kind);
+        }
+      }
     }
     return policies;
   });

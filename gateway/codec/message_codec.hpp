@@ -2,9 +2,11 @@
 // JSON <-> domain types for every MQTT payload and registry record (schemas/*.json).
 // Decoding is strict: unknown fields, wrong types and rule violations are rejected
 // with the same verdict as the JSON Schema (tests/unit/codec/schema_examples_test.cpp).
+#include <map>
 #include <string>
 #include <string_view>
 
+#include "gateway/core/alarm.hpp"
 #include "gateway/core/inspection.hpp"
 #include "gateway/core/messages.hpp"
 #include "gateway/core/rejection.hpp"
@@ -40,6 +42,9 @@ core::Result<core::VerdictNotice> DecodeVerdictNotice(std::string_view json);
 // The asset-type policies file (ops/asset-types.json): minimum dwell, plausible closing
 // time and the checklist per asset type.
 core::Result<std::vector<core::AssetTypePolicy>> DecodeAssetTypePolicies(std::string_view json);
+// The same file's alarm thresholds by asset type: each type's optional "alarms" object over
+// the documented defaults, with its closing_ms range.
+core::Result<std::map<std::string, core::AlarmPolicy>> DecodeAlarmPolicies(std::string_view json);
 
 // The verification policy file (ops/verification-policy.json): every limit is optional and
 // defaults to core::VerificationPolicy's; a site's travel starts from the file's own.

@@ -27,7 +27,7 @@ const std::vector<Route>& AllRoutes() {
   static const std::vector<Route> routes = [] {
     std::vector<Route> all;
     for (auto part : {SiteRoutes, InspectionRoutes, InvoiceRoutes, OperatorRoutes, PhotoRoutes,
-                      PlanRoutes, HandheldRoutes}) {
+                      PlanRoutes, AlarmRoutes, HandheldRoutes}) {
       for (const Route& route : part()) all.push_back(route);
     }
     return all;

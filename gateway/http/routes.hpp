@@ -21,6 +21,7 @@ std::vector<Route> InvoiceRoutes();     // invoices, exports
 std::vector<Route> OperatorRoutes();    // me, rejected
 std::vector<Route> PhotoRoutes();       // photos
 std::vector<Route> PlanRoutes();        // floor plans and maps
+std::vector<Route> AlarmRoutes();       // alarms from telemetry
 std::vector<Route> HandheldRoutes();    // handheld/snapshot
 
 // POST /api/v1/enrol, the one route without a bearer token (enrol_route.cpp).

@@ -9,7 +9,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 19> kMigrations = {
+constexpr std::array<std::string_view, 20> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -529,6 +529,55 @@ CREATE TABLE floor_plans (
   imported_by  TEXT NOT NULL,
   UNIQUE (site, building, floor)
 );
+)sql",
+    // 20: alarms from telemetry (core/alarm.hpp). The alarm worker reads the telemetry after
+    // its cursor, remembers each sensor's last state, sums closing times per day for drift, and
+    // keeps at most one alarm of a kind per asset that is not closed. It starts at the end of
+    // the telemetry already stored: history does not raise alarms.
+    R"sql(
+CREATE TABLE alarms (
+  id               INTEGER PRIMARY KEY,
+  site             TEXT NOT NULL,
+  asset_id         TEXT NOT NULL,
+  kind             TEXT NOT NULL,
+  status           TEXT NOT NULL DEFAULT 'open',  -- open | acknowledged | closed
+  raised_at        INTEGER NOT NULL,
+  detail           TEXT NOT NULL,
+  evidence         TEXT NOT NULL,                 -- JSON: the readings it rests on
+  work_order_id    INTEGER,
+  acknowledged_by  TEXT,
+  acknowledged_at  INTEGER,
+  closed_by        TEXT,
+  closed_at        INTEGER,
+  close_reason     TEXT,
+  clear_evidence   TEXT
+);
+CREATE UNIQUE INDEX alarms_one_active ON alarms (site, asset_id, kind) WHERE status != 'closed';
+CREATE INDEX alarms_by_status ON alarms (site, status, id);
+CREATE INDEX alarms_by_asset ON alarms (site, asset_id, id);
+CREATE TABLE sensor_memory (
+  site            TEXT NOT NULL,
+  asset_id        TEXT NOT NULL,
+  last_seen       INTEGER NOT NULL,
+  last_state      TEXT,
+  last_state_at   INTEGER NOT NULL,
+  last_state_msg  TEXT NOT NULL,
+  PRIMARY KEY (site, asset_id)
+) WITHOUT ROWID;
+CREATE INDEX sensor_memory_by_last_seen ON sensor_memory (site, last_seen);
+CREATE TABLE closing_days (
+  site      TEXT NOT NULL,
+  asset_id  TEXT NOT NULL,
+  day       INTEGER NOT NULL,  -- Days since 1970-01-01, UTC.
+  closings  INTEGER NOT NULL,
+  sum_ms    INTEGER NOT NULL,
+  PRIMARY KEY (site, asset_id, day)
+) WITHOUT ROWID;
+CREATE TABLE alarm_cursor (
+  id            INTEGER PRIMARY KEY CHECK (id = 1),
+  telemetry_id  INTEGER NOT NULL
+);
+INSERT INTO alarm_cursor SELECT 1, coalesce(max(id), 0) FROM telemetry;
 )sql",
 };
 

@@ -108,7 +108,9 @@ std::vector<core::MapMarker> PlanStore::Markers(const FloorKey& f, const std::st
       "AND m.asset_id = a.asset_id AND m.ended_at <= ?5 "
       "AND m.verdict IN ('verified', 'verified_with_defects')) AS last_verified, "
       "(SELECT count(*) FROM work_orders w WHERE w.site = a.site AND w.asset_id = a.asset_id "
-      "AND w.status = 'open') AS open_work_orders "
+      "AND w.status = 'open') AS open_work_orders, "
+      "(SELECT count(*) FROM alarms x WHERE x.site = a.site AND x.asset_id = a.asset_id "
+      "AND x.status != 'closed') AS open_alarms "
       "FROM assets a WHERE a.site = ?1 AND a.building = ?2 AND a.floor = ?3 "
       "AND (?4 = '' OR a.owner_id = ?4) ORDER BY a.asset_id");
   s.Bind(1, f.site).Bind(2, f.building).Bind(3, f.floor).Bind(4, owner).Bind(5, as_of);
@@ -125,6 +127,7 @@ std::vector<core::MapMarker> PlanStore::Markers(const FloorKey& f, const std::st
     if (const auto last = s.OptionalInt("last_verified")) scheduled.verified_at.push_back(*last);
     m.schedule = core::ComplianceAt(scheduled, as_of, due_soon_days);
     m.open_work_orders = s.Int("open_work_orders");
+    m.open_alarms = s.Int("open_alarms");
     markers.push_back(std::move(m));
   }
   return markers;
