@@ -126,6 +126,16 @@ try {
   check("the open work orders are the API's", (await page.$$("#open-work-orders tr")).length === open.items.length + 1);
   check("an owner sees no review queue", await page.isHidden("nav [data-view=reviews]"));
 
+  // Alarms from the sensors: the API's, each with the readings it rests on.
+  await page.click("nav [data-view=alarms]");
+  await page.waitForSelector("#active-alarms");
+  const activeAlarms = await api(`/api/v1/alarms?site=${sites.items[0].site}&status=active&limit=500`);
+  check("the active alarms are the API's", activeAlarms.items.length > 0 &&
+        (await page.$$("#active-alarms tr[data-alarm]")).length === activeAlarms.items.length, String(activeAlarms.items.length));
+  check("each alarm shows its evidence", (await page.$$("#active-alarms tr[data-alarm] details")).length === activeAlarms.items.length);
+  check("an owner may not act on alarms", (await page.$$("#active-alarms [data-acknowledge]")).length === 0);
+  await page.screenshot({ path: screenshot.replace(/\.png$/, "-alarms.png"), fullPage: false });
+
   // The floor map: the API's markers, counted by state, each where the registry puts it.
   const site = sites.items[0].site;
   const plans = (await api(`/api/v1/plans?site=${site}`)).plans;
@@ -174,6 +184,12 @@ try {
   await page.click(`[data-decide="${id}"][data-decision="verified"]`);
   await page.waitForFunction(() => document.getElementById("review-result")?.textContent.includes("record"));
   check("the supervisor's decision is recorded", (await page.textContent("#review-result")).startsWith(`Inspection ${id}: verified`));
+  await page.click("nav [data-view=alarms]");
+  await page.waitForSelector("#active-alarms [data-acknowledge]");
+  const alarmId = await page.getAttribute("#active-alarms [data-acknowledge]", "data-acknowledge");
+  await page.click(`[data-acknowledge="${alarmId}"]`);
+  await page.waitForFunction((id) => document.querySelector(`tr[data-alarm="${id}"] .alarm-status`)?.textContent.startsWith("acknowledged"), alarmId);
+  check("a supervisor acknowledges an alarm", true);
   const decided = await (await fetch(`${base}/api/v1/inspections/${id}`, { headers: { Authorization: "Bearer " + supervisorToken } })).json();
   check("and the inspection says so", decided.verdict === "verified", decided.verdict);
 

@@ -30,11 +30,14 @@ TEST(DashboardTest, AnOwnerSignsInSeesTheNumbersAndOpensAnInspection) {
   const auto camera = cli({"token", "create", "--name", "sim-handhelds", "--role", "device"});
   ASSERT_EQ(camera.exit_code, 0) << camera.out;
   const auto sent = RunSim(dir, broker,
-                           {"--messages", "1500", "--photo-ratio", "0.1", "--api-url",
+                           {"--messages", "1500", "--photo-ratio", "0.1", "--sensor-fault-ratio", "0.3", "--api-url",
                             "http://127.0.0.1:" + std::to_string(gateway.HttpPort()), "--api-token",
                             camera.out.substr(0, camera.out.find('\n'))});
   EXPECT_GT(sent["photos_uploaded"].get<int>(), 0) << sent;
   EXPECT_EQ(sent["photos_failed"], 0) << sent;
+  WaitForRows(db, sent["taps"].get<std::int64_t>(), sent["telemetry"].get<std::int64_t>(), 0);
+  ASSERT_TRUE(WaitForVerification(db));
+  ASSERT_TRUE(WaitForAlarms(db)) << "the faulty sensors' alarms";
   ASSERT_EQ(cli({"contract", "import",
                  std::string(FIELDPROOF_SOURCE_DIR) + "/ops/contracts/OWN-FRA.json"})
                 .exit_code,

@@ -435,6 +435,13 @@ bool WaitForVerification(const std::string& db, std::chrono::milliseconds timeou
                    timeout);
 }
 
+bool WaitForAlarms(const std::string& db, std::chrono::milliseconds timeout) {
+  return WaitUntil([&] {
+    return store::Database(db).QueryInt(
+               "SELECT (SELECT telemetry_id FROM alarm_cursor) >= (SELECT coalesce(max(id), 0) FROM telemetry)") == 1;
+  }, timeout);
+}
+
 DbCounts WaitForRows(const std::string& db, std::int64_t taps, std::int64_t telemetry,
                      std::int64_t rejected, std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

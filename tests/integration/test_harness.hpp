@@ -205,6 +205,8 @@ nlohmann::json RunSim(const ScratchDir& dir, const Broker& broker, std::vector<s
 nlohmann::json SimSummary(const std::string& out);
 // Until the gateway has assessed every stored tap.
 bool WaitForVerification(const std::string& db, std::chrono::milliseconds timeout = std::chrono::seconds(60));
+// Until the alarm worker has read every stored telemetry message.
+bool WaitForAlarms(const std::string& db, std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // What the database holds, read with plain SQLite.
 struct DbCounts {

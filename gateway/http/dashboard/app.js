@@ -41,6 +41,12 @@ const WORDS = {
     marker_open_defect: "open defect", marker_overdue: "overdue", marker_never_inspected: "never inspected",
     marker_due_soon: "due soon", marker_compliant: "compliant", zoom_in: "Zoom in", zoom_out: "Zoom out", zoom_reset: "Whole floor",
     off_plan: "{n} assets of this floor lie outside the plan: {ids}", plan_of: "{building} · floor {floor}",
+    alarms: "Alarms", active_alarms: "Active alarms ({n})", closed_alarms: "Closed alarms", kind: "alarm", raised: "raised",
+    alarm_sensor_silent: "sensor silent", alarm_battery_low: "battery low", alarm_closing_out_of_range: "closing time implausible",
+    alarm_closing_drift: "closing time drifting", alarm_closing_incomplete: "closure incomplete",
+    status_open: "open", status_acknowledged: "acknowledged", status_closed: "closed", acknowledge: "acknowledge", close: "close",
+    readings: "{n} readings", closed_how: "closed", work_order: "work order", alarm_done: "Alarm {id}: {status}",
+    close_hint: "why it can be closed",
   },
   de: {
     language: "English", sign_in: "Anmelden", sign_out: "Abmelden", site: "Standort",
@@ -76,6 +82,12 @@ const WORDS = {
     marker_open_defect: "offener Mangel", marker_overdue: "überfällig", marker_never_inspected: "nie geprüft",
     marker_due_soon: "bald fällig", marker_compliant: "geprüft", zoom_in: "Vergrößern", zoom_out: "Verkleinern", zoom_reset: "Ganze Etage",
     off_plan: "{n} Anlagen dieser Etage liegen außerhalb des Grundrisses: {ids}", plan_of: "{building} · Etage {floor}",
+    alarms: "Alarme", active_alarms: "Aktive Alarme ({n})", closed_alarms: "Geschlossene Alarme", kind: "Alarm", raised: "ausgelöst",
+    alarm_sensor_silent: "Sensor stumm", alarm_battery_low: "Batterie schwach", alarm_closing_out_of_range: "Schließzeit unplausibel",
+    alarm_closing_drift: "Schließzeit driftet", alarm_closing_incomplete: "Schließvorgang unvollständig",
+    status_open: "offen", status_acknowledged: "quittiert", status_closed: "geschlossen", acknowledge: "quittieren", close: "schließen",
+    readings: "{n} Messwerte", closed_how: "geschlossen", work_order: "Arbeitsauftrag", alarm_done: "Alarm {id}: {status}",
+    close_hint: "warum er geschlossen werden kann",
   },
 };
 let lang = localStorage.getItem("fieldproof-lang") || (navigator.language.toLowerCase().startsWith("de") ? "de" : "en");
@@ -247,7 +259,8 @@ function chart(series) {
 }
 
 async function showAsset(id) {
-  const a = await getJson(`/api/v1/assets/${encodeURIComponent(id)}?site=${encodeURIComponent(state.site)}`);
+  const [a, alarms] = await Promise.all([getJson(`/api/v1/assets/${encodeURIComponent(id)}?site=${encodeURIComponent(state.site)}`),
+    getJson(`/api/v1/alarms?site=${encodeURIComponent(state.site)}&asset=${encodeURIComponent(id)}&limit=50`)]);
   const s = a.schedule;
   const inspections = a.inspections.items.map((i) => `<tr><td><a data-inspection="${i.id}">${i.id}</a></td><td>${esc(i.ended_at)}</td>
     <td>${esc(i.technician_id)}</td><td>${esc(i.verdict)}</td></tr>`).join("");
@@ -269,11 +282,13 @@ async function showAsset(id) {
     ${charts}
     <h4>${t("inspections")}</h4><table id="asset-inspections"><tr><th>${t("id")}</th><th>${t("ended")}</th><th>${t("technician")}</th><th>${t("verdict")}</th></tr>${inspections}</table>
     <h4>${t("records")}</h4><table id="asset-records"><tr><th class="num">#</th><th>${t("ended")}</th><th>${t("verdict")}</th><th>${t("hash")}</th></tr>${records}</table>
+    <h4>${t("alarms")}</h4><table id="asset-alarms">${alarmHead()}${alarmRows(alarms.items, false)}</table>
     <h4>${t("work_orders")}</h4><table id="asset-work-orders"><tr><th>${t("id")}</th><th>${t("status")}</th><th>${t("defect")}</th><th>${t("severity")}</th><th>${t("opened")}</th><th>${t("completed")}</th></tr>${orders}</table>
     <h4>${t("tags")}</h4><table id="asset-tags"><tr><th>${t("tag_uid")}</th><th>${t("installed")}</th><th>${t("retired")}</th></tr>${tags}</table>`;
   for (const link of document.querySelectorAll("[data-inspection]")) {
     link.addEventListener("click", () => showInspection(link.dataset.inspection));
   }
+  linkAssets();
   await showAssetOnPlan(a);
 }
 
@@ -385,6 +400,49 @@ async function showAssetOnPlan(a) {
   enableZoom($("asset-map"));
 }
 
+// Alarms from telemetry: the readings each rests on, who took it on, how it ended.
+function evidenceList(items) {
+  if (!items.length) return "";
+  return `<details><summary>${t("readings", { n: items.length })}</summary><ul>${items.map((e) =>
+    `<li>${esc(e.at.slice(0, 19).replace("T", " "))} ${esc(e.what)}${e.msg_id ? ` <code>${esc(e.msg_id)}</code>` : ""}</li>`).join("")}</ul></details>`;
+}
+
+function alarmRows(alarms, actions) {
+  return alarms.map((a) => `<tr data-alarm="${a.id}"><td>${a.id}</td><td>${assetLink(a.asset_id)}</td><td>${t("alarm_" + a.kind)}</td>
+    <td class="alarm-status">${t("status_" + a.status)}${a.acknowledged_by ? ` (${esc(a.acknowledged_by)})` : ""}</td>
+    <td>${esc(a.raised_at.slice(0, 16).replace("T", " "))}</td><td>${esc(a.detail)}${evidenceList(a.evidence)}</td>
+    <td>${a.work_order ? esc(a.work_order) : ""}</td>
+    <td>${a.status === "closed" ? `${esc(a.close_reason ?? "")}${evidenceList(a.clear_evidence)}` : actions ? `
+      ${a.status === "open" ? `<button data-acknowledge="${a.id}">${t("acknowledge")}</button>` : ""}
+      <input data-close-reason="${a.id}" size="22" placeholder="${esc(t("close_hint"))}"><button data-close="${a.id}">${t("close")}</button>` : ""}</td></tr>`).join("");
+}
+
+const alarmHead = () => `<tr><th>${t("id")}</th><th>${t("asset")}</th><th>${t("kind")}</th><th>${t("status")}</th><th>${t("raised")}</th>
+  <th>${t("detail")}</th><th>${t("work_order")}</th><th></th></tr>`;
+
+async function showAlarms() {
+  const site = encodeURIComponent(state.site);
+  const [active, closed] = await Promise.all([getJson(`/api/v1/alarms?site=${site}&status=active&limit=500`),
+    getJson(`/api/v1/alarms?site=${site}&status=closed&limit=50`)]);
+  $("view").innerHTML = `<h3>${t("active_alarms", { n: active.items.length })}</h3><p id="alarm-result"></p>
+    <table id="active-alarms">${alarmHead()}${alarmRows(active.items, state.supervises)}</table>
+    <h3>${t("closed_alarms")}</h3><table id="closed-alarms">${alarmHead()}${alarmRows(closed.items, false)}</table>`;
+  linkAssets();
+  for (const b of document.querySelectorAll("[data-acknowledge]")) b.addEventListener("click", () => actOnAlarm(b.dataset.acknowledge, "acknowledge"));
+  for (const b of document.querySelectorAll("[data-close]")) b.addEventListener("click", () => actOnAlarm(b.dataset.close, "close"));
+}
+
+async function actOnAlarm(id, action) {
+  const reason = action === "close" ? document.querySelector(`[data-close-reason="${id}"]`).value.trim() : "";
+  if (action === "close" && !reason) { $("alarm-result").textContent = t("reason_needed"); return; }
+  const res = await fetch(`/api/v1/alarms/${encodeURIComponent(id)}/${action}`, { method: "POST",
+    headers: { Authorization: "Bearer " + state.token, "Content-Type": "application/json" }, body: JSON.stringify(reason ? { reason } : {}) });
+  const answer = await res.json();
+  if (!res.ok) { $("alarm-result").textContent = answer.error; return; }
+  await showAlarms();
+  $("alarm-result").textContent = t("alarm_done", { id, status: t("status_" + answer.status) });
+}
+
 function workOrderRows(orders) {
   return orders.map((w) => `<tr><td>${esc(w.id)}</td><td>${assetLink(w.asset_id)}</td><td>${esc(w.defect_code)}</td><td>${esc(w.severity)}</td>
     <td>${esc(w.note)}</td><td>${esc(w.created_at.slice(0, 10))}</td><td>${w.completed_at ? esc(w.completed_at.slice(0, 10)) : ""}</td></tr>`).join("");
@@ -448,7 +506,7 @@ async function showInvoices() {
   }
 }
 
-const views = { coverage: showCoverage, map: () => showMap(), assets: showAssets, inspections: showInspections, "work-orders": showWorkOrders, reviews: showReviews,
+const views = { coverage: showCoverage, map: () => showMap(), alarms: showAlarms, assets: showAssets, inspections: showInspections, "work-orders": showWorkOrders, reviews: showReviews,
   invoices: showInvoices };
 
 async function show(view) {
@@ -466,7 +524,8 @@ async function start() {
     const me = await getJson("/api/v1/me");
     const sites = await getJson("/api/v1/sites");
     $("who").textContent = `${me.name} (${me.role}${me.customer_id ? ", " + me.customer_id : ""})`;
-    document.querySelector("nav [data-view=reviews]").hidden = me.role !== "supervisor" && me.role !== "admin";
+    state.supervises = me.role === "supervisor" || me.role === "admin";
+    document.querySelector("nav [data-view=reviews]").hidden = !state.supervises;
     $("site").innerHTML = sites.items.map((s) => `<option>${esc(s.site)}</option>`).join("");
     state.site = sites.items.length ? sites.items[0].site : "";
     $("signin").hidden = true;
