@@ -471,6 +471,20 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
     call("GET", who, "/api/v1/exports/2026-11.json");
   }
   call("GET", "admin", "/api/v1/rejected?limit=5");
+  {  // An alarm with its evidence, as the alarm worker writes one (AlarmTest plays them through mosquitto).
+    store::Database database(db);
+    database.Exec("INSERT INTO alarms (site, asset_id, kind, raised_at, detail, evidence) VALUES ('FRA', '" + owned +
+                  "', 'battery_low', 1762063200000, 'battery at 12 %, below 20 %', "
+                  "'[{\"msg_id\":\"m-1\",\"at\":1762063200000,\"what\":\"battery 12 %\"},"
+                  "{\"msg_id\":\"\",\"at\":1762063200000,\"what\":\"an aggregate\"}]')");
+  }
+  const std::string alarm = OneOf("SELECT id FROM alarms LIMIT 1");
+  call("GET", "owner-fra", "/api/v1/alarms?site=FRA&status=active");
+  call("GET", "owner-fra", "/api/v1/alarms/" + alarm);
+  EXPECT_EQ(call("POST", "supervisor", "/api/v1/alarms/" + alarm + "/acknowledge", "{}").status, 200);
+  EXPECT_EQ(call("POST", "supervisor", "/api/v1/alarms/" + alarm + "/acknowledge", "{}").status, 409);
+  EXPECT_EQ(call("POST", "supervisor", "/api/v1/alarms/" + alarm + "/close", R"({"reason": "replaced"})").status, 200);
+  call("GET", "admin", "/api/v1/alarms?site=FRA");
   // A handheld's photo: uploaded with a device token, read back by an operator.
   tokens["HH-0101"] = Cli({"token", "create", "--name", "HH-0101", "--role", "device"}).out;
   tokens["HH-0101"].erase(tokens["HH-0101"].find('\n'));
