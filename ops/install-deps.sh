@@ -7,8 +7,10 @@ packages=(
   build-essential cmake pkg-config
   libpaho-mqttpp-dev libpaho-mqtt-dev libsqlite3-dev sqlite3 nlohmann-json3-dev libsimdjson-dev libssl-dev openssl
   libboost-dev libcli11-dev libspdlog-dev libfmt-dev libqrencode-dev
+  libcurl4-openssl-dev  # notifications: webhooks over HTTP(S), e-mail over SMTP
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev libxml2-utils
   mosquitto mosquitto-clients
+  python3-aiosmtpd  # the e-mail notification test's SMTP server on loopback
   chromium
   clang libclang-rt-14-dev  # the fuzz targets: clang-14 and its libFuzzer + sanitizer runtimes
 )

@@ -10,6 +10,7 @@
 #include "gateway/app/coverage_command.hpp"
 #include "gateway/app/device_commands.hpp"
 #include "gateway/app/master_key.hpp"
+#include "gateway/app/notification_commands.hpp"
 #include "gateway/app/plan_commands.hpp"
 #include "gateway/app/tag_commands.hpp"
 #include "gateway/app/technician_commands.hpp"
@@ -268,6 +269,11 @@ int main(int argc, char** argv) {
   auto* plan = app.add_subcommand("plan", "Floor plans and where assets are on them");
   plan->require_subcommand(1);
   app::PlanCommands plan_commands(*plan);
+  auto* subscription = app.add_subcommand("subscription", "Who is notified of what, by webhook or e-mail");
+  subscription->require_subcommand(1);
+  auto* notification = app.add_subcommand("notification", "The notifications' delivery log");
+  notification->require_subcommand(1);
+  app::NotificationCommands notification_commands(*subscription, *notification);
 
   std::string chain_site;
   auto* verify_chain = app.add_subcommand(
@@ -320,6 +326,7 @@ int main(int argc, char** argv) {
     if (*tag_verify) return VerifyTag(tag_options);
     if (auto code = tag_commands.Run(db_path)) return *code;
     if (auto code = plan_commands.Run(db_path)) return *code;
+    if (auto code = notification_commands.Run(db_path)) return *code;
     if (*import_assets) {
       return ImportRegistry<core::Asset>(db_path, assets_file, "assets", codec::ParseAssetsCsv,
                                          [](store::RegistryStore& r, const auto& rows) {

@@ -34,6 +34,7 @@
 #include "gateway/billing/period_closer.hpp"
 #include "gateway/http/api.hpp"
 #include "gateway/http/http_server.hpp"
+#include "gateway/notify/notifier.hpp"
 #include "gateway/verify/alarm_worker.hpp"
 #include "gateway/verify/verification_worker.hpp"
 
@@ -57,6 +58,7 @@ struct Options {
   bool allow_legacy_tags = false;
   bool clock_correction = true;
   int stats_interval_s = 10;
+  notify::SmtpRelay smtp;  // Notifications by e-mail go through it (--smtp-url).
   int close_invoices_day = 3;        // 0: no scheduled period close.
   http::ServerConfig http;
   bool http_enabled = true;
@@ -263,6 +265,11 @@ void AddServiceOptions(CLI::App& app, Options& o) {
                  "Seconds between checks whether a billing month is due")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
+  app.add_option("--smtp-url", o.smtp.url,
+                 "The site's SMTP relay for e-mail notifications: smtp://host:port (STARTTLS when offered) "
+                 "or smtps://host:port (docs/notifications.md)");
+  app.add_option("--smtp-from", o.smtp.from, "The sender address of e-mail notifications")
+      ->capture_default_str();
   app.add_option("--http-address", o.http.address, "Address of the HTTP API")->capture_default_str();
   app.add_option("--http-port", o.http.port, "Port of the HTTP API (0: any free port, logged)")
       ->capture_default_str();
@@ -358,13 +365,14 @@ std::unique_ptr<http::HttpServer> StartHttp(const Options& o,
                                             const ingest::IngestPipeline& pipeline,
                                             const verify::VerificationWorker* verifier,
                                             const verify::AlarmWorker* alarms,
+                                            const notify::Notifier* notifier,
                                             const mqtt_adapter::MqttSource& mqtt,
                                             std::atomic<const http::HttpServer*>& served_by) {
   if (!o.http_enabled) return nullptr;
   http::ApiOptions options{o.db_path,
-                           [&pipeline, verifier, alarms, &mqtt, &served_by] {
-                             return codec::EncodePrometheusText(
-                                 app::GatewayMetrics(pipeline, verifier, alarms, mqtt, served_by.load()));
+                           [&pipeline, verifier, alarms, notifier, &mqtt, &served_by] {
+                             return codec::EncodePrometheusText(app::GatewayMetrics(
+                                 pipeline, verifier, alarms, notifier, mqtt, served_by.load()));
                            },
                            [&pipeline] { return pipeline.IntakeProblem(); },
                            {},
@@ -428,6 +436,8 @@ int Run(Options& o) {
   const std::unique_ptr<verify::VerificationWorker> verifier =
       StartVerifier(o, asset_types, *db, pipeline, mqtt);
   const std::unique_ptr<verify::AlarmWorker> alarms = StartAlarms(o, *db);
+  notify::Notifier notifier(o.db_path, o.smtp, NowMillis);
+  spdlog::info("notify: on (e-mail {})", o.smtp.url.empty() ? "off: no --smtp-url" : "through " + o.smtp.url);
   std::unique_ptr<billing::PeriodCloser> period_closer;
   if (o.close_invoices_day > 0) {
     period_closer = std::make_unique<billing::PeriodCloser>(
@@ -436,7 +446,7 @@ int Run(Options& o) {
   }
   std::atomic<const http::HttpServer*> served_by{nullptr};
   const std::unique_ptr<http::HttpServer> http_server =
-      StartHttp(o, asset_types, pipeline, verifier.get(), alarms.get(), mqtt, served_by);
+      StartHttp(o, asset_types, pipeline, verifier.get(), alarms.get(), &notifier, mqtt, served_by);
 
   std::promise<int> stop;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -467,6 +477,7 @@ int Run(Options& o) {
     LogVerdicts(*verifier);
   }
   alarms->Stop();  // Reads what was committed.
+  notifier.Stop();
   spdlog::info("alarms: {} readings, {} raised, {} cleared", alarms->metrics().readings.load(),
                alarms->metrics().raised.load(), alarms->metrics().cleared.load());
   if (http_server) http_server->Stop();

@@ -61,6 +61,7 @@ PrometheusMetric Verdicts(const verify::VerificationWorker& verifier) {
 std::vector<PrometheusMetric> GatewayMetrics(const ingest::IngestPipeline& pipeline,
                                              const verify::VerificationWorker* verifier,
                                              const verify::AlarmWorker* alarms,
+                                             const notify::Notifier* notifier,
                                              const mqtt_adapter::MqttSource& mqtt,
                                              const http::HttpServer* http) {
   const auto& m = pipeline.metrics();
@@ -113,6 +114,15 @@ std::vector<PrometheusMetric> GatewayMetrics(const ingest::IngestPipeline& pipel
     out.push_back(Counter("fieldproof_alarm_errors_total", "Failed alarm transactions (retried).", a.errors));
     out.push_back({"fieldproof_alarm_seconds_total", "counter", "Time the alarm rules took, for their cost per reading.",
                    {{"", {}, fmt::format("{:g}", a.busy_micros / 1e6)}}});
+  }
+  if (notifier) {
+    const auto& n = notifier->metrics();
+    out.push_back(Counter("fieldproof_notifications_queued_total", "Deliveries queued: one per event and subscription.", n.queued));
+    out.push_back(Counter("fieldproof_notifications_delivered_total", "Deliveries the receiver accepted.", n.delivered));
+    out.push_back(Counter("fieldproof_notification_failures_total", "Delivery attempts that failed (retried with back-off).",
+                          n.failed_attempts));
+    out.push_back(Counter("fieldproof_notifications_given_up_total",
+                          "Deliveries that failed every attempt (fieldproof notification log --status failed).", n.given_up));
   }
   return out;
 }

@@ -7,15 +7,17 @@
 #include "gateway/http/http_server.hpp"
 #include "gateway/ingest/ingest_pipeline.hpp"
 #include "gateway/mqtt/mqtt_source.hpp"
+#include "gateway/notify/notifier.hpp"
 #include "gateway/verify/alarm_worker.hpp"
 #include "gateway/verify/verification_worker.hpp"
 
 namespace fieldproof::app {
 
-// `verifier`, `alarms` and `http` may be null (verification, alarms or the API off).
+// `verifier`, `alarms`, `notifier` and `http` may be null (that part off).
 std::vector<codec::PrometheusMetric> GatewayMetrics(const ingest::IngestPipeline& pipeline,
                                                     const verify::VerificationWorker* verifier,
                                                     const verify::AlarmWorker* alarms,
+                                                    const notify::Notifier* notifier,
                                                     const mqtt_adapter::MqttSource& mqtt,
                                                     const http::HttpServer* http);
 

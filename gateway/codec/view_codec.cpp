@@ -297,6 +297,12 @@ std::string EncodeTagHistory(std::string_view site, std::string_view asset_id,
   return Dump({{"site", site}, {"asset_id", asset_id}, {"tags", Array(tags, TagJson)}});
 }
 
+std::string EncodeWorkOrder(const core::WorkOrderRow& order) { return Dump(WorkOrderJson(order)); }
+
+std::string EncodeInspectionSummary(const core::InspectionSummary& inspection) {
+  return Dump(InspectionJson(inspection));
+}
+
 std::string EncodeWorkOrderPage(const core::Page<core::WorkOrderRow>& page) {
   return Dump(PageJson(page, WorkOrderJson));
 }

@@ -97,6 +97,8 @@ std::string EncodeSignedIn(const core::Technician& technician);
 std::string EncodeTagHistory(std::string_view site, std::string_view asset_id,
                              std::span<const core::TagTenure> tags);
 // GET /api/v1/work-orders: newest first.
+std::string EncodeWorkOrder(const core::WorkOrderRow& order);
+std::string EncodeInspectionSummary(const core::InspectionSummary& inspection);
 std::string EncodeWorkOrderPage(const core::Page<core::WorkOrderRow>& page);
 // GET /api/v1/assets/{asset_id}: the asset page; a series is [{at, value}, …].
 std::string EncodeAssetPage(const core::AssetPage& page);

@@ -1,6 +1,7 @@
 #include "gateway/crypto/sha256.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <stdexcept>
 
@@ -28,6 +29,16 @@ std::string Sha256Hex(std::string_view data) {
     throw std::runtime_error("SHA-256 failed");
   }
   return LowerHex(digest, length);
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  unsigned char mac[32];
+  unsigned int size = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), mac, &size)) {
+    throw std::runtime_error("HMAC failed");
+  }
+  return LowerHex(mac, size);
 }
 
 std::string Pbkdf2Sha256Hex(std::string_view secret, std::string_view salt, int iterations) {

@@ -1,7 +1,12 @@
-// GET /api/v1/me (every token) and /api/v1/rejected (operators).
+// GET /api/v1/me (every token); /api/v1/rejected and the notifications' delivery log,
+// /api/v1/notifications and POST /api/v1/notifications/{id}/replay (operators).
+#include <charconv>
+
+#include "gateway/codec/notification_codec.hpp"
 #include "gateway/codec/view_codec.hpp"
 #include "gateway/http/routes.hpp"
 #include "gateway/store/event_store.hpp"
+#include "gateway/store/notify_store.hpp"
 
 namespace fieldproof::http {
 namespace {
@@ -14,10 +19,34 @@ Response Rejected(Call& c) {
       codec::EncodeRejectedPage(store::ListRejected(c.db, c.Param("site"), c.PageParams())));
 }
 
+Response Deliveries(Call& c) {
+  c.Require(core::Capability::kOperate);
+  const std::string status = c.Param("status");
+  if (!status.empty() && status != "pending" && status != "delivered" && status != "failed") {
+    Fail(bhttp::status::bad_request, "status must be pending, delivered or failed");
+  }
+  return JsonReply(codec::EncodeDeliveryPage(store::NotifyStore(c.db).Log(status, c.PageParams())));
+}
+
+// Sent again with the same idempotency key: the receiver tells a replay from a new event.
+Response Replay(Call& c) {
+  c.Require(core::Capability::kOperate);
+  const std::string& text = c.args.at(0);
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || !store::NotifyStore(c.db).Replay(id, Now())) {
+    Fail(bhttp::status::not_found, "no delivery " + text);
+  }
+  return JsonReply(codec::EncodeDelivery(*store::NotifyStore(c.db).Delivery(id)));
+}
+
 }  // namespace
 
 std::vector<Route> OperatorRoutes() {
-  return {{bhttp::verb::get, "/me", Me}, {bhttp::verb::get, "/rejected", Rejected}};
+  return {{bhttp::verb::get, "/me", Me},
+          {bhttp::verb::get, "/rejected", Rejected},
+          {bhttp::verb::get, "/notifications", Deliveries},
+          {bhttp::verb::post, "/notifications/{id}/replay", Replay}};
 }
 
 }  // namespace fieldproof::http

@@ -86,6 +86,18 @@ core::Page<core::InspectionSummary> ListInspections(Database& db, const Inspecti
   return ReadPage<core::InspectionSummary>(s, page, ReadSummary);
 }
 
+std::vector<std::pair<std::string, core::InspectionSummary>> NeedingReviewAfter(Database& db, std::int64_t after,
+                                                                                std::int64_t limit) {
+  auto s = db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                      ", coalesce(a.owner_id, '') AS owner_id FROM inspections i LEFT JOIN reviews r ON "
+                      "r.inspection_id = i.id LEFT JOIN assets a ON a.site = i.site AND a.asset_id = i.asset_id "
+                      "WHERE i.id > ? AND i.verdict = 'needs_review' ORDER BY i.id LIMIT ?");
+  s.Bind(1, after).Bind(2, limit);
+  std::vector<std::pair<std::string, core::InspectionSummary>> found;
+  while (s.Step()) found.emplace_back(s.Text("owner_id"), ReadSummary(s));
+  return found;
+}
+
 std::optional<core::InspectionDetail> FindInspection(Database& db, std::int64_t id) {
   auto s = db.Prepare(std::string("SELECT ") + kSummaryColumns +
                       ", i.start_tap_id AS start_tap_id, i.end_tap_id AS end_tap_id" +

@@ -26,6 +26,9 @@ core::Page<core::InspectionSummary> ListInspections(Database& db, const Inspecti
 
 // With its checks, both taps' evidence and the maintenance records that attest it.
 std::optional<core::InspectionDetail> FindInspection(Database& db, std::int64_t id);
+// Inspections after `after` (by id) that ended needing review, with their asset's owner.
+std::vector<std::pair<std::string, core::InspectionSummary>> NeedingReviewAfter(Database& db, std::int64_t after,
+                                                                                std::int64_t limit);
 
 // Whether an inspection `owner` sees ("" = every customer) names the photo.
 bool PhotoOfVisibleInspection(Database& db, const std::string& sha256, const std::string& owner);

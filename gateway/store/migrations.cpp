@@ -9,7 +9,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 20> kMigrations = {
+constexpr std::array<std::string_view, 21> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -578,6 +578,50 @@ CREATE TABLE alarm_cursor (
   telemetry_id  INTEGER NOT NULL
 );
 INSERT INTO alarm_cursor SELECT 1, coalesce(max(id), 0) FROM telemetry;
+)sql",
+    // 21: notifications (core/notification.hpp). Subscriptions; the notifier's cursor over
+    // each source (starting at its end: history is not sent); one delivery per event and
+    // subscription, whatever happens to the gateway in between.
+    R"sql(
+CREATE TABLE subscriptions (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL,
+  customer     TEXT NOT NULL,   -- '' = every customer
+  site         TEXT NOT NULL,   -- '' = every site
+  events       TEXT NOT NULL,   -- comma-separated kinds
+  channel      TEXT NOT NULL,   -- webhook | email
+  target       TEXT NOT NULL,
+  secret       TEXT NOT NULL,
+  digest_hour  INTEGER NOT NULL,
+  created_at   INTEGER NOT NULL,
+  removed_at   INTEGER
+);
+CREATE TABLE notification_cursor (
+  source   TEXT PRIMARY KEY,
+  last_id  INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO notification_cursor VALUES
+  ('alarms', (SELECT coalesce(max(id), 0) FROM alarms)),
+  ('work_orders', (SELECT coalesce(max(id), 0) FROM work_orders)),
+  ('inspections', (SELECT coalesce(max(id), 0) FROM inspections));
+CREATE TABLE deliveries (
+  id               INTEGER PRIMARY KEY,
+  subscription_id  INTEGER NOT NULL,
+  event_key        TEXT NOT NULL,
+  event_kind       TEXT NOT NULL,
+  site             TEXT NOT NULL,
+  title            TEXT NOT NULL,
+  body             TEXT NOT NULL,
+  status           TEXT NOT NULL DEFAULT 'pending',  -- pending | delivered | failed
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  INTEGER NOT NULL,
+  last_error       TEXT NOT NULL DEFAULT '',
+  created_at       INTEGER NOT NULL,
+  delivered_at     INTEGER,
+  UNIQUE (subscription_id, event_key)
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX deliveries_by_status ON deliveries (status, id);
 )sql",
 };
 

@@ -43,6 +43,13 @@ std::optional<std::int64_t> ParseWorkOrderRef(const std::string& ref) {
   return id;
 }
 
+core::WorkOrderRow ReadWorkOrder(const Statement& row) {
+  return core::WorkOrderRow{WorkOrderRef(row.Int("id")), row.Text("asset_id"), row.Text("status"),
+                            row.Int("inspection_id"), row.Text("defect_code"), row.Text("severity"),
+                            row.Text("note"), row.Int("created_at"), row.OptionalInt("completed_by"),
+                            row.OptionalInt("completed_at")};
+}
+
 core::Page<core::WorkOrderRow> ListWorkOrders(Database& db, const WorkOrderFilter& filter,
                                               core::PageRequest page) {
   auto s = db.Prepare(
@@ -52,12 +59,7 @@ core::Page<core::WorkOrderRow> ListWorkOrders(Database& db, const WorkOrderFilte
       " AND (?3 = '' OR status = ?3) AND " + OwnedBy("w", 4) + " ORDER BY id DESC LIMIT ?5 OFFSET ?6");
   s.Bind(1, filter.site).Bind(2, filter.asset_id).Bind(3, filter.status).Bind(4, filter.owner);
   s.Bind(5, page.limit + 1).Bind(6, page.offset);
-  return ReadPage<core::WorkOrderRow>(s, page, [](const Statement& row) {
-    return core::WorkOrderRow{WorkOrderRef(row.Int("id")), row.Text("asset_id"), row.Text("status"),
-                              row.Int("inspection_id"), row.Text("defect_code"), row.Text("severity"),
-                              row.Text("note"), row.Int("created_at"), row.OptionalInt("completed_by"),
-                              row.OptionalInt("completed_at")};
-  });
+  return ReadPage<core::WorkOrderRow>(s, page, ReadWorkOrder);
 }
 
 }  // namespace fieldproof::store

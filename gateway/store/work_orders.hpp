@@ -30,6 +30,9 @@ struct WorkOrderFilter {
   std::string owner;     // An owner's customer id; "" = every customer.
 };
 // Newest first.
+// A row with the columns id, asset_id, status, inspection_id, defect_code, severity, note,
+// created_at, completed_by, completed_at.
+core::WorkOrderRow ReadWorkOrder(const Statement& row);
 core::Page<core::WorkOrderRow> ListWorkOrders(Database& db, const WorkOrderFilter& filter,
                                               core::PageRequest page);
 

@@ -17,5 +17,11 @@ TEST(Sha256Test, Pbkdf2MatchesKnownVectors) {
             "c5e478d59288c841aa530db6845c4c8d962893a001ce4e11a4963873aa98134a");
 }
 
+// RFC 4231, test case 2.
+TEST(Sha256Test, HmacMatchesRfc4231) {
+  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 }  // namespace
 }  // namespace fieldproof::crypto
