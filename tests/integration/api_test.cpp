@@ -471,6 +471,9 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
     call("GET", who, "/api/v1/exports/2026-11.json");
   }
   call("GET", "admin", "/api/v1/rejected?limit=5");
+  // A subscription hears of the alarm below (NotificationTest delivers them).
+  ASSERT_EQ(Cli({"subscription", "add", "--name", "fm", "--customer", "OWN-FRA", "--events", "alarm_raised",
+                 "--email", "fm@airport.example"}).exit_code, 0);
   {  // An alarm with its evidence, as the alarm worker writes one (AlarmTest plays them through mosquitto).
     store::Database database(db);
     database.Exec("INSERT INTO alarms (site, asset_id, kind, raised_at, detail, evidence) VALUES ('FRA', '" + owned +
@@ -485,6 +488,12 @@ TEST_F(ApiTest, ResponsesMatchTheOpenApiDescription) {
   EXPECT_EQ(call("POST", "supervisor", "/api/v1/alarms/" + alarm + "/acknowledge", "{}").status, 409);
   EXPECT_EQ(call("POST", "supervisor", "/api/v1/alarms/" + alarm + "/close", R"({"reason": "replaced"})").status, 200);
   call("GET", "admin", "/api/v1/alarms?site=FRA");
+  ASSERT_TRUE(WaitUntil([&] { return store::Database(db).QueryInt("SELECT count(*) FROM deliveries") > 0; },
+                        std::chrono::seconds(30)));
+  call("GET", "admin", "/api/v1/notifications");
+  EXPECT_EQ(call("GET", "owner-fra", "/api/v1/notifications").status, 403);
+  EXPECT_EQ(call("POST", "admin", "/api/v1/notifications/" +
+                                      OneOf("SELECT id FROM deliveries LIMIT 1") + "/replay", "").status, 200);
   // A handheld's photo: uploaded with a device token, read back by an operator.
   tokens["HH-0101"] = Cli({"token", "create", "--name", "HH-0101", "--role", "device"}).out;
   tokens["HH-0101"].erase(tokens["HH-0101"].find('\n'));

@@ -18,8 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 const fs::path kRoot = FIELDPROOF_SOURCE_DIR;
-const std::vector<std::string> kModules = {"core", "crypto", "codec",   "store",  "ingest", "mqtt",
-                                           "verify", "billing", "export", "http",  "app"};
+const std::vector<std::string> kModules = {"core",    "crypto", "codec",  "store", "ingest", "mqtt",
+                                           "verify",  "billing", "export", "http", "notify", "app"};
 
 std::string Read(const fs::path& path) {
   std::ifstream in(path);
@@ -32,7 +32,7 @@ std::string Read(const fs::path& path) {
 std::map<std::string, std::set<std::string>> TableOfModules(const std::string& architecture) {
   std::map<std::string, std::set<std::string>> named;
   const std::regex row(R"(^\| `(gateway/([a-z]+)|firmware-sim)` \| [^|]* \| ([^|]*) \|)");
-  const std::regex word(R"(\b(core|crypto|codec|store|ingest|mqtt|verify|billing|export|http)\b)");
+  const std::regex word(R"(\b(core|crypto|codec|store|ingest|mqtt|verify|billing|export|http|notify)\b)");
   std::istringstream lines(architecture);
   for (std::string line; std::getline(lines, line);) {
     std::smatch m;
