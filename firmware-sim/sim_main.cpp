@@ -51,7 +51,7 @@ std::optional<crypto::Key128> LoadMasterKey(const std::string& hex_arg, const st
   return key;
 }
 
-int Generate(const sim::SiteSpec& spec, const std::string& out_dir) {
+int Generate(const sim::SiteSpec& spec, const std::string& out_dir, core::UnixMillis history_until) {
   const sim::Site site = sim::GenerateSite(spec);
   std::filesystem::create_directories(out_dir);
   std::ofstream assets(out_dir + "/assets.csv");
@@ -69,6 +69,9 @@ int Generate(const sim::SiteSpec& spec, const std::string& out_dir) {
   for (const auto* h : {&site.trainee_handheld, &site.visitor_handheld}) {
     devices << codec::DeviceCsvRow({h->device_id, spec.site, site.trainee.company});
   }
+  std::ofstream history(out_dir + "/history.csv");
+  history << codec::HistoryCsvHeader();
+  for (const auto& past : sim::GenerateHistory(site, history_until)) history << codec::HistoryCsvRow(past);
   // Plans in a folder of their own, listed for `fieldproof plan import plans/plans.csv`.
   std::filesystem::create_directories(out_dir + "/plans");
   std::ofstream plan_list(out_dir + "/plans/plans.csv");
@@ -304,6 +307,10 @@ int main(int argc, char** argv) {
   auto* generate = app.add_subcommand("generate", "Write the site's registry CSV files");
   AddSiteOptions(generate, site_spec);
   generate->add_option("--out", out_dir, "Output folder")->capture_default_str();
+  std::string history_until = "2026-11-02T06:00:00Z";
+  generate->add_option("--history-until", history_until,
+                       "history.csv holds a year of past inspections up to this time (RFC 3339): fieldproof import history")
+      ->capture_default_str();
 
   RunOptions o;
   sim::ScenarioSpec scenario_spec;
@@ -374,7 +381,14 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
-  if (*generate) return Generate(site_spec, out_dir);
+  if (*generate) {
+    const auto until = core::ParseRfc3339(history_until);
+    if (!until) {
+      std::cerr << "error: --history-until is not an RFC 3339 time\n";
+      return 2;
+    }
+    return Generate(site_spec, out_dir, *until);
+  }
   try {
     mqtt_adapter::SslOptionsFor(o.broker, o.tls);
   } catch (const std::invalid_argument& e) {

@@ -82,4 +82,21 @@ Site GenerateSite(const SiteSpec& spec) {
   return site;
 }
 
+std::vector<core::PastInspection> GenerateHistory(const Site& site, core::UnixMillis until) {
+  std::mt19937_64 rng(site.spec.seed ^ 0x415709ULL);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<core::PastInspection> history;
+  for (const auto& a : site.assets) {
+    const double draw = unit(rng);
+    if (draw < 0.03) continue;  // Never inspected: new, or lost in the old records.
+    const double interval = a.interval_days;
+    // Near or past due: between 60 days before and 30 days after the due date at `until`.
+    const double days_ago = draw < 0.20 ? interval - 60 + unit(rng) * 90 : 20 + unit(rng) * (interval - 90);
+    const auto& by = site.technicians[static_cast<std::size_t>(unit(rng) * site.technicians.size())];
+    history.push_back({a.asset_id, until - static_cast<core::UnixMillis>(days_ago * core::kDay), by.technician_id,
+                       unit(rng) >= 0.05});
+  }
+  return history;
+}
+
 }  // namespace fieldproof::sim

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/core/maintenance_record.hpp"
 #include "gateway/core/messages.hpp"
 
 namespace fieldproof::sim {
@@ -35,5 +36,10 @@ struct Site {
 };
 
 Site GenerateSite(const SiteSpec& spec);
+
+// A year of inspections before `until`, as the previous contractor's records would show them:
+// most assets inspected within their interval, about one in six near or past its due date,
+// a few never, one in twenty with defects. Drawn from a random stream of its own.
+std::vector<core::PastInspection> GenerateHistory(const Site& site, core::UnixMillis until);
 
 }  // namespace fieldproof::sim

@@ -39,6 +39,8 @@ chmod 600 "$run/master.key"
 
 db=$run/fieldproof.db
 import_site "$db" "${site_args[@]}"
+# A year of inspections by the previous contractor: some assets are due soon, some overdue.
+fieldproof_cli --db "$db" import history --site FRA "$run/site/history.csv"
 # Verification: the master key derives every tag key; the simulated site runs far faster
 # than real time, so device clocks are taken as they are. The simulated month is closed
 # below, not by the gateway's calendar.
@@ -50,11 +52,17 @@ echo "quickstart: gateway up (log: $run/gateway.log)"
 # The simulated handhelds photograph 3 % of their visits and upload the photos with a
 # device token before the end tap that names them (docs/handheld.md).
 camera_token=$("$build/gateway/app/fieldproof" --db "$db" token create --name sim-handhelds --role device 2>/dev/null)
-echo "quickstart: the site at work for ${seconds}s (${speed}x real time, QoS 1, 2% resends, 1% garbage, 3% with a photo)"
+echo "quickstart: the site at work for ${seconds}s (${speed}x real time, QoS 1, 2% resends, 1% garbage, 3% with a photo, 2% faulty sensors)"
 "$build/firmware-sim/fieldproof-sim" run "${site_args[@]}" --broker "tcp://127.0.0.1:$port" \
   --master-key-file "$run/master.key" --start "$sim_start" --duration "$seconds" --speed "$speed" \
-  --duplicate-ratio 0.02 --garbage-ratio 0.01 --photo-ratio 0.03 --api-url "http://127.0.0.1:$http_port" \
-  --api-token "$camera_token" --summary "$run/sim-summary.json" > /dev/null
+  --duplicate-ratio 0.02 --garbage-ratio 0.01 --photo-ratio 0.03 --sensor-fault-ratio 0.02 \
+  --api-url "http://127.0.0.1:$http_port" --api-token "$camera_token" --summary "$run/sim-summary.json" > /dev/null
+# The cheats and the awkward-but-honest visits, the day after: rejections with their reasons,
+# inspections waiting for a supervisor (docs/verification.md).
+echo "quickstart: playing the fraud cases"
+"$build/firmware-sim/fieldproof-sim" fraud "${site_args[@]}" --broker "tcp://127.0.0.1:$port" \
+  --master-key-file "$run/master.key" --start "${sim_start:0:8}04T06:00:00Z" --client-id fieldproof-sim-fraud \
+  > "$run/fraud-expectations.json" 2> "$run/fraud.log"
 
 sleep 1
 stop_gateway
@@ -69,20 +77,29 @@ for format in csv json ubl; do
 done
 "${fieldproof[@]}" invoice not-billable --period "$period" > "$run/not-billable.txt"
 "${fieldproof[@]}" coverage --site FRA --as-of "${sim_start:0:8}30" --format html --out "$run/coverage.html" > /dev/null
+"${fieldproof[@]}" coverage --site FRA --as-of "${sim_start:0:8}30" --format json --out "$run/coverage.json" > /dev/null
 
 "${fieldproof[@]}" stats --json > "$run/stats.json"
+# Figures for the summary, from the JSON the CLI wrote.
+json_get() { python3 -c "import json, sys; print(eval(sys.argv[2], {}, {'j': json.load(open(sys.argv[1]))}))" "$@"; }
+coverage_line() {
+  json_get "$1" "'%s %% covered; %d due soon, %d overdue, %d never inspected' % (j['total']['percent_covered'], j['total']['due_soon'], j['total']['overdue'], j['total']['never_inspected'])"
+}
+verdict_count() { json_get "$2" "j['inspections_by_verdict'].get('$1', 0)"; }
+alarm_count() { json_get "$1" "sum(j['active_alarms_by_kind'].values())"; }
 sent=$(field sent "$run/sim-summary.json")
+fraud_sent=$(grep -o ': [0-9]* messages' "$run/fraud.log" | awk '{n += $2} END {print n + 0}')
 received=$(grep -o 'final: received=[0-9]*' "$run/gateway.log" | sed 's/.*=//')
 rate=$(field messages_per_second "$run/sim-summary.json")
-if [ "$received" = "$sent" ]; then
+if [ "$received" = "$((sent + fraud_sent))" ]; then
   kept_up="the gateway received all of them"
 else
-  kept_up="the gateway received $received of $sent; see $run/gateway.log"
+  kept_up="the gateway received $received of $((sent + fraud_sent)); see $run/gateway.log"
 fi
 cat <<SUMMARY
 
 fieldproof quick start — summary
-  published by the site   $sent messages in $(field seconds "$run/sim-summary.json" | cut -d. -f1) s ($(field duplicates "$run/sim-summary.json") resends, $(field garbage "$run/sim-summary.json") garbage)
+  published by the site   $sent messages and $fraud_sent in the fraud cases, the first in $(field seconds "$run/sim-summary.json" | cut -d. -f1) s ($(field duplicates "$run/sim-summary.json") resends, $(field garbage "$run/sim-summary.json") garbage)
   photos uploaded         $(field photos_uploaded "$run/sim-summary.json") ($(field photos_failed "$run/sim-summary.json") failed)
   received by the gateway $received
   stored                  $(top_field taps "$run/stats.json") taps, $(top_field telemetry "$run/stats.json") telemetry messages
@@ -92,7 +109,11 @@ fieldproof quick start — summary
   invoiced ($period)      $(grep -o 'FP-INV-[0-9]*, [0-9]* records billed' "$run/close.log" || echo "nothing")
   invoices written to     $invoices/ (CSV and JSON for the ERP, one UBL 2.1 / XRechnung file per invoice)
   not billed              $(tail -1 "$run/not-billable.txt") (list: $run/not-billable.txt)
-  coverage report         $run/coverage.html
+  coverage ${sim_start:0:8}30    $(coverage_line "$run/coverage.json")
+  needs a supervisor      $(top_field open_reviews "$run/stats.json") inspections await review (dashboard: Reviews, as a supervisor)
+  rejected inspections    $(verdict_count rejected "$run/stats.json") (each with its reasons: dashboard, Inspections)
+  alarms from sensors     $(alarm_count "$run/stats.json") active; $(top_field open_work_orders "$run/stats.json") work orders open
+  coverage report         $run/coverage.html (with a floor map per plan)
   database                $db
   logs                    $run/gateway.log, $run/mosquitto.log
 SUMMARY

@@ -12,6 +12,9 @@
 #include "gateway/app/master_key.hpp"
 #include "gateway/app/notification_commands.hpp"
 #include "gateway/app/plan_commands.hpp"
+#include "gateway/store/alarm_store.hpp"
+#include "gateway/store/history_import.hpp"
+#include "gateway/store/work_orders.hpp"
 #include "gateway/app/tag_commands.hpp"
 #include "gateway/app/technician_commands.hpp"
 #include "gateway/app/token_commands.hpp"
@@ -56,8 +59,7 @@ int ImportRegistry(const std::string& db_path, const std::string& file, const ch
   }
   store::Database db(db_path);
   store::Migrate(db);
-  store::RegistryStore registry(db);
-  store::ImportReport report = import(registry, parsed.rows);
+  store::ImportReport report = import(db, parsed.rows);
   auto errors = parsed.errors;
   errors.insert(errors.end(), report.errors.begin(), report.errors.end());
   std::sort(errors.begin(), errors.end(), [](auto& a, auto& b) { return a.line < b.line; });
@@ -88,7 +90,10 @@ int PrintStats(const std::string& db_path, bool as_json) {
                                    counts.telemetry,
                                    counts.rejected,
                                    {by_reason.begin(), by_reason.end()},
-                                   store::CountInspectionsByVerdict(db)};
+                                   store::CountInspectionsByVerdict(db),
+                                   store::CountActiveAlarmsByKind(db),
+                                   store::CountOpenWorkOrders(db),
+                                   store::CountOpenReviews(db)};
   if (as_json) {
     std::cout << codec::EncodeDatabaseStats(stats);
     return 0;
@@ -109,6 +114,10 @@ int PrintStats(const std::string& db_path, bool as_json) {
   print_counts(stats.rejected_by_reason);
   std::cout << "inspections\n";
   print_counts(stats.inspections_by_verdict);
+  std::cout << "open reviews " << stats.open_reviews << "\n"
+            << "work orders  " << stats.open_work_orders << " open\n"
+            << "alarms       (active)\n";
+  print_counts(stats.active_alarms_by_kind);
   return 0;
 }
 
@@ -233,6 +242,13 @@ int main(int argc, char** argv) {
       "devices", "Handhelds CSV with header: " + std::string(codec::kDeviceColumns) +
                      " (the company whose technicians may use the handheld)");
   import_devices->add_option("file", devices_file, "CSV file")->required();
+  std::string history_file, history_site;
+  auto* import_history = import->add_subcommand(
+      "history", "Inspections from before fieldproof (the previous contractor's or CAFM's records), CSV with "
+                 "header: " + std::string(codec::kHistoryColumns) +
+                 ". Each becomes a hash-chained record of kind \"imported\": the schedule counts it, billing never does");
+  import_history->add_option("file", history_file, "CSV file")->required();
+  import_history->add_option("--site", history_site, "The assets' site")->required();
 
   bool as_json = false;
   auto* stats = app.add_subcommand("stats", "Count what the database holds");
@@ -329,22 +345,29 @@ int main(int argc, char** argv) {
     if (auto code = notification_commands.Run(db_path)) return *code;
     if (*import_assets) {
       return ImportRegistry<core::Asset>(db_path, assets_file, "assets", codec::ParseAssetsCsv,
-                                         [](store::RegistryStore& r, const auto& rows) {
-                                           return r.ImportAssets(rows, NowMillis());
+                                         [](store::Database& db, const auto& rows) {
+                                           return store::RegistryStore(db).ImportAssets(rows, NowMillis());
                                          });
     }
     if (*import_technicians) {
       return ImportRegistry<core::Technician>(
           db_path, technicians_file, "technicians", codec::ParseTechniciansCsv,
-          [](store::RegistryStore& r, const auto& rows) {
-            return r.ImportTechnicians(rows, NowMillis());
+          [](store::Database& db, const auto& rows) {
+            return store::RegistryStore(db).ImportTechnicians(rows, NowMillis());
           });
     }
     if (*import_devices) {
       return ImportRegistry<core::Device>(db_path, devices_file, "devices", codec::ParseDevicesCsv,
-                                          [](store::RegistryStore& r, const auto& rows) {
-                                            return r.ImportDevices(rows, NowMillis());
+                                          [](store::Database& db, const auto& rows) {
+                                            return store::RegistryStore(db).ImportDevices(rows, NowMillis());
                                           });
+    }
+    if (*import_history) {
+      return ImportRegistry<core::PastInspection>(
+          db_path, history_file, "past inspections", codec::ParseHistoryCsv, [&](store::Database& db, const auto& rows) {
+            return store::ImportHistory(db, history_site, rows, codec::EncodeImportEvidence(history_file),
+                                        crypto::Sha256Hex, NowMillis());
+          });
     }
     if (*stats) return PrintStats(db_path, as_json);
     if (*rejected) return ListRejected(db_path, site, limit, as_json);

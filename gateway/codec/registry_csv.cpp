@@ -4,10 +4,12 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "gateway/core/identifiers.hpp"
 #include "gateway/core/text.hpp"
+#include "gateway/core/timestamp.hpp"
 
 namespace fieldproof::codec {
 namespace {
@@ -272,6 +274,47 @@ RegistryFile<core::AssetPosition> ParsePositionsCsv(std::string_view text) {
         return std::nullopt;
       },
       [](const core::AssetPosition& p) { return std::vector<std::string>{"asset " + p.asset_id}; });
+}
+
+RegistryFile<core::PastInspection> ParseHistoryCsv(std::string_view text) {
+  return ParseRegistry<core::PastInspection>(
+      text, kHistoryColumns,
+      [](const Row& row) {
+        core::PastInspection p;
+        p.asset_id = row.Text("asset_id");
+        const std::string at = row.Text("inspected_at");
+        const auto parsed = core::ParseRfc3339(at);
+        if (!parsed) throw RowProblem{"inspected_at: '" + at + "' is not an RFC 3339 time"};
+        p.inspected_at = *parsed;
+        p.inspected_by = row.Text("inspected_by");
+        const std::string result = Lower(row.Text("result"));
+        if (result != "pass" && result != "fail") throw RowProblem{"result: '" + result + "' is neither pass nor fail"};
+        p.passed = result == "pass";
+        return p;
+      },
+      [](const core::PastInspection& p) -> std::optional<core::Rejection> {
+        if (p.asset_id.empty() || p.inspected_by.empty()) {
+          return core::Rejection{core::RejectReason::kInvalidValue, "asset_id and inspected_by must not be empty"};
+        }
+        return std::nullopt;
+      },
+      [](const core::PastInspection& p) {
+        return std::vector<std::string>{"inspection of " + p.asset_id + " at " + core::FormatRfc3339(p.inspected_at)};
+      });
+}
+
+std::string HistoryCsvHeader() { return std::string(kHistoryColumns) + "\n"; }
+
+std::string HistoryCsvRow(const core::PastInspection& p) {
+  return Join({CsvField(p.asset_id), core::FormatRfc3339(p.inspected_at), CsvField(p.inspected_by),
+               p.passed ? "pass" : "fail"},
+              ',') +
+         "\n";
+}
+
+std::string EncodeImportEvidence(std::string_view source_file) {
+  const std::string name(source_file.substr(source_file.find_last_of('/') + 1));
+  return nlohmann::json{{"imported_from", name}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 RegistryFile<PlanListRow> ParsePlanListCsv(std::string_view text) {

@@ -8,6 +8,7 @@
 
 #include "gateway/codec/csv.hpp"
 #include "gateway/core/floor_plan.hpp"
+#include "gateway/core/maintenance_record.hpp"
 #include "gateway/core/messages.hpp"
 
 namespace fieldproof::codec {
@@ -21,6 +22,9 @@ inline constexpr std::string_view kDeviceColumns = "device_id,site,company";
 // A tag supplier's delivery list: one UID (14 hex digits) per row; other columns are noted
 // and ignored.
 inline constexpr std::string_view kSuppliedTagColumns = "uid";
+// Inspections from before fieldproof: result is pass or fail.
+inline constexpr std::string_view kHistoryColumns = "asset_id,inspected_at,inspected_by,result";
+
 // Where assets are on the site, in metres (core/floor_plan.hpp).
 inline constexpr std::string_view kPositionColumns = "asset_id,x_m,y_m";
 // Which drawing is the plan of which floor, and where it lies on the site.
@@ -54,6 +58,11 @@ RegistryFile<core::Device> ParseDevicesCsv(std::string_view text);
 // Each row's UID in upper case.
 RegistryFile<std::string> ParseSuppliedTagsCsv(std::string_view text);
 RegistryFile<core::AssetPosition> ParsePositionsCsv(std::string_view text);
+RegistryFile<core::PastInspection> ParseHistoryCsv(std::string_view text);
+std::string HistoryCsvHeader();
+std::string HistoryCsvRow(const core::PastInspection& past);
+// An imported record's evidence: where it came from.
+std::string EncodeImportEvidence(std::string_view source_file);
 RegistryFile<PlanListRow> ParsePlanListCsv(std::string_view text);
 std::string PlanListHeader();
 std::string PlanListCsvRow(const PlanListRow& row);

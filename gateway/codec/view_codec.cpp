@@ -390,7 +390,10 @@ std::string EncodeDatabaseStats(const DatabaseStats& s) {
                {"telemetry", s.telemetry},
                {"rejected", s.rejected},
                {"rejected_by_reason", Counts(s.rejected_by_reason)},
-               {"inspections_by_verdict", Counts(s.inspections_by_verdict)}});
+               {"inspections_by_verdict", Counts(s.inspections_by_verdict)},
+               {"open_reviews", s.open_reviews},
+               {"active_alarms_by_kind", Counts(s.active_alarms_by_kind)},
+               {"open_work_orders", s.open_work_orders}});
 }
 
 std::string EncodeTagCheck(const TagCheck& check) {

@@ -109,6 +109,9 @@ struct DatabaseStats {
   std::int64_t taps = 0, telemetry = 0, rejected = 0;
   std::vector<std::pair<std::string, std::int64_t>> rejected_by_reason;
   std::vector<std::pair<std::string, std::int64_t>> inspections_by_verdict;
+  std::vector<std::pair<std::string, std::int64_t>> active_alarms_by_kind;
+  std::int64_t open_work_orders = 0;
+  std::int64_t open_reviews = 0;
 };
 std::string EncodeDatabaseStats(const DatabaseStats& stats);
 

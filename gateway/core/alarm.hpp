@@ -72,9 +72,9 @@ using OpenAlarms = std::array<bool, kAlarmKindCount>;  // By AlarmKind.
 std::vector<AlarmChange> AssessTelemetry(const AlarmPolicy& policy, const Telemetry& message,
                                          SensorMemory& memory, OpenAlarms& open);
 
-// Silence is measured on the site's sensor clock, the latest device time any sensor of the
-// site reported: a sensor is silent when that clock has moved more than a heartbeat past its
-// last reading. (A whole site going quiet shows in the intake metrics instead.)
+// Silence is measured on the site's sensor clock, the median of its sensors' latest device
+// times: a sensor is silent when that clock has moved more than a heartbeat past its last
+// reading. (A whole site going quiet shows in the intake metrics instead.)
 std::optional<AlarmChange> AssessSilence(const AlarmPolicy& policy, UnixMillis last_seen,
                                          UnixMillis site_clock, bool open);
 

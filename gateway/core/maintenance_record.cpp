@@ -81,4 +81,22 @@ std::vector<ChainProblem> VerifyChain(std::span<const MaintenanceRecord> records
   return problems;
 }
 
+MaintenanceRecord ImportedRecord(const PastInspection& past, const std::string& site, std::int64_t interval_days,
+                                 std::string evidence_json, UnixMillis now) {
+  MaintenanceRecord r;
+  r.site = site;
+  r.kind = std::string(kImportedKind);
+  r.asset_id = past.asset_id;
+  r.technician_id = past.inspected_by;
+  r.started_at = past.inspected_at;
+  r.ended_at = past.inspected_at;
+  r.verdict = past.passed ? "verified" : "verified_with_defects";
+  r.checklist = "{}";
+  r.defects = "[]";
+  r.evidence = std::move(evidence_json);
+  r.next_due_at = NextDueAt(past.inspected_at, interval_days);
+  r.recorded_at = now;
+  return r;
+}
+
 }  // namespace fieldproof::core

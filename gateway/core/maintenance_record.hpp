@@ -46,6 +46,20 @@ inline UnixMillis NextDueAt(UnixMillis inspected_at, std::int64_t interval_days)
   return inspected_at + interval_days * 86'400'000;
 }
 
+// An inspection from before fieldproof, from the previous contractor's or the CAFM's records.
+// Its record (kind kImportedKind) counts for the schedule; billing never bills it.
+struct PastInspection {
+  std::string asset_id;
+  UnixMillis inspected_at = 0;
+  std::string inspected_by;
+  bool passed = true;  // Else: found defects (verified_with_defects).
+};
+inline constexpr std::string_view kImportedKind = "imported";
+
+// The record of `past` at `site`, before the chain sets its seq and hashes.
+MaintenanceRecord ImportedRecord(const PastInspection& past, const std::string& site, std::int64_t interval_days,
+                                 std::string evidence_json, UnixMillis now);
+
 using HashFn = std::function<std::string(std::string_view)>;
 
 // The exact bytes the hash covers: every field but `hash`, in a fixed order, one per line,

@@ -36,6 +36,13 @@ std::int64_t DayOf(core::UnixMillis t) { return t >= 0 ? t / core::kDay : (t - c
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::int64_t>> CountActiveAlarmsByKind(Database& db) {
+  auto s = db.Prepare("SELECT kind, count(*) AS n FROM alarms WHERE status != 'closed' GROUP BY kind ORDER BY kind");
+  std::vector<std::pair<std::string, std::int64_t>> counts;
+  while (s.Step()) counts.emplace_back(s.Text("kind"), s.Int("n"));
+  return counts;
+}
+
 std::int64_t AlarmStore::Cursor() {
   auto& s = sql_.Get("SELECT telemetry_id FROM alarm_cursor WHERE id = 1");
   const std::int64_t cursor = s.Step() ? s.Int("telemetry_id") : 0;
@@ -149,9 +156,16 @@ core::ClosingWindow AlarmStore::Closings(const std::string& site, const std::str
 }
 
 core::UnixMillis AlarmStore::SiteClock(const std::string& site) {
-  auto& s = sql_.Get("SELECT max(last_seen) AS clock FROM sensor_memory WHERE site = ?");
-  s.Bind(1, site);
-  const core::UnixMillis clock = s.Step() ? s.OptionalInt("clock").value_or(0) : 0;
+  // The median sensor's last message: one sensor whose clock runs ahead, or a handful that
+  // send late from an outbox, cannot make the rest look silent.
+  auto& count = sql_.Get("SELECT count(*) AS n FROM sensor_memory WHERE site = ?");
+  count.Bind(1, site);
+  const std::int64_t sensors = count.Step() ? count.Int("n") : 0;
+  count.Reset();
+  if (sensors == 0) return 0;
+  auto& s = sql_.Get("SELECT last_seen FROM sensor_memory WHERE site = ? ORDER BY last_seen LIMIT 1 OFFSET ?");
+  s.Bind(1, site).Bind(2, sensors / 2);
+  const core::UnixMillis clock = s.Step() ? s.Int("last_seen") : 0;
   s.Reset();
   return clock;
 }

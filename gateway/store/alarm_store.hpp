@@ -33,6 +33,9 @@ struct SilentSensor {
   core::UnixMillis last_seen = 0;
 };
 
+// Alarms not closed, by kind, at every site.
+std::vector<std::pair<std::string, std::int64_t>> CountActiveAlarmsByKind(Database& db);
+
 class AlarmStore {
  public:
   explicit AlarmStore(Database& db) : db_(db), sql_(db) {}
@@ -51,7 +54,7 @@ class AlarmStore {
   // Closings of the days [first, last] (days since the epoch).
   core::ClosingWindow Closings(const std::string& site, const std::string& asset_id, std::int64_t first_day,
                                std::int64_t last_day);
-  // The latest device time any sensor of the site reported.
+  // The site's sensor clock: the median of its sensors' latest device times.
   core::UnixMillis SiteClock(const std::string& site);
   // Sensors of the site last heard before `before`, without an active silence alarm.
   std::vector<SilentSensor> QuietSince(const std::string& site, core::UnixMillis before);

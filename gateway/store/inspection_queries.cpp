@@ -156,4 +156,10 @@ std::vector<std::int64_t> UnrecordedVerifiedInspections(Database& db, const std:
   return ids;
 }
 
+std::int64_t CountOpenReviews(Database& db) {
+  return db.QueryInt(
+      "SELECT count(*) FROM inspections i WHERE i.verdict = 'needs_review' "
+      "AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.inspection_id = i.id)");
+}
+
 }  // namespace fieldproof::store

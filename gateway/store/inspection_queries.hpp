@@ -39,6 +39,8 @@ std::vector<core::InspectionSummary> ListAwaitingReview(Database& db, const std:
 
 // Verdicts as the verifier gave them, with how many inspections have each.
 std::vector<std::pair<std::string, std::int64_t>> CountInspectionsByVerdict(Database& db);
+// Inspections needing review that no one has decided yet, at every site.
+std::int64_t CountOpenReviews(Database& db);
 
 // Verified inspections of `site` that no maintenance record attests (one was removed).
 std::vector<std::int64_t> UnrecordedVerifiedInspections(Database& db, const std::string& site);

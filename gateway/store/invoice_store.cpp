@@ -286,7 +286,7 @@ std::vector<UnbilledRecord> InvoiceStore::UnbilledRecords(core::UnixMillis befor
       "SELECT r.site AS site, r.inspection_id AS inspection_id, r.asset_id AS asset_id, "
       "r.technician_id AS technician_id, r.ended_at AS ended_at, a.owner_id AS owner_id "
       "FROM maintenance_records r JOIN assets a ON a.site = r.site AND a.asset_id = r.asset_id "
-      "WHERE r.verdict IN ('verified', 'verified_with_defects') AND r.ended_at < ? "
+      "WHERE r.verdict IN ('verified', 'verified_with_defects') AND r.ended_at < ? AND r.kind <> 'imported' "
       "  AND NOT EXISTS (SELECT 1 FROM billed_records b WHERE b.site = r.site AND b.seq = r.seq) "
       "ORDER BY r.ended_at");
   s.Bind(1, before);

@@ -43,6 +43,10 @@ std::optional<std::int64_t> ParseWorkOrderRef(const std::string& ref) {
   return id;
 }
 
+std::int64_t CountOpenWorkOrders(Database& db) {
+  return db.QueryInt("SELECT count(*) FROM work_orders WHERE status = 'open'");
+}
+
 core::WorkOrderRow ReadWorkOrder(const Statement& row) {
   return core::WorkOrderRow{WorkOrderRef(row.Int("id")), row.Text("asset_id"), row.Text("status"),
                             row.Int("inspection_id"), row.Text("defect_code"), row.Text("severity"),

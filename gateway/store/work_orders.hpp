@@ -30,6 +30,9 @@ struct WorkOrderFilter {
   std::string owner;     // An owner's customer id; "" = every customer.
 };
 // Newest first.
+// Open work orders at every site.
+std::int64_t CountOpenWorkOrders(Database& db);
+
 // A row with the columns id, asset_id, status, inspection_id, defect_code, severity, note,
 // created_at, completed_by, completed_at.
 core::WorkOrderRow ReadWorkOrder(const Statement& row);
