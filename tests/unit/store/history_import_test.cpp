@@ -42,8 +42,10 @@ TEST(HistoryImportTest, PastInspectionsAreChainedCountedForTheScheduleAndNeverBi
   const auto first = ImportHistory(db, "FRA", file.rows, evidence, crypto::Sha256Hex, kNow);
   EXPECT_EQ(first.inserted, 2);
   ASSERT_EQ(first.errors.size(), 2u);
-  EXPECT_NE(first.errors[0].reason.find("in the future"), std::string::npos) << first.errors[0].reason;
-  EXPECT_NE(first.errors[1].reason.find("no asset NOPE"), std::string::npos);
+  EXPECT_EQ(first.errors[0].line, 4u);
+  EXPECT_NE(first.errors[0].reason.find("no asset NOPE"), std::string::npos) << first.errors[0].reason;
+  EXPECT_EQ(first.errors[1].line, 5u);
+  EXPECT_NE(first.errors[1].reason.find("in the future"), std::string::npos);
   const auto again = ImportHistory(db, "FRA", file.rows, evidence, crypto::Sha256Hex, kNow);
   EXPECT_EQ(again.inserted, 0);
   EXPECT_EQ(again.unchanged, 2);
