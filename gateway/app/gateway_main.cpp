@@ -59,6 +59,7 @@ struct Options {
   bool clock_correction = true;
   int stats_interval_s = 10;
   notify::SmtpRelay smtp;  // Notifications by e-mail go through it (--smtp-url).
+  bool alarms = true;
   int close_invoices_day = 3;        // 0: no scheduled period close.
   http::ServerConfig http;
   bool http_enabled = true;
@@ -265,6 +266,9 @@ void AddServiceOptions(CLI::App& app, Options& o) {
                  "Seconds between checks whether a billing month is due")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
+  app.add_flag("--alarms,!--no-alarms", o.alarms,
+               "Judge telemetry for alarms (docs/alarms.md); off: telemetry is only stored")
+      ->capture_default_str();
   app.add_option("--smtp-url", o.smtp.url,
                  "The site's SMTP relay for e-mail notifications: smtp://host:port (STARTTLS when offered) "
                  "or smtps://host:port (docs/notifications.md)");
@@ -349,6 +353,10 @@ std::unique_ptr<verify::VerificationWorker> StartVerifier(
 
 // Alarms are judged whatever else is on: thresholds from --asset-types, else the defaults.
 std::unique_ptr<verify::AlarmWorker> StartAlarms(const Options& o, store::Database& db) {
+  if (!o.alarms) {
+    spdlog::info("alarms: off (--no-alarms): telemetry is stored, not judged");
+    return nullptr;
+  }
   std::map<std::string, core::AlarmPolicy> policies;
   if (!o.asset_types_file.empty()) {
     auto decoded = codec::DecodeAlarmPolicies(app::ReadFile(o.asset_types_file).value_or(""));
@@ -476,10 +484,12 @@ int Run(Options& o) {
     verifier->Stop();  // Assesses what was committed.
     LogVerdicts(*verifier);
   }
-  alarms->Stop();  // Reads what was committed.
+  if (alarms) {
+    alarms->Stop();  // Reads what was committed.
+    spdlog::info("alarms: {} readings, {} raised, {} cleared", alarms->metrics().readings.load(),
+                 alarms->metrics().raised.load(), alarms->metrics().cleared.load());
+  }
   notifier.Stop();
-  spdlog::info("alarms: {} readings, {} raised, {} cleared", alarms->metrics().readings.load(),
-               alarms->metrics().raised.load(), alarms->metrics().cleared.load());
   if (http_server) http_server->Stop();
   if (period_closer) period_closer->Stop();
   boost::asio::post(io, [&] { stats_timer.cancel(); });

@@ -564,7 +564,6 @@ CREATE TABLE sensor_memory (
   last_state_msg  TEXT NOT NULL,
   PRIMARY KEY (site, asset_id)
 ) WITHOUT ROWID;
-CREATE INDEX sensor_memory_by_last_seen ON sensor_memory (site, last_seen);
 CREATE TABLE closing_days (
   site      TEXT NOT NULL,
   asset_id  TEXT NOT NULL,

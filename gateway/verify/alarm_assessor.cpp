@@ -78,6 +78,10 @@ AlarmReport AlarmAssessor::AssessPending(std::int64_t limit, core::UnixMillis no
     }
     // Silence, on each site's sensor clock: only sensors quiet for longer than the shortest
     // heartbeat are looked at, each against its own type's.
+    const auto wall = std::chrono::steady_clock::now();
+    const bool caught_up = static_cast<std::int64_t>(rows.size()) < limit;
+    if (!caught_up && wall - last_silence_check_ < kSilenceCheck) sites.clear();
+    else last_silence_check_ = wall;
     core::UnixMillis shortest = default_policy_.heartbeat;
     for (const auto& [type, policy] : policies_) shortest = std::min(shortest, policy.heartbeat);
     for (const std::string& site : sites) {

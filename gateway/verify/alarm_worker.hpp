@@ -1,6 +1,6 @@
 #pragma once
-// Runs the AlarmAssessor on a thread of its own, so that alarms never slow intake: it looks
-// for new telemetry once a second (or when woken) and reads it in batches, sharing intake's
+// Runs the AlarmAssessor on a thread of its own, off intake's path: it looks for new
+// telemetry every five seconds (or when woken) and reads it in batches, sharing intake's
 // SQLite connection and taking turns on its write lock, as the verification worker does.
 #include <atomic>
 #include <condition_variable>
