@@ -35,7 +35,7 @@ std::string EncodeEventBody(const core::Event& e, std::string_view asset_id, cor
   json data = json::parse(data_json, nullptr, /*allow_exceptions=*/false);
   return Dump({{"event", core::ToString(e.kind)},
                {"key", e.key},
-               {"site", e.site},
+               {"site", e.site.empty() ? json(nullptr) : json(e.site)},
                {"asset_id", asset_id.empty() ? json(nullptr) : json(asset_id)},
                {"occurred_at", Time(occurred_at)},
                {"title", e.title},

@@ -144,6 +144,10 @@ TEST_F(NotificationTest, EveryEventReachesItsSubscribersOnceSignedAndAfterTheRec
   ASSERT_EQ(Cli({"subscription", "add", "--name", "FM control room", "--customer", "OWN-FRA", "--events",
                  "alarm_raised,work_order_opened", "--webhook", hook, "--secret-file", dir / "hook.secret"})
                 .exit_code, 0);
+  // The day's digest goes out from hour 0 (UTC): at once.
+  ASSERT_EQ(Cli({"subscription", "add", "--name", "FM digest", "--customer", "OWN-FRA", "--events", "due_digest",
+                 "--digest-hour", "0", "--webhook", hook, "--secret-file", dir / "hook.secret"})
+                .exit_code, 0);
   ASSERT_EQ(Cli({"subscription", "add", "--name", "ACME dispatch", "--every-customer", "--events", "alarm_raised",
                  "--email", "dispatch@acme.example"})
                 .exit_code, 0);
@@ -167,26 +171,26 @@ TEST_F(NotificationTest, EveryEventReachesItsSubscribersOnceSignedAndAfterTheRec
   Send(sensor, sensors[0], kT0, {core::BatteryReading{9}});
   Send(sensor, sensors[1], kT0 + core::kMinute, {core::StateReading{core::ShutterState::kClosed},
                                                  core::ClosingDurationReading{50000}});
-  ASSERT_TRUE(WaitUntil([&] { return Count("SELECT count(*) FROM deliveries WHERE status = 'pending' AND attempts > 0") == 3; },
+  ASSERT_TRUE(WaitUntil([&] { return Count("SELECT count(*) FROM deliveries WHERE status = 'pending' AND attempts > 0") == 4; },
                         std::chrono::seconds(30)))
       << ReadText(gateway->log());
-  EXPECT_EQ(Count("SELECT count(*) FROM deliveries"), 5) << "3 webhooks, 2 e-mails; none for the tenant";
+  EXPECT_EQ(Count("SELECT count(*) FROM deliveries"), 6) << "3 webhooks and a digest, 2 e-mails; none for the tenant";
   EXPECT_EQ(Count("SELECT count(*) FROM deliveries WHERE status = 'delivered'"), 2) << "the e-mails went out";
   const auto log = Cli({"notification", "log", "--status", "pending"});
   EXPECT_NE(log.out.find("last error: "), std::string::npos) << log.out;
-  EXPECT_NE(log.out.find("3 deliveries"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("4 deliveries"), std::string::npos) << log.out;
 
   // A restart in between: the queue is in the database.
   EXPECT_EQ(gateway->Stop(), 0);
   WebhookReceiver receiver(hook_port);
   receiver.Start();
   gateway = std::make_unique<Gateway>(dir, broker, args);
-  ASSERT_TRUE(WaitUntil([&] { return Count("SELECT count(*) FROM deliveries WHERE status = 'delivered'") == 5; },
+  ASSERT_TRUE(WaitUntil([&] { return Count("SELECT count(*) FROM deliveries WHERE status = 'delivered'") == 6; },
                         std::chrono::seconds(90)))
       << Cli({"notification", "log"}).out;
 
   const auto got = receiver.received();
-  ASSERT_EQ(got.size(), 3u) << "each event once";
+  ASSERT_EQ(got.size(), 4u) << "each event once";
   std::set<std::string> keys;
   for (const auto& r : got) {
     const auto& h = r.headers;
@@ -195,13 +199,27 @@ TEST_F(NotificationTest, EveryEventReachesItsSubscribersOnceSignedAndAfterTheRec
     const auto body = nlohmann::json::parse(r.body);
     EXPECT_EQ(body["key"], h.at("Idempotency-Key"));
     EXPECT_EQ(body["event"], h.at("X-Fieldproof-Event"));
-    EXPECT_EQ(body["site"], "FRA");
+    if (body["event"] == "due_digest") {
+      EXPECT_TRUE(body["site"].is_null()) << "a digest covers the customer's sites";
+    } else {
+      EXPECT_EQ(body["site"], "FRA");
+    }
     keys.insert(h.at("Idempotency-Key"));
   }
-  EXPECT_EQ(keys.size(), 3u);
+  EXPECT_EQ(keys.size(), 4u);
   std::int64_t work_orders = 0;
   for (const auto& k : keys) work_orders += k.starts_with("work-order-");
   EXPECT_EQ(work_orders, 1);
+  for (const auto& r : got) {
+    if (r.headers.at("X-Fieldproof-Event") != "due_digest") continue;
+    const auto digest = nlohmann::json::parse(r.body);
+    ASSERT_EQ(digest["data"]["sites"].size(), 1u) << "OWN-FRA's one site";
+    const auto& fra = digest["data"]["sites"][0];
+    EXPECT_EQ(fra["site"], "FRA");
+    EXPECT_EQ(fra["overdue_count"].get<std::int64_t>(),
+              fra["counts"]["overdue"].get<std::int64_t>() + fra["counts"]["never_inspected"].get<std::int64_t>());
+    EXPECT_NE(digest["title"].get<std::string>().find("overdue"), std::string::npos);
+  }
 
   const auto mails = Mails();
   ASSERT_EQ(mails.size(), 2u) << "an e-mail per alarm";
@@ -218,7 +236,7 @@ TEST_F(NotificationTest, EveryEventReachesItsSubscribersOnceSignedAndAfterTheRec
     if (d["subscription"] == "FM control room") webhook_delivery = d["id"];
   }
   ASSERT_EQ(Cli({"notification", "replay", std::to_string(webhook_delivery)}).exit_code, 0);
-  ASSERT_TRUE(WaitUntil([&] { return receiver.received().size() == 4; }, std::chrono::seconds(30)));
+  ASSERT_TRUE(WaitUntil([&] { return receiver.received().size() == 5; }, std::chrono::seconds(30)));
   EXPECT_TRUE(keys.contains(receiver.received().back().headers.at("Idempotency-Key")));
   EXPECT_EQ(Cli({"notification", "replay", "999999"}).exit_code, 1);
   EXPECT_EQ(gateway->Stop(), 0);
