@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "gateway/codec/alarm_codec.hpp"
 #include "gateway/codec/notification_codec.hpp"
 #include "gateway/codec/view_codec.hpp"
