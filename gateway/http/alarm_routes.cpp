@@ -1,8 +1,6 @@
 // GET /api/v1/alarms, /alarms/{id}; POST /alarms/{id}/acknowledge and /alarms/{id}/close:
 // alarms from telemetry (docs/alarms.md). Everyone who reads a site sees its alarms as far as
 // they see its assets; supervisors and admins acknowledge and close them.
-#include <charconv>
-
 #include "gateway/codec/alarm_codec.hpp"
 #include "gateway/http/routes.hpp"
 #include "gateway/store/alarm_store.hpp"
@@ -13,12 +11,9 @@ namespace {
 using core::Capability;
 
 core::AlarmRecord VisibleAlarm(Call& c) {
-  const std::string& text = c.args.at(0);
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  std::optional<core::AlarmRecord> alarm;
-  if (ec == std::errc() && end == text.data() + text.size()) alarm = store::AlarmStore(c.db).Find(id, c.Owner());
-  if (!alarm) Fail(bhttp::status::not_found, "no alarm " + text);
+  const auto id = c.IntArg(0);
+  auto alarm = id ? store::AlarmStore(c.db).Find(*id, c.Owner()) : std::nullopt;
+  if (!alarm) Fail(bhttp::status::not_found, "no alarm " + c.args.at(0));
   c.VisibleSite(alarm->site);
   return std::move(*alarm);
 }

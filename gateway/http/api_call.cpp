@@ -1,5 +1,6 @@
 #include "gateway/http/api_call.hpp"
 
+#include <charconv>
 #include <chrono>
 
 #include "gateway/core/local_time.hpp"
@@ -71,6 +72,14 @@ std::int64_t Call::IntParam(const std::string& key, std::int64_t fallback, std::
     Fail(bhttp::status::bad_request, key + " must be a whole number from " + std::to_string(min) +
                                          " to " + std::to_string(max));
   }
+}
+
+std::optional<std::int64_t> Call::IntArg(std::size_t index) const {
+  const std::string& text = args.at(index);
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 std::optional<core::UnixMillis> Call::DayParam(const std::string& key, bool end) const {

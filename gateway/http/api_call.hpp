@@ -47,6 +47,8 @@ class Call {
   const std::string& VisibleSite(const std::string& site);
 
   std::string Param(const std::string& key) const;  // "" when absent.
+  // The path's {parameter} `index` as a whole number, or nullopt when it is not one.
+  std::optional<std::int64_t> IntArg(std::size_t index) const;
   // ?key= as a whole number in [min, max]; `fallback` when absent; else 400.
   std::int64_t IntParam(const std::string& key, std::int64_t fallback, std::int64_t min,
                         std::int64_t max) const;

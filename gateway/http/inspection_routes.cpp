@@ -1,6 +1,4 @@
 // GET /api/v1/inspections, /inspections/{id}; GET and POST /api/v1/reviews.
-#include <charconv>
-
 #include "gateway/codec/view_codec.hpp"
 #include "gateway/http/routes.hpp"
 #include "gateway/store/inspection_queries.hpp"
@@ -48,13 +46,9 @@ Response Inspections(Call& c) {
 
 Response Inspection(Call& c) {
   c.Require(Capability::kReadSites);
-  const std::string& text = c.args.at(0);
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    Fail(bhttp::status::not_found, "no inspection " + text);
-  }
-  return JsonReply(codec::EncodeInspectionDetail(VisibleInspection(c, id)));
+  const auto id = c.IntArg(0);
+  if (!id) Fail(bhttp::status::not_found, "no inspection " + c.args.at(0));
+  return JsonReply(codec::EncodeInspectionDetail(VisibleInspection(c, *id)));
 }
 
 // Inspections that need a person's decision.

@@ -1,7 +1,5 @@
 // GET /api/v1/me (every token); /api/v1/rejected and the notifications' delivery log,
 // /api/v1/notifications and POST /api/v1/notifications/{id}/replay (operators).
-#include <charconv>
-
 #include "gateway/codec/notification_codec.hpp"
 #include "gateway/codec/view_codec.hpp"
 #include "gateway/http/routes.hpp"
@@ -31,13 +29,10 @@ Response Deliveries(Call& c) {
 // Sent again with the same idempotency key: the receiver tells a replay from a new event.
 Response Replay(Call& c) {
   c.Require(core::Capability::kOperate);
-  const std::string& text = c.args.at(0);
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || !store::NotifyStore(c.db).Replay(id, Now())) {
-    Fail(bhttp::status::not_found, "no delivery " + text);
-  }
-  return JsonReply(codec::EncodeDelivery(*store::NotifyStore(c.db).Delivery(id)));
+  const auto id = c.IntArg(0);
+  store::NotifyStore deliveries(c.db);
+  if (!id || !deliveries.Replay(*id, Now())) Fail(bhttp::status::not_found, "no delivery " + c.args.at(0));
+  return JsonReply(codec::EncodeDelivery(*deliveries.Delivery(*id)));
 }
 
 }  // namespace

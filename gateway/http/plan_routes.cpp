@@ -13,16 +13,11 @@ using core::Capability;
 // The floor the path names, if the asker sees its site.
 store::FloorKey Floor(Call& c) {
   const std::string site = c.VisibleSite(c.Param("site"));  // A copy: Param's string is gone.
-  const std::int64_t floor = [&] {
-    try {
-      std::size_t used = 0;
-      const long long n = std::stoll(c.args.at(1), &used);
-      if (used == c.args.at(1).size() && n >= -100 && n <= 1000) return n;
-    } catch (const std::exception&) {
-    }
+  const auto floor = c.IntArg(1);
+  if (!floor || *floor < -100 || *floor > 1000) {
     Fail(bhttp::status::not_found, "a floor is a whole number from -100 to 1000, not " + c.args.at(1));
-  }();
-  return {site, c.args.at(0), static_cast<int>(floor)};
+  }
+  return {site, c.args.at(0), static_cast<int>(*floor)};
 }
 
 [[noreturn]] void NoPlan(const store::FloorKey& f) {

@@ -32,8 +32,6 @@ core::AlarmRecord ReadAlarm(const Statement& s) {
   return a;
 }
 
-std::int64_t DayOf(core::UnixMillis t) { return t >= 0 ? t / core::kDay : (t - core::kDay + 1) / core::kDay; }
-
 }  // namespace
 
 std::vector<std::pair<std::string, std::int64_t>> CountActiveAlarmsByKind(Database& db) {
@@ -136,7 +134,7 @@ void AlarmStore::AddClosing(const std::string& site, const std::string& asset_id
                             std::int64_t ms) {
   sql_.Get("INSERT INTO closing_days (site, asset_id, day, closings, sum_ms) VALUES (?,?,?,1,?) "
            "ON CONFLICT (site, asset_id, day) DO UPDATE SET closings = closings + 1, sum_ms = sum_ms + excluded.sum_ms")
-      .Bind(1, site).Bind(2, asset_id).Bind(3, DayOf(at)).Bind(4, ms)
+      .Bind(1, site).Bind(2, asset_id).Bind(3, core::DayNumber(at)).Bind(4, ms)
       .Run();
 }
 

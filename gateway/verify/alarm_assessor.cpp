@@ -19,8 +19,6 @@ struct SensorBatch {
   core::UnixMillis last_closing = 0;
 };
 
-std::int64_t DayOf(core::UnixMillis t) { return t / core::kDay; }
-
 }  // namespace
 
 AlarmAssessor::AlarmAssessor(store::Database& db, std::map<std::string, core::AlarmPolicy> policies)
@@ -69,7 +67,7 @@ AlarmReport AlarmAssessor::AssessPending(std::int64_t limit, core::UnixMillis no
       alarms.SaveMemory(key.first, key.second, sensor.memory);
       if (!sensor.closed_again) continue;
       const core::AlarmPolicy& policy = PolicyOf(sensor.asset_type);
-      const std::int64_t last = DayOf(sensor.last_closing);
+      const std::int64_t last = core::DayNumber(sensor.last_closing);
       const auto recent = alarms.Closings(key.first, key.second, last - policy.drift_recent_days + 1, last);
       const auto baseline = alarms.Closings(key.first, key.second, last - policy.drift_recent_days - policy.drift_baseline_days + 1,
                                             last - policy.drift_recent_days);
