@@ -148,6 +148,13 @@ std::optional<AlarmChange> AssessSilence(const AlarmPolicy& p, UnixMillis last_s
                      {{"", last_seen, "its last message"}, {"", site_clock, "the site's latest sensor message"}}};
 }
 
+UnixMillis SiteClock(std::vector<UnixMillis> last_seen) {
+  if (last_seen.empty()) return 0;
+  const auto median = last_seen.begin() + static_cast<std::ptrdiff_t>(last_seen.size() / 2);
+  std::nth_element(last_seen.begin(), median, last_seen.end());
+  return *median;
+}
+
 std::optional<AlarmChange> AssessDrift(const AlarmPolicy& p, const ClosingWindow& baseline,
                                        const ClosingWindow& recent, bool open) {
   if (baseline.closings < p.drift_min_closings || recent.closings < p.drift_min_closings ||

@@ -78,6 +78,11 @@ std::vector<AlarmChange> AssessTelemetry(const AlarmPolicy& policy, const Teleme
 std::optional<AlarmChange> AssessSilence(const AlarmPolicy& policy, UnixMillis last_seen,
                                          UnixMillis site_clock, bool open);
 
+// The site's sensor clock from its sensors' latest device times (0 without any): the median,
+// so that one sensor whose clock runs ahead, or a handful sending late from an outbox,
+// cannot make the rest look silent.
+UnixMillis SiteClock(std::vector<UnixMillis> last_seen);
+
 // Closing times over a window of days.
 struct ClosingWindow {
   std::int64_t closings = 0;

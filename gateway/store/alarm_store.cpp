@@ -64,20 +64,24 @@ std::vector<UnreadTelemetry> AlarmStore::UnreadAfter(std::int64_t cursor, std::i
   return rows;
 }
 
-core::SensorMemory AlarmStore::Memory(const std::string& site, const std::string& asset_id) {
-  auto& s = sql_.Get(
-      "SELECT last_seen, last_state, last_state_at, last_state_msg FROM sensor_memory "
-      "WHERE site = ? AND asset_id = ?");
-  s.Bind(1, site).Bind(2, asset_id);
-  core::SensorMemory m;
-  if (s.Step()) {
-    m.last_seen = s.Int("last_seen");
-    if (const auto state = s.OptionalText("last_state")) m.last_state = core::ParseShutterState(*state);
-    m.last_state_at = s.Int("last_state_at");
-    m.last_state_msg = s.Text("last_state_msg");
-    s.Reset();
+std::vector<RememberedSensor> AlarmStore::Memories() {
+  auto s = db_.Prepare(
+      "SELECT m.site, m.asset_id, a.asset_type, m.last_seen, m.last_state, m.last_state_at, m.last_state_msg "
+      "FROM sensor_memory m JOIN assets a ON a.site = m.site AND a.asset_id = m.asset_id");
+  std::vector<RememberedSensor> sensors;
+  while (s.Step()) {
+    RememberedSensor r{s.Text("site"), s.Text("asset_id"), s.Text("asset_type"), {}};
+    r.memory.last_seen = s.Int("last_seen");
+    if (const auto state = s.OptionalText("last_state")) r.memory.last_state = core::ParseShutterState(*state);
+    r.memory.last_state_at = s.Int("last_state_at");
+    r.memory.last_state_msg = s.Text("last_state_msg");
+    sensors.push_back(std::move(r));
   }
-  return m;
+  return sensors;
+}
+
+std::int64_t AlarmStore::MemoryCheckpoint() {
+  return db_.QueryInt("SELECT memory_telemetry_id FROM alarm_cursor WHERE id = 1");
 }
 
 void AlarmStore::SaveMemory(const std::string& site, const std::string& asset_id, const core::SensorMemory& m) {
@@ -92,12 +96,17 @@ void AlarmStore::SaveMemory(const std::string& site, const std::string& asset_id
   s.Bind(5, m.last_state_at).Bind(6, m.last_state_msg).Run();
 }
 
-core::OpenAlarms AlarmStore::Active(const std::string& site, const std::string& asset_id) {
-  auto& s = sql_.Get("SELECT kind FROM alarms WHERE site = ? AND asset_id = ? AND status != 'closed'");
-  s.Bind(1, site).Bind(2, asset_id);
-  core::OpenAlarms open{};
+void AlarmStore::SetMemoryCheckpoint(std::int64_t telemetry_id) {
+  sql_.Get("UPDATE alarm_cursor SET memory_telemetry_id = ? WHERE id = 1").Bind(1, telemetry_id).Run();
+}
+
+std::map<std::pair<std::string, std::string>, core::OpenAlarms> AlarmStore::ActiveByAsset() {
+  auto& s = sql_.Get("SELECT site, asset_id, kind FROM alarms WHERE status != 'closed'");
+  std::map<std::pair<std::string, std::string>, core::OpenAlarms> open;
   while (s.Step()) {
-    if (const auto kind = core::AlarmKindFromString(s.Text("kind"))) open[static_cast<std::size_t>(*kind)] = true;
+    if (const auto kind = core::AlarmKindFromString(s.Text("kind"))) {
+      open[{s.Text("site"), s.Text("asset_id")}][static_cast<std::size_t>(*kind)] = true;
+    }
   }
   return open;
 }
@@ -151,33 +160,6 @@ core::ClosingWindow AlarmStore::Closings(const std::string& site, const std::str
     s.Reset();
   }
   return w;
-}
-
-core::UnixMillis AlarmStore::SiteClock(const std::string& site) {
-  // The median sensor's last message: one sensor whose clock runs ahead, or a handful that
-  // send late from an outbox, cannot make the rest look silent.
-  auto& count = sql_.Get("SELECT count(*) AS n FROM sensor_memory WHERE site = ?");
-  count.Bind(1, site);
-  const std::int64_t sensors = count.Step() ? count.Int("n") : 0;
-  count.Reset();
-  if (sensors == 0) return 0;
-  auto& s = sql_.Get("SELECT last_seen FROM sensor_memory WHERE site = ? ORDER BY last_seen LIMIT 1 OFFSET ?");
-  s.Bind(1, site).Bind(2, sensors / 2);
-  const core::UnixMillis clock = s.Step() ? s.Int("last_seen") : 0;
-  s.Reset();
-  return clock;
-}
-
-std::vector<SilentSensor> AlarmStore::QuietSince(const std::string& site, core::UnixMillis before) {
-  auto& s = sql_.Get(
-      "SELECT m.asset_id, coalesce(a.asset_type, '') AS asset_type, m.last_seen FROM sensor_memory m "
-      "LEFT JOIN assets a ON a.site = m.site AND a.asset_id = m.asset_id WHERE m.site = ?1 AND m.last_seen < ?2 "
-      "AND NOT EXISTS (SELECT 1 FROM alarms x WHERE x.site = m.site AND x.asset_id = m.asset_id "
-      "AND x.kind = 'sensor_silent' AND x.status != 'closed')");
-  s.Bind(1, site).Bind(2, before);
-  std::vector<SilentSensor> quiet;
-  while (s.Step()) quiet.push_back({s.Text("asset_id"), s.Text("asset_type"), s.Int("last_seen")});
-  return quiet;
 }
 
 core::Page<core::AlarmRecord> AlarmStore::List(const AlarmFilter& f, core::PageRequest page) {

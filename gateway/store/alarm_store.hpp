@@ -2,6 +2,7 @@
 // Alarms from telemetry (core/alarm.hpp): the telemetry the alarm worker has not read yet,
 // what it remembers of each sensor, closing times per day, and the alarms themselves, with
 // what people do to them.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,10 +28,12 @@ struct AlarmFilter {
   std::string owner;     // An owner's customer id; "" = every customer.
 };
 
-struct SilentSensor {
+// A registered sensor's memory as last written back by the alarm worker.
+struct RememberedSensor {
+  std::string site;
   std::string asset_id;
   std::string asset_type;
-  core::UnixMillis last_seen = 0;
+  core::SensorMemory memory;
 };
 
 // Alarms not closed, by kind, at every site.
@@ -40,13 +43,17 @@ class AlarmStore {
  public:
   explicit AlarmStore(Database& db) : db_(db), sql_(db) {}
 
-  // For the worker, inside its transaction.
+  // For the worker, inside its transactions.
   std::int64_t Cursor();
   void SetCursor(std::int64_t telemetry_id);
   std::vector<UnreadTelemetry> UnreadAfter(std::int64_t cursor, std::int64_t limit);
-  core::SensorMemory Memory(const std::string& site, const std::string& asset_id);
+  // The sensors' memory as written back, and the telemetry id it is as of.
+  std::vector<RememberedSensor> Memories();
+  std::int64_t MemoryCheckpoint();
   void SaveMemory(const std::string& site, const std::string& asset_id, const core::SensorMemory& memory);
-  core::OpenAlarms Active(const std::string& site, const std::string& asset_id);
+  void SetMemoryCheckpoint(std::int64_t telemetry_id);
+  // Every asset's alarms not closed, by (site, asset).
+  std::map<std::pair<std::string, std::string>, core::OpenAlarms> ActiveByAsset();
   // Raises (with a work order when `work_order`) or clears the asset's alarm of that kind.
   void Apply(const std::string& site, const std::string& asset_id, const core::AlarmChange& change,
              bool work_order, core::UnixMillis now);
@@ -54,10 +61,6 @@ class AlarmStore {
   // Closings of the days [first, last] (days since the epoch).
   core::ClosingWindow Closings(const std::string& site, const std::string& asset_id, std::int64_t first_day,
                                std::int64_t last_day);
-  // The site's sensor clock: the median of its sensors' latest device times.
-  core::UnixMillis SiteClock(const std::string& site);
-  // Sensors of the site last heard before `before`, without an active silence alarm.
-  std::vector<SilentSensor> QuietSince(const std::string& site, core::UnixMillis before);
 
   // For people.
   core::Page<core::AlarmRecord> List(const AlarmFilter& filter, core::PageRequest page);

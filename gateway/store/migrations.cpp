@@ -9,7 +9,7 @@ namespace fieldproof::store {
 namespace {
 
 // The site is part of every key: it is the unit of sharding.
-constexpr std::array<std::string_view, 21> kMigrations = {
+constexpr std::array<std::string_view, 22> kMigrations = {
     R"sql(
 CREATE TABLE assets (
   site            TEXT NOT NULL,
@@ -621,6 +621,13 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX deliveries_by_status ON deliveries (status, id);
+)sql",
+    // 22: the alarm worker keeps sensors' memory in its own and writes it back every minute;
+    // sensor_memory is that checkpoint, as of telemetry id `memory_telemetry_id`. Until now it
+    // was written with every batch, so it is as of the cursor.
+    R"sql(
+ALTER TABLE alarm_cursor ADD COLUMN memory_telemetry_id INTEGER NOT NULL DEFAULT 0;
+UPDATE alarm_cursor SET memory_telemetry_id = telemetry_id;
 )sql",
 };
 

@@ -2,21 +2,31 @@
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 
 namespace fieldproof::verify {
 
-// Messages per transaction: intake waits for the write lock meanwhile (about 12 ms for
-// 1,000). Every message rewrites its sensor's memory; gathered for a few seconds, many land
-// on the same pages of sensor_memory, so a commit writes far fewer pages per message. Small
-// batches every second cost intake a third of its rate at half load (docs/performance.md,
-// "Alarms").
+// Messages per batch. Intake waits while a batch is read and while its alarms, closing
+// times and cursor are written, not while it is judged.
 constexpr std::int64_t kReadingsPerTransaction = 1000;
 constexpr auto kRound = std::chrono::seconds(5);
+// A crash makes the next start replay at most this much telemetry for the memory.
+constexpr auto kMemoryWriteBack = std::chrono::minutes(1);
+// The thread's nice value: on a machine busy to its limit intake goes first, and judging,
+// which can wait seconds, takes the CPU that is left (docs/performance.md, "Alarms").
+constexpr int kNiceness = 10;
 
 AlarmWorker::AlarmWorker(store::Database& db, std::map<std::string, core::AlarmPolicy> policies, ClockFn clock)
-    : assessor_(db, std::move(policies)), clock_(clock), thread_([this] { Run(); }) {}
+    : clock_(clock), assessor_(db, std::move(policies)), last_save_(std::chrono::steady_clock::now()),
+      thread_([this] { Run(); }) {
+  if (assessor_.replayed() > 0) {
+    spdlog::info("alarms: {} messages read again for the sensors' memory since its last write-back",
+                 assessor_.replayed());
+  }
+}
 
 AlarmWorker::~AlarmWorker() { Stop(); }
 
@@ -49,8 +59,16 @@ bool AlarmWorker::AssessBatch() {
   return report.readings == kReadingsPerTransaction;
 }
 
+void AlarmWorker::SaveMemory() {
+  assessor_.SaveMemory();
+  last_save_ = std::chrono::steady_clock::now();
+}
+
 void AlarmWorker::Run() {
   pthread_setname_np(pthread_self(), "fp-alarms");
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kNiceness) != 0) {
+    spdlog::warn("alarms: could not lower the thread's priority; judging competes with intake");
+  }
   while (true) {
     bool last_round;
     {
@@ -62,6 +80,7 @@ void AlarmWorker::Run() {
     try {
       while (AssessBatch()) {
       }
+      if (last_round || std::chrono::steady_clock::now() - last_save_ >= kMemoryWriteBack) SaveMemory();
     } catch (const store::StoreError& e) {
       ++metrics_.errors;
       spdlog::error("alarms: {}; retrying", e.what());

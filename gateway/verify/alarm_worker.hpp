@@ -1,7 +1,9 @@
 #pragma once
 // Runs the AlarmAssessor on a thread of its own, off intake's path: it looks for new
 // telemetry every five seconds (or when woken) and reads it in batches, sharing intake's
-// SQLite connection and taking turns on its write lock, as the verification worker does.
+// SQLite connection (whose cache holds what intake just wrote) and taking turns on its write
+// lock to read a batch and to write what it decided, not while it judges. It writes the
+// sensors' memory back every minute and when it stops.
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -23,6 +25,7 @@ class AlarmWorker {
  public:
   using ClockFn = core::UnixMillis (*)();
 
+  // Restores the sensors' memory before it returns.
   AlarmWorker(store::Database& db, std::map<std::string, core::AlarmPolicy> policies, ClockFn clock);
   ~AlarmWorker();  // Stop().
 
@@ -34,9 +37,11 @@ class AlarmWorker {
  private:
   void Run();
   bool AssessBatch();  // true when a full batch was read: more may wait.
+  void SaveMemory();
 
-  AlarmAssessor assessor_;
   ClockFn clock_;
+  AlarmAssessor assessor_;
+  std::chrono::steady_clock::time_point last_save_;
   AlarmMetrics metrics_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -425,6 +425,10 @@ int main(int argc, char** argv) {
                 latency.to_gateway.p50, latency.to_gateway.p99, latency.to_gateway.max);
     std::printf("%-30s %10zu of %zu published messages\n", "  latencies measured for", latency.samples, log.size());
     cpu.Print(Good(sent), sent);
+    fp::store::Database reader(db);  // With --alarms: is the alarm worker keeping up?
+    std::printf("%-30s %10lld telemetry messages\n", "  not yet judged for alarms",
+                static_cast<long long>(reader.QueryInt(
+                    "SELECT (SELECT coalesce(max(id), 0) FROM telemetry) - telemetry_id FROM alarm_cursor")));
     return std::tuple{Good(sent), Good(sent) / s, latency};
   };
 

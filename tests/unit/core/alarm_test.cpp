@@ -103,6 +103,13 @@ TEST(AlarmTest, SilenceIsJudgedOnTheSitesSensorClockAndClearedByAnyMessage) {
   EXPECT_EQ(memory.last_seen, kT0 + 6 * kHour);
 }
 
+TEST(AlarmTest, TheSiteClockIsTheMedianSensorsSoOneRunningAheadCannotSilenceTheRest) {
+  EXPECT_EQ(SiteClock({}), 0);
+  EXPECT_EQ(SiteClock({5 * kHour}), 5 * kHour);
+  EXPECT_EQ(SiteClock({1 * kHour, 100 * kHour, 2 * kHour}), 2 * kHour) << "one clock a few days ahead";
+  EXPECT_EQ(SiteClock({3 * kHour, 1 * kHour, 2 * kHour, 4 * kHour}), 3 * kHour);
+}
+
 TEST(AlarmTest, DriftComparesTheRecentWeekWithTheWeeksBefore) {
   const AlarmPolicy p = Shutter();  // 25 %, at least 3 closings each.
   const ClosingWindow baseline{20, 10000, kT0, kT0 + 28 * kDay};
