@@ -135,6 +135,7 @@ AlarmReport AlarmAssessor::AssessPending(std::int64_t limit, core::UnixMillis no
   });
   cursor_ = rows.back().id;
   for (auto& [key, sensor] : batch.sensors) {
+    open[key] = sensor.open;  // As the batch left them.
     sensors_[key] = {std::move(sensor.asset_type), std::move(sensor.memory)};
     unsaved_.insert(key);
   }
@@ -142,7 +143,7 @@ AlarmReport AlarmAssessor::AssessPending(std::int64_t limit, core::UnixMillis no
   const bool caught_up = static_cast<std::int64_t>(rows.size()) < limit;
   if (caught_up || wall - last_silence_check_ >= kSilenceCheck) {
     last_silence_check_ = wall;
-    report.raised += AssessSilence(now).raised;
+    report.raised += AssessSilence(open, now).raised;
   }
   return report;
 }
@@ -166,9 +167,9 @@ void AlarmAssessor::Write(const Change& c, core::UnixMillis now, AlarmReport& re
   ++(c.change.raise ? report.raised : report.cleared);
 }
 
-// Silence, on each site's sensor clock: the open alarms are read only when a sensor is quiet
-// for longer than its type's heartbeat allows.
-AlarmReport AlarmAssessor::AssessSilence(core::UnixMillis now) {
+// Silence, on each site's sensor clock; only this assessor raises it, so the alarms open as
+// of the batch just written are the ones open now.
+AlarmReport AlarmAssessor::AssessSilence(const OpenByAsset& open, core::UnixMillis now) {
   std::vector<Change> changes;
   for (auto first = sensors_.begin(); first != sensors_.end();) {
     const auto end = std::find_if(
@@ -179,19 +180,13 @@ AlarmReport AlarmAssessor::AssessSilence(core::UnixMillis now) {
     for (auto it = first; it != end; ++it) {
       const auto& [key, sensor] = *it;
       const auto& policy = PolicyOf(sensor.asset_type);
-      if (auto change = core::AssessSilence(policy, sensor.memory.last_seen, clock, false)) {
+      const auto alarms = open.find(key);
+      const bool silent = alarms != open.end() && IsOpen(alarms->second, core::AlarmKind::kSensorSilent);
+      if (auto change = core::AssessSilence(policy, sensor.memory.last_seen, clock, silent)) {
         changes.push_back({key, sensor.asset_type, std::move(*change)});
       }
     }
     first = end;
-  }
-  if (!changes.empty()) {
-    OpenByAsset open;
-    store::InTransaction(db_, [&] { open = store_.ActiveByAsset(); });
-    std::erase_if(changes, [&](const Change& c) {
-      const auto alarms = open.find(c.asset);
-      return alarms != open.end() && IsOpen(alarms->second, core::AlarmKind::kSensorSilent);
-    });
   }
   AlarmReport report;
   if (changes.empty()) return report;

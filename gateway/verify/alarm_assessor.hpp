@@ -70,7 +70,7 @@ class AlarmAssessor {
                                               const core::AlarmPolicy& policy,
                                               core::UnixMillis last_closing, bool open);
   void Write(const Change& change, core::UnixMillis now, AlarmReport& report);
-  AlarmReport AssessSilence(core::UnixMillis now);
+  AlarmReport AssessSilence(const OpenByAsset& open, core::UnixMillis now);
 
   store::Database& db_;
   store::AlarmStore store_;
